@@ -1,0 +1,70 @@
+//! Published targets the simulation is judged against, as the scenario's `[[benchmark]]`
+//! entries describe them.
+
+use crate::population::{Destination, PathwayId, Title};
+
+/// What a benchmark measures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Metric {
+    /// Share of a pathway's entrants still in service `year` years after entering service.
+    Retention { pathway: PathwayId, year: u32 },
+    /// Share of those still in service at `from_year` who are still in service at `year`
+    /// (e.g. contract completers still at the grassroots a year later).
+    ConditionalRetention {
+        pathway: PathwayId,
+        from_year: u32,
+        year: u32,
+    },
+    /// Share of a pathway's workers in service `year` years after entry who hold one of `titles`.
+    TitleShare {
+        pathway: PathwayId,
+        year: u32,
+        titles: [bool; 4],
+    },
+    /// Share of township-centre staff holding one of `titles` at the start of `calendar_year`.
+    CentreTitleShare { calendar_year: i32, titles: [bool; 4] },
+    /// Share of a pathway's leavers after their contract ended who went to `destination`.
+    ExitShare {
+        pathway: PathwayId,
+        destination: Destination,
+    },
+    /// Township-centre staff leaving (any reason, retirement included) per head per year,
+    /// averaged over the simulated years.
+    AnnualOutflow,
+    /// Share of a pathway's residency completers who reported for service.
+    ReportRate { pathway: PathwayId },
+}
+
+impl Metric {
+    pub const NAMES: [&'static str; 7] = [
+        "retention",
+        "conditional_retention",
+        "title_share",
+        "centre_title_share",
+        "exit_share",
+        "annual_outflow",
+        "report_rate",
+    ];
+}
+
+/// One published target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Benchmark {
+    pub name: String,
+    pub metric: Metric,
+    /// The published value, as a share.
+    pub value: f64,
+    /// Sample size behind the published value, when known: the comparison then allows for
+    /// the sampling error of a study of that size.
+    pub n: Option<u32>,
+    pub source: String,
+}
+
+/// Helper for titles lists.
+pub fn title_mask(titles: &[Title]) -> [bool; 4] {
+    let mut m = [false; 4];
+    for t in titles {
+        m[*t as usize] = true;
+    }
+    m
+}

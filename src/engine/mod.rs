@@ -1,0 +1,87 @@
+//! The simulation engine: replications × counties run in parallel (rayon), each from its own
+//! random streams, merged in a fixed order so that results are identical at any thread count.
+
+pub mod county;
+pub mod rng;
+pub mod tally;
+
+use crate::scenario::Scenario;
+use crate::stats;
+use rayon::prelude::*;
+use tally::Tally;
+
+/// Receives progress from the engine; the binary turns it into a progress bar.
+pub trait Progress: Sync {
+    /// `total` units of work (county-replications) are planned.
+    fn start(&self, _total: u64) {}
+    /// `n` more units are done.
+    fn advance(&self, _n: u64) {}
+    fn finish(&self) {}
+}
+
+/// Progress that goes nowhere (tests, library use).
+pub struct Silent;
+impl Progress for Silent {}
+
+/// Per-replication results needed for confidence intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepMetrics {
+    /// Product-limit retention per pathway × whole year (0..=years).
+    pub survival: Vec<f64>,
+    /// Value of each scenario benchmark's metric in this replication (NaN where undefined).
+    pub benchmarks: Vec<f64>,
+    /// Vacancy share of establishment posts per year.
+    pub vacancy: Vec<f64>,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// All replications' tallies added up (in replication order).
+    pub pooled: Tally,
+    /// One entry per replication, in replication order.
+    pub reps: Vec<RepMetrics>,
+}
+
+/// Replications are simulated in chunks so that memory stays bounded by the chunk, not by the
+/// number of replications, while the merge order stays fixed.
+const CHUNK: u32 = 64;
+
+/// Run every replication of `scenario` on the current rayon pool.
+pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
+    let reps = scenario.simulation.replications;
+    let counties = scenario.region.counties;
+    progress.start(reps as u64 * counties as u64);
+    let mut pooled = Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
+    let mut metrics = Vec::with_capacity(reps as usize);
+    let mut first = 0;
+    while first < reps {
+        let last = (first + CHUNK).min(reps);
+        let chunk: Vec<(Tally, RepMetrics)> = (first..last)
+            .into_par_iter()
+            .map(|rep| {
+                let parts: Vec<Tally> = (0..counties)
+                    .into_par_iter()
+                    .map(|c| {
+                        let t = county::simulate_county(scenario, rep, c);
+                        progress.advance(1);
+                        t
+                    })
+                    .collect();
+                let mut total = Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
+                for p in &parts {
+                    total += p;
+                }
+                let m = stats::rep_metrics(scenario, &total);
+                (total, m)
+            })
+            .collect();
+        for (t, m) in chunk {
+            pooled += &t;
+            metrics.push(m);
+        }
+        first = last;
+    }
+    progress.finish();
+    RunResult { pooled, reps: metrics }
+}

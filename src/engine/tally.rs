@@ -1,0 +1,189 @@
+//! What one county (or, added up, one replication) produced: counts on fixed grids that add up
+//! exactly, so that results merged in a fixed order are identical whatever the thread count.
+
+use std::ops::AddAssign;
+
+/// Bins per year of the survival histograms: events are timed exactly, then binned this finely
+/// (about a week) for the product-limit estimator.
+pub const BINS_PER_YEAR: usize = 52;
+
+/// Phase of an exit relative to the service contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Phase {
+    UnderContract = 0,
+    AfterContract = 1,
+    NoContract = 2,
+}
+
+impl Phase {
+    pub const NAMES: [&'static str; 3] = ["under_contract", "after_contract", "no_contract"];
+}
+
+/// Reasons counted in the exits table: the four destinations, then retirement.
+pub const REASONS: usize = 5;
+pub const RETIRED: usize = 4;
+
+/// Staffing of township health centres at the start of a year (after that year's placement,
+/// promotion and recruitment round).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Staffing {
+    pub posts: u64,
+    pub filled: u64,
+    /// Posts advertised in open recruitment this year.
+    pub advertised: u64,
+    pub hired: u64,
+    /// Advertised posts not filled because applicants fell below the ratio.
+    pub cancelled: u64,
+    /// Order-oriented graduates placed this year.
+    pub placed: u64,
+    /// Staff leaving centres during the year (any reason, retirement included).
+    pub leavers: u64,
+    /// Staff blocked from promotion (qualified, no quota post) at the start of the year.
+    pub blocked: u64,
+}
+
+impl AddAssign<&Staffing> for Staffing {
+    fn add_assign(&mut self, o: &Staffing) {
+        self.posts += o.posts;
+        self.filled += o.filled;
+        self.advertised += o.advertised;
+        self.hired += o.hired;
+        self.cancelled += o.cancelled;
+        self.placed += o.placed;
+        self.leavers += o.leavers;
+        self.blocked += o.blocked;
+    }
+}
+
+/// Order-oriented pipeline counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PipelineCounts {
+    pub enrolled: u64,
+    pub study_dropouts: u64,
+    pub graduated: u64,
+    pub finished_residency: u64,
+    pub reported: u64,
+}
+
+impl AddAssign<&PipelineCounts> for PipelineCounts {
+    fn add_assign(&mut self, o: &PipelineCounts) {
+        self.enrolled += o.enrolled;
+        self.study_dropouts += o.study_dropouts;
+        self.graduated += o.graduated;
+        self.finished_residency += o.finished_residency;
+        self.reported += o.reported;
+    }
+}
+
+/// Spending in yuan (nominal) by calendar year.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Cost {
+    pub pay: f64,
+    pub allowances: f64,
+    pub stipends: f64,
+    /// Worker-years served at centres (for cost per retained worker-year).
+    pub serving_years: f64,
+}
+
+impl AddAssign<&Cost> for Cost {
+    fn add_assign(&mut self, o: &Cost) {
+        self.pay += o.pay;
+        self.allowances += o.allowances;
+        self.stipends += o.stipends;
+        self.serving_years += o.serving_years;
+    }
+}
+
+/// Everything counted in one county of one replication; adding tallies merges them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    pub pathways: usize,
+    pub years: usize,
+    /// Entrants into service per pathway (the survival curve's start).
+    pub entrants: Vec<u64>,
+    /// Exits per pathway × duration bin.
+    pub events: Vec<u32>,
+    /// Censorings (retirement, end of simulation) per pathway × duration bin; counted after
+    /// the bin's events.
+    pub censored: Vec<u32>,
+    /// Workers in service per pathway × whole years since entry (0..=years) × title held
+    /// (qualification: appointed rank, or the next one when passed and waiting for a post).
+    pub title_by_duration: Vec<u64>,
+    /// Centre staff per calendar year index × appointed title.
+    pub centre_titles: Vec<u64>,
+    pub staffing: Vec<Staffing>,
+    /// Exits per pathway × phase × reason.
+    pub exits: Vec<u64>,
+    pub pipeline: Vec<PipelineCounts>,
+    pub cost: Vec<Cost>,
+    /// Simulated worker-years (every simulated person, students included).
+    pub worker_years: f64,
+}
+
+impl Tally {
+    pub fn new(pathways: usize, years: usize) -> Tally {
+        let bins = years * BINS_PER_YEAR;
+        Tally {
+            pathways,
+            years,
+            entrants: vec![0; pathways],
+            events: vec![0; pathways * bins],
+            censored: vec![0; pathways * bins],
+            title_by_duration: vec![0; pathways * (years + 1) * 4],
+            centre_titles: vec![0; years * 4],
+            staffing: vec![Staffing::default(); years],
+            exits: vec![0; pathways * 3 * REASONS],
+            pipeline: vec![PipelineCounts::default(); pathways],
+            cost: vec![Cost::default(); years],
+            worker_years: 0.0,
+        }
+    }
+
+    pub fn bins(&self) -> usize {
+        self.years * BINS_PER_YEAR
+    }
+
+    /// Histogram bin of a duration in years (clamped to the last bin).
+    #[inline]
+    pub fn bin(&self, duration: f64) -> usize {
+        ((duration.max(0.0) * BINS_PER_YEAR as f64) as usize).min(self.bins() - 1)
+    }
+
+    #[inline]
+    pub fn exit_index(&self, pathway: usize, phase: Phase, reason: usize) -> usize {
+        (pathway * 3 + phase as usize) * REASONS + reason
+    }
+
+    #[inline]
+    pub fn title_duration_index(&self, pathway: usize, year: usize, title: usize) -> usize {
+        (pathway * (self.years + 1) + year) * 4 + title
+    }
+}
+
+fn add_vec<T: Copy + AddAssign>(a: &mut [T], b: &[T]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += *y;
+    }
+}
+
+impl AddAssign<&Tally> for Tally {
+    fn add_assign(&mut self, o: &Tally) {
+        add_vec(&mut self.entrants, &o.entrants);
+        add_vec(&mut self.events, &o.events);
+        add_vec(&mut self.censored, &o.censored);
+        add_vec(&mut self.title_by_duration, &o.title_by_duration);
+        add_vec(&mut self.centre_titles, &o.centre_titles);
+        for (a, b) in self.staffing.iter_mut().zip(&o.staffing) {
+            *a += b;
+        }
+        add_vec(&mut self.exits, &o.exits);
+        for (a, b) in self.pipeline.iter_mut().zip(&o.pipeline) {
+            *a += b;
+        }
+        for (a, b) in self.cost.iter_mut().zip(&o.cost) {
+            *a += b;
+        }
+        self.worker_years += o.worker_years;
+    }
+}

@@ -1,0 +1,18 @@
+//! zhagen (扎根, "take root"): an agent-based simulator of whether rural health workers in China
+//! stay. A scenario file describes a region, its entry pathways and the policy levers; the engine
+//! runs many synthetic careers in parallel and reports retention curves with confidence
+//! intervals against published benchmarks.
+
+pub mod behaviour;
+pub mod benchmark;
+pub mod policy;
+pub mod population;
+pub mod scenario;
+pub mod units;
+
+/// The version written into every output.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub mod engine;
+pub mod stats;
+pub mod cli;
+pub mod output;

@@ -1,0 +1,226 @@
+//! Who is simulated and where: the region's institutions (counties, township health centres,
+//! villages), the entry pathways, titles and exit destinations.
+
+use crate::units::{Rate, Share};
+use rand::RngExt;
+use rand_distr::{Distribution, Normal};
+
+/// Professional title ranks, junior (医师, including 士级) to senior (主任医师).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Title {
+    Junior = 0,
+    Intermediate = 1,
+    AssociateSenior = 2,
+    Senior = 3,
+}
+
+impl Title {
+    pub const ALL: [Title; 4] = [
+        Title::Junior,
+        Title::Intermediate,
+        Title::AssociateSenior,
+        Title::Senior,
+    ];
+    pub const NAMES: [&'static str; 4] = ["junior", "intermediate", "associate_senior", "senior"];
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+    pub fn from_index(i: usize) -> Title {
+        Self::ALL[i.min(3)]
+    }
+    pub fn parse(s: &str) -> Option<Title> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == s)
+            .map(Self::from_index)
+    }
+}
+
+/// A value per title rank.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ByTitle<T>(pub [T; 4]);
+
+impl<T: Copy> ByTitle<T> {
+    pub fn get(&self, t: Title) -> T {
+        self.0[t as usize]
+    }
+}
+
+/// Where a leaver goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Destination {
+    /// County-or-higher hospital.
+    CountyHospital = 0,
+    Postgraduate = 1,
+    Unemployed = 2,
+    Other = 3,
+}
+
+impl Destination {
+    pub const ALL: [Destination; 4] = [
+        Destination::CountyHospital,
+        Destination::Postgraduate,
+        Destination::Unemployed,
+        Destination::Other,
+    ];
+    pub const NAMES: [&'static str; 4] = ["county_hospital", "postgraduate", "unemployed", "other"];
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+    pub fn parse(s: &str) -> Option<Destination> {
+        Self::NAMES
+            .iter()
+            .position(|n| *n == s)
+            .map(|i| Self::ALL[i])
+    }
+}
+
+/// The kind of an entry pathway: it decides how workers enter and which rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PathwayKind {
+    /// Rural order-oriented (定向) medical graduates: study, residency, contract service.
+    OrderOriented,
+    /// Graduates hired through open recruitment into vacant township-centre posts.
+    OpenRecruit,
+    /// Township-centre staff present when the simulation starts.
+    Incumbent,
+}
+
+impl PathwayKind {
+    pub const NAMES: [&'static str; 3] = ["order_oriented", "open_recruit", "incumbent"];
+    pub fn parse(s: &str) -> Option<PathwayKind> {
+        match s {
+            "order_oriented" => Some(PathwayKind::OrderOriented),
+            "open_recruit" => Some(PathwayKind::OpenRecruit),
+            "incumbent" => Some(PathwayKind::Incumbent),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            PathwayKind::OrderOriented => "order_oriented",
+            PathwayKind::OpenRecruit => "open_recruit",
+            PathwayKind::Incumbent => "incumbent",
+        }
+    }
+}
+
+/// Index of a pathway in `Scenario::pathways`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PathwayId(pub u8);
+
+/// A scalar distribution from the scenario, for sizes and ages.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dist {
+    Fixed(f64),
+    Uniform { min: f64, max: f64 },
+    /// A normal truncated to [min, max] by resampling (bounded attempts, then the bound).
+    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+}
+
+impl Dist {
+    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::Uniform { min, max } => {
+                if max > min {
+                    rng.random_range(min..max)
+                } else {
+                    min
+                }
+            }
+            Dist::Normal { mean, sd, min, max } => {
+                // Validation guarantees sd > 0 and min < max; resampling keeps the shape of the
+                // normal inside the bounds, unlike clamping, which would pile mass on them.
+                let n = Normal::new(mean, sd).expect("validated normal");
+                for _ in 0..64 {
+                    let x = n.sample(rng);
+                    if (min..=max).contains(&x) {
+                        return x;
+                    }
+                }
+                mean.clamp(min, max)
+            }
+        }
+    }
+    /// An integer count drawn from the distribution (rounded to nearest).
+    pub fn sample_count<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> u32 {
+        self.sample(rng).round().max(0.0) as u32
+    }
+    pub fn min_value(&self) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::Uniform { min, .. } | Dist::Normal { min, .. } => min,
+        }
+    }
+    pub fn max_value(&self) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::Uniform { max, .. } | Dist::Normal { max, .. } => max,
+        }
+    }
+}
+
+/// The region: counties → townships (one health centre each) → villages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    pub counties: u32,
+    pub townships_per_county: Dist,
+    pub villages_per_township: Dist,
+    /// Establishment posts (编制) per township health centre.
+    pub posts_per_centre: Dist,
+    /// Remoteness index per township, 0 (near the county seat) to 1 (most remote).
+    pub remoteness: Dist,
+    /// Share of posts filled by incumbents at the start.
+    pub initial_fill: Share,
+    /// Share of incumbents on a funded (编制) post.
+    pub funded_share: Share,
+}
+
+/// Shares of leavers by destination (sum to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Destinations(pub [f64; 4]);
+
+/// Pipeline of order-oriented students: intake, study, residency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pipeline {
+    /// Students enrolled per county per year.
+    pub intake_per_county: f64,
+    pub study_years: u32,
+    /// Annual hazard of leaving during study.
+    pub study_dropout: Rate,
+    pub residency_years: u32,
+    /// Share of residency completers who do not report for service.
+    pub no_show: Share,
+}
+
+/// Start-of-simulation stock (incumbents).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InitialStock {
+    pub titles: ByTitle<f64>,
+    pub years_at_rank: Dist,
+}
+
+/// One entry pathway as the scenario defines it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pathway {
+    pub name: String,
+    pub kind: PathwayKind,
+    /// Annual exit rate of a reference worker (all covariates at reference, preference average).
+    pub base_exit_rate: Rate,
+    pub female_share: Share,
+    pub hometown_share: Share,
+    pub rural_origin_share: Share,
+    pub bachelor_share: Share,
+    pub age_at_entry: Dist,
+    pub pipeline: Option<Pipeline>,
+    pub initial: Option<InitialStock>,
+    pub destinations: Destinations,
+}
+
+/// Draw a standard-normal variate (for the latent preference).
+pub fn standard_normal<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
+    rng.sample(rand_distr::StandardNormal)
+}

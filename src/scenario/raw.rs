@@ -1,0 +1,194 @@
+//! The raw scenario file, exactly as written: every key optional (a file may set only what it
+//! overrides), unknown keys refused. `validate` turns the merged layers into the typed model.
+
+use super::layer::{V, partial_table};
+use std::collections::BTreeMap;
+
+partial_table! {
+    /// One scenario file (or the merge of a chain of them).
+    pub struct RawScenario {
+        name: V<String>,
+        description: V<String>,
+        base: V<String>,
+        simulation: RawSimulation,
+        region: RawRegion,
+        outside_option: RawOutsideOption,
+        behaviour: RawBehaviour,
+        policy: RawPolicy,
+        pathways: BTreeMap<String, RawPathway>,
+        benchmark: Vec<RawBenchmark>,
+    }
+}
+
+partial_table! {
+    pub struct RawSimulation {
+        seed: V<i64>,
+        start_year: V<i64>,
+        years: V<i64>,
+        replications: V<i64>,
+        steps_per_year: V<i64>,
+    }
+}
+
+partial_table! {
+    /// A distribution written as a table: `{ dist = "uniform", min = 8, max = 16 }`,
+    /// `{ dist = "normal", mean = 40, sd = 9, min = 22, max = 59 }` or `{ dist = "fixed", value = 3 }`.
+    pub struct RawDist {
+        dist: V<String>,
+        value: V<f64>,
+        min: V<f64>,
+        max: V<f64>,
+        mean: V<f64>,
+        sd: V<f64>,
+    }
+}
+
+partial_table! {
+    pub struct RawRegion {
+        counties: V<i64>,
+        townships_per_county: V<RawDist>,
+        villages_per_township: V<RawDist>,
+        posts_per_centre: V<RawDist>,
+        remoteness: V<RawDist>,
+        initial_fill: V<f64>,
+        funded_share: V<f64>,
+    }
+}
+
+partial_table! {
+    /// Pay of the same title at a county-or-higher hospital: the outside option.
+    pub struct RawOutsideOption {
+        pay: RawByTitle,
+        growth: V<f64>,
+    }
+}
+
+partial_table! {
+    pub struct RawByTitle {
+        junior: V<f64>,
+        intermediate: V<f64>,
+        associate_senior: V<f64>,
+        senior: V<f64>,
+    }
+}
+
+partial_table! {
+    pub struct RawBehaviour {
+        preference_sd: V<f64>,
+        pay_effect_per_10k_yuan: V<f64>,
+        blocked_promotion_hr: V<f64>,
+        penalty_effect_per_10k_yuan: V<f64>,
+        contract_end_hr: V<f64>,
+        contract_end_window_years: V<f64>,
+        hometown_hr: V<f64>,
+        rural_origin_hr: V<f64>,
+        unfunded_hr: V<f64>,
+        remoteness_hr: V<f64>,
+        age_effect_per_year: V<f64>,
+        age_reference: V<f64>,
+        age_effect_cap: V<f64>,
+    }
+}
+
+partial_table! {
+    pub struct RawPolicy {
+        salary: RawSalary,
+        titles: RawTitles,
+        recruitment: RawRecruitment,
+        contract: RawContract,
+        retirement: RawRetirement,
+    }
+}
+
+partial_table! {
+    pub struct RawSalary {
+        base: RawByTitle,
+        growth: V<f64>,
+        remote_allowance: V<f64>,
+        remote_threshold: V<f64>,
+        residency_stipend: V<f64>,
+    }
+}
+
+partial_table! {
+    pub struct RawTitles {
+        min_years: RawByTitle,
+        college_extra_years: V<f64>,
+        order_oriented_head_start: V<f64>,
+        pass_probability: RawByTitle,
+        quota: RawByTitle,
+        quota_pool: V<String>,
+    }
+}
+
+partial_table! {
+    pub struct RawRecruitment {
+        ratio: V<f64>,
+        applicants_per_post: V<f64>,
+        remoteness_effect: V<f64>,
+        pay_effect_per_10k_yuan: V<f64>,
+        hire_pathway: V<String>,
+    }
+}
+
+partial_table! {
+    pub struct RawContract {
+        obligation_years: V<i64>,
+        residency_counts: V<bool>,
+        breach_penalty: V<f64>,
+        postgraduate_ban: V<bool>,
+    }
+}
+
+partial_table! {
+    pub struct RawRetirement {
+        age_male: V<f64>,
+        age_female: V<f64>,
+    }
+}
+
+partial_table! {
+    pub struct RawPathway {
+        kind: V<String>,
+        base_exit_rate: V<f64>,
+        female_share: V<f64>,
+        hometown_share: V<f64>,
+        rural_origin_share: V<f64>,
+        bachelor_share: V<f64>,
+        age_at_entry: V<RawDist>,
+        intake_per_county: V<f64>,
+        study_years: V<i64>,
+        study_dropout: V<f64>,
+        residency_years: V<i64>,
+        no_show: V<f64>,
+        initial_titles: RawByTitle,
+        initial_years_at_rank: V<RawDist>,
+        destinations: RawDestinations,
+    }
+}
+
+partial_table! {
+    /// Where leavers go, as shares that sum to 1.
+    pub struct RawDestinations {
+        county_hospital: V<f64>,
+        postgraduate: V<f64>,
+        unemployed: V<f64>,
+        other: V<f64>,
+    }
+}
+
+partial_table! {
+    pub struct RawBenchmark {
+        name: V<String>,
+        metric: V<String>,
+        pathway: V<String>,
+        year: V<f64>,
+        from_year: V<f64>,
+        calendar_year: V<i64>,
+        titles: V<Vec<String>>,
+        destination: V<String>,
+        value: V<f64>,
+        n: V<i64>,
+        source: V<String>,
+    }
+}

@@ -1,0 +1,205 @@
+//! Statistics of a run: retention curves with confidence bands, benchmark comparisons.
+//!
+//! Replications are independent draws of the whole system, while workers within one
+//! replication are not independent (they compete for posts and quotas), so intervals are
+//! computed *across replications* (Student t on the per-replication values). With a single
+//! replication the retention band falls back to Greenwood's formula with a log–log transform,
+//! and says so.
+
+pub mod interval;
+pub mod survival;
+
+use crate::benchmark::{Benchmark, Metric};
+use crate::engine::tally::{Phase, REASONS, Tally};
+use crate::engine::{RepMetrics, RunResult};
+use crate::scenario::Scenario;
+use interval::{MeanCi, mean_ci};
+
+/// Per-replication metrics from one replication's tally.
+pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
+    let mut survival = Vec::with_capacity(s.pathways.len() * (t.years + 1));
+    for p in 0..s.pathways.len() {
+        survival.extend(survival::life_table(t, p).iter().map(|r| r.retention));
+    }
+    let benchmarks = s
+        .benchmarks
+        .iter()
+        .map(|b| metric_value(s, t, &survival, &b.metric))
+        .collect();
+    let vacancy = t
+        .staffing
+        .iter()
+        .map(|st| if st.posts > 0 { st.posts.saturating_sub(st.filled) as f64 / st.posts as f64 } else { f64::NAN })
+        .collect();
+    RepMetrics { survival, benchmarks, vacancy }
+}
+
+fn ratio(num: u64, den: u64) -> f64 {
+    if den == 0 { f64::NAN } else { num as f64 / den as f64 }
+}
+
+/// The value of a metric in one tally (NaN where it is undefined, e.g. nobody at risk).
+pub fn metric_value(s: &Scenario, t: &Tally, survival: &[f64], m: &Metric) -> f64 {
+    let row = t.years + 1;
+    let surv = |p: usize, y: u32| -> f64 {
+        if (y as usize) < row { survival[p * row + y as usize] } else { f64::NAN }
+    };
+    // A retention value is only defined where someone was still followed at that time.
+    let observed = |p: usize, y: u32| -> bool {
+        let rows = survival::life_table(t, p);
+        rows.get(y as usize).is_some_and(|r| r.at_risk > 0 || r.events > 0)
+    };
+    match *m {
+        Metric::Retention { pathway, year } => {
+            let p = pathway.0 as usize;
+            if observed(p, year) { surv(p, year) } else { f64::NAN }
+        }
+        Metric::ConditionalRetention { pathway, from_year, year } => {
+            let p = pathway.0 as usize;
+            let from = surv(p, from_year);
+            if from > 0.0 && observed(p, year) { surv(p, year) / from } else { f64::NAN }
+        }
+        Metric::TitleShare { pathway, year, titles } => {
+            let p = pathway.0 as usize;
+            if year as usize > t.years {
+                return f64::NAN;
+            }
+            let (mut hit, mut all) = (0, 0);
+            for (r, on) in titles.iter().enumerate() {
+                let n = t.title_by_duration[t.title_duration_index(p, year as usize, r)];
+                all += n;
+                if *on {
+                    hit += n;
+                }
+            }
+            ratio(hit, all)
+        }
+        Metric::CentreTitleShare { calendar_year, titles } => {
+            let y = calendar_year - s.simulation.start_year;
+            if y < 0 || y as usize >= t.years {
+                return f64::NAN;
+            }
+            let counts = &t.centre_titles[y as usize * 4..y as usize * 4 + 4];
+            let hit: u64 = counts.iter().zip(titles).filter(|(_, on)| *on).map(|(n, _)| *n).sum();
+            ratio(hit, counts.iter().sum())
+        }
+        Metric::ExitShare { pathway, destination } => {
+            let p = pathway.0 as usize;
+            let at = |r: usize| t.exits[t.exit_index(p, Phase::AfterContract, r)];
+            let all: u64 = (0..REASONS - 1).map(at).sum();
+            ratio(at(destination as usize), all)
+        }
+        Metric::AnnualOutflow => {
+            let leavers: u64 = t.staffing.iter().map(|s| s.leavers).sum();
+            let heads: u64 = t.staffing.iter().map(|s| s.filled).sum();
+            ratio(leavers, heads)
+        }
+        Metric::ReportRate { pathway } => {
+            let pc = &t.pipeline[pathway.0 as usize];
+            ratio(pc.reported, pc.finished_residency)
+        }
+    }
+}
+
+/// A retention curve with its band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    pub pathway: String,
+    pub rows: Vec<CurveRow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurveRow {
+    pub year: usize,
+    pub at_risk: u64,
+    pub events: u64,
+    pub censored: u64,
+    pub retention: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+/// How the retention band was computed, in words (printed on plots and in outputs).
+pub fn band_method(reps: usize) -> String {
+    if reps > 1 {
+        format!("95% CI: Student-t interval of the mean Kaplan–Meier retention across {reps} replications")
+    } else {
+        "95% CI: Greenwood variance, log–log transform (1 replication)".to_string()
+    }
+}
+
+/// Retention curves of every pathway: counts pooled over replications; retention is the mean
+/// of the replications' product-limit curves, so that it always lies inside its band.
+pub fn curves(s: &Scenario, r: &RunResult) -> Vec<Curve> {
+    let years = r.pooled.years;
+    let row = years + 1;
+    s.pathways
+        .iter()
+        .enumerate()
+        .map(|(p, pw)| {
+            let pooled = survival::life_table(&r.pooled, p);
+            let rows = pooled
+                .iter()
+                .map(|lr| {
+                    let (retention, lo, hi) = if r.reps.len() > 1 {
+                        let ci = mean_ci(r.reps.iter().map(|m| m.survival[p * row + lr.year]));
+                        (ci.mean, ci.low, ci.high)
+                    } else {
+                        let (lo, hi) = survival::loglog_interval(lr.retention, lr.greenwood_var);
+                        (lr.retention, lo, hi)
+                    };
+                    CurveRow {
+                        year: lr.year,
+                        at_risk: lr.at_risk,
+                        events: lr.events,
+                        censored: lr.censored,
+                        retention,
+                        ci_low: lo.clamp(0.0, 1.0),
+                        ci_high: hi.clamp(0.0, 1.0),
+                    }
+                })
+                .collect();
+            Curve { pathway: pw.name.clone(), rows }
+        })
+        .collect()
+}
+
+/// A benchmark compared with the simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchmarkResult {
+    pub benchmark: Benchmark,
+    /// Monte Carlo mean and 95% t-interval across replications.
+    pub simulated: MeanCi,
+    /// The interval the target is judged against: with a known study size n, the simulated
+    /// mean ± 1.96·sqrt(p(1−p)/n + MC variance of the mean) — the range in which a study of n
+    /// people drawn from the simulated world would report the figure; otherwise the MC interval.
+    pub judged_low: f64,
+    pub judged_high: f64,
+    pub method: String,
+    pub within: bool,
+}
+
+pub fn benchmark_results(s: &Scenario, r: &RunResult) -> Vec<BenchmarkResult> {
+    s.benchmarks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let sim = mean_ci(r.reps.iter().map(|m| m.benchmarks[i]));
+            let mc_var = if sim.n > 1 { sim.sd * sim.sd / sim.n as f64 } else { 0.0 };
+            let (low, high, method) = match b.n {
+                Some(n) if sim.mean.is_finite() => {
+                    let p = sim.mean.clamp(0.0, 1.0);
+                    let half = 1.959_963_984_540_054 * (p * (1.0 - p) / n as f64 + mc_var).sqrt();
+                    (
+                        sim.mean - half,
+                        sim.mean + half,
+                        format!("95% interval for a study of n={n}: binomial sampling of the study plus Monte Carlo error across {} replications", sim.n),
+                    )
+                }
+                _ => (sim.low, sim.high, format!("95% Student-t interval across {} replications", sim.n)),
+            };
+            let within = low.is_finite() && high.is_finite() && (low..=high).contains(&b.value);
+            BenchmarkResult { benchmark: b.clone(), simulated: sim, judged_low: low, judged_high: high, method, within }
+        })
+        .collect()
+}
