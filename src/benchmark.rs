@@ -22,7 +22,10 @@ pub enum Metric {
         titles: [bool; 4],
     },
     /// Share of township-centre staff holding one of `titles` at the start of `calendar_year`.
-    CentreTitleShare { calendar_year: i32, titles: [bool; 4] },
+    CentreTitleShare {
+        calendar_year: i32,
+        titles: [bool; 4],
+    },
     /// Share of a pathway's leavers after their contract ended who went to `destination`.
     ExitShare {
         pathway: PathwayId,

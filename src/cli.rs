@@ -12,7 +12,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Parser, Debug)]
-#[command(name = "zhagen", version, about = "扎根 — simulate whether rural health workers stay, scenario by scenario")]
+#[command(
+    name = "zhagen",
+    version,
+    about = "扎根 — simulate whether rural health workers stay, scenario by scenario"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -79,7 +83,10 @@ fn run(args: RunArgs) -> Result<()> {
     }
     overrides.extend(args.set.iter().cloned());
     let scenario = Scenario::load(&args.scenario, &overrides)?;
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let threads = args.threads.unwrap_or(0);
     if args.threads == Some(0) {
         anyhow::bail!("--threads must be at least 1");
@@ -88,16 +95,25 @@ fn run(args: RunArgs) -> Result<()> {
         .num_threads(threads)
         .build()
         .context("cannot start the worker threads")?;
-    let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} county-replications, ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:40}] {pos}/{len} county-replications, ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(format!("simulating `{}`", scenario.name));
     let progress = Bar(bar);
     let start = Instant::now();
     let result = pool.install(|| engine::run(&scenario, &progress));
-    let timing = Timing { wall_seconds: start.elapsed().as_secs_f64(), threads: pool.current_num_threads() };
+    let timing = Timing {
+        wall_seconds: start.elapsed().as_secs_f64(),
+        threads: pool.current_num_threads(),
+    };
     output::write_all(&out, &scenario, &result, timing)?;
     if !args.quiet {
         report(&scenario, &result, &out, timing)?;
@@ -106,7 +122,12 @@ fn run(args: RunArgs) -> Result<()> {
 }
 
 /// A short report on stdout; a closed pipe (`zhagen … | head`) ends it quietly.
-fn report(s: &Scenario, r: &engine::RunResult, out: &std::path::Path, timing: Timing) -> Result<()> {
+fn report(
+    s: &Scenario,
+    r: &engine::RunResult,
+    out: &std::path::Path,
+    timing: Timing,
+) -> Result<()> {
     let mut text = String::new();
     use std::fmt::Write as _;
     let _ = writeln!(
@@ -121,7 +142,11 @@ fn report(s: &Scenario, r: &engine::RunResult, out: &std::path::Path, timing: Ti
     );
     let results = crate::stats::benchmark_results(s, r);
     if !results.is_empty() {
-        let _ = writeln!(text, "\n{:<34} {:>8} {:>10} {:>21}  within", "benchmark", "target", "simulated", "95% interval");
+        let _ = writeln!(
+            text,
+            "\n{:<34} {:>8} {:>10} {:>21}  within",
+            "benchmark", "target", "simulated", "95% interval"
+        );
         for b in &results {
             let _ = writeln!(
                 text,
@@ -137,7 +162,10 @@ fn report(s: &Scenario, r: &engine::RunResult, out: &std::path::Path, timing: Ti
     }
     let _ = writeln!(text, "\noutputs in {}/", out.display());
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }

@@ -12,7 +12,7 @@ pub mod units;
 
 /// The version written into every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub mod engine;
-pub mod stats;
 pub mod cli;
+pub mod engine;
 pub mod output;
+pub mod stats;

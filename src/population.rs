@@ -115,9 +115,17 @@ pub struct PathwayId(pub u8);
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Dist {
     Fixed(f64),
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
     /// A normal truncated to [min, max] by resampling (bounded attempts, then the bound).
-    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
 }
 
 impl Dist {

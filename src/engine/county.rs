@@ -108,7 +108,12 @@ pub fn simulate_county(s: &Scenario, rep: u32, county: u32) -> Tally {
 impl<'a> County<'a> {
     fn new(s: &'a Scenario, rep: u32, county: u32) -> County<'a> {
         let seed = s.simulation.seed;
-        let mut rng = rng::stream(rng::key(&[seed, rep as u64, county as u64, Entity::Region as u64]));
+        let mut rng = rng::stream(rng::key(&[
+            seed,
+            rep as u64,
+            county as u64,
+            Entity::Region as u64,
+        ]));
         let n_centres = s.region.townships_per_county.sample_count(&mut rng).max(1) as usize;
         let salary = &s.policy.salary;
         let centres: Vec<Centre> = (0..n_centres)
@@ -122,13 +127,23 @@ impl<'a> County<'a> {
                 } else {
                     0.0
                 };
-                Centre { posts, remoteness, allowance, filled: 0, titles: [0; 4] }
+                Centre {
+                    posts,
+                    remoteness,
+                    allowance,
+                    filled: 0,
+                    titles: [0; 4],
+                }
             })
             .collect();
         let paths = s
             .pathways
             .iter()
-            .map(|p| PathwayConst { base: p.base_exit_rate.get(), kind: p.kind, dest: p.destinations.0 })
+            .map(|p| PathwayConst {
+                base: p.base_exit_rate.get(),
+                kind: p.kind,
+                dest: p.destinations.0,
+            })
             .collect();
         let b = &s.behaviour;
         let under_contract =
@@ -163,7 +178,13 @@ impl<'a> County<'a> {
 
     /// Create a person of pathway `p` with the traits every pathway shares. `age_at` is the
     /// calendar time at which the pathway's `age_at_entry` applies.
-    fn new_worker(&self, p: usize, key: u64, age_at: f64, status: Status) -> (Worker, rand::rngs::Xoshiro256PlusPlus) {
+    fn new_worker(
+        &self,
+        p: usize,
+        key: u64,
+        age_at: f64,
+        status: Status,
+    ) -> (Worker, rand::rngs::Xoshiro256PlusPlus) {
         let s = self.s;
         let pw = &s.pathways[p];
         let b = &s.behaviour;
@@ -172,7 +193,11 @@ impl<'a> County<'a> {
         let hometown = r.random::<f64>() < pw.hometown_share.get();
         let rural = r.random::<f64>() < pw.rural_origin_share.get();
         let bachelor = r.random::<f64>() < pw.bachelor_share.get();
-        let retire_age = if female { s.policy.retirement.age_female } else { s.policy.retirement.age_male };
+        let retire_age = if female {
+            s.policy.retirement.age_female
+        } else {
+            s.policy.retirement.age_male
+        };
         // Resample ages at or past retirement: such a person would not be on the books.
         let mut age = pw.age_at_entry.sample(&mut r);
         for _ in 0..16 {
@@ -197,7 +222,12 @@ impl<'a> County<'a> {
         let threshold: f64 = r.sample(Exp1);
         let birth = age_at - age;
         let mut flags = 0;
-        for (on, f) in [(female, FEMALE), (hometown, HOMETOWN), (rural, RURAL), (bachelor, BACHELOR)] {
+        for (on, f) in [
+            (female, FEMALE),
+            (hometown, HOMETOWN),
+            (rural, RURAL),
+            (bachelor, BACHELOR),
+        ] {
             if on {
                 flags |= f;
             }
@@ -222,10 +252,17 @@ impl<'a> County<'a> {
     }
 
     fn seed_incumbents(&mut self) {
-        let Some(p) = self.s.pathways.iter().position(|p| p.kind == PathwayKind::Incumbent) else {
+        let Some(p) = self
+            .s
+            .pathways
+            .iter()
+            .position(|p| p.kind == PathwayKind::Incumbent)
+        else {
             return;
         };
-        let init = self.s.pathways[p].initial.expect("validated: incumbents have an initial stock");
+        let init = self.s.pathways[p]
+            .initial
+            .expect("validated: incumbents have an initial stock");
         let fill = self.s.region.initial_fill.get();
         let funded = self.s.region.funded_share.get();
         for c in 0..self.centres.len() {
@@ -299,14 +336,17 @@ impl<'a> County<'a> {
                 // that equal nominal growth inside and outside leaves the incentive unchanged.
                 let own = (self.pay_now[t] + c.allowance) / f_out;
                 let gap = s.outside.pay.0[t] - own;
-                self.centre_mult[ci * 4 + t] = (b.pay_effect_per_10k_yuan * gap / 1e4).exp() * remote;
+                self.centre_mult[ci * 4 + t] =
+                    (b.pay_effect_per_10k_yuan * gap / 1e4).exp() * remote;
             }
         }
     }
 
     fn enrol(&mut self, y: u32) {
         for p in 0..self.paths.len() {
-            let Some(pipe) = self.s.pathways[p].pipeline else { continue };
+            let Some(pipe) = self.s.pathways[p].pipeline else {
+                continue;
+            };
             let whole = pipe.intake_per_county.floor();
             let frac = pipe.intake_per_county - whole;
             let ek = self.key(&[Entity::Enrolment as u64, p as u64]);
@@ -333,12 +373,18 @@ impl<'a> County<'a> {
             let w = &mut self.workers[i];
             if w.status == Status::Studying && (w.stage_end as f64) <= t + 1e-6 {
                 let p = w.pathway as usize;
-                let pipe = self.s.pathways[p].pipeline.expect("students have a pipeline");
+                let pipe = self.s.pathways[p]
+                    .pipeline
+                    .expect("students have a pipeline");
                 w.status = Status::Residency;
                 w.entry = t as f32;
                 w.rank_since = t as f32;
                 w.stage_end = (t + pipe.residency_years as f64) as f32;
-                let obligation_from = if contract.residency_counts { t } else { t + pipe.residency_years as f64 };
+                let obligation_from = if contract.residency_counts {
+                    t
+                } else {
+                    t + pipe.residency_years as f64
+                };
                 w.contract_end = (obligation_from + contract.obligation_years as f64) as f32;
                 self.tally.pipeline[p].graduated += 1;
                 self.tally.entrants[p] += 1;
@@ -355,7 +401,9 @@ impl<'a> County<'a> {
         for &i in &buf {
             let mut w = self.workers[i as usize];
             let p = w.pathway as usize;
-            let pipe = self.s.pathways[p].pipeline.expect("residents have a pipeline");
+            let pipe = self.s.pathways[p]
+                .pipeline
+                .expect("residents have a pipeline");
             self.tally.pipeline[p].finished_residency += 1;
             if rng::unit(w.key, Draw::NoShow, 0) < pipe.no_show.get() {
                 leaving.push(i);
@@ -390,7 +438,8 @@ impl<'a> County<'a> {
             }
         }
         best.unwrap_or_else(|| {
-            ((rng::unit(key, Draw::Placement, 0) * self.centres.len() as f64) as usize).min(self.centres.len() - 1)
+            ((rng::unit(key, Draw::Placement, 0) * self.centres.len() as f64) as usize)
+                .min(self.centres.len() - 1)
         })
     }
 
@@ -431,7 +480,8 @@ impl<'a> County<'a> {
                     continue;
                 }
             }
-            self.candidates.push((pool_of(w.centre), next as u8, w.rank_since, w.key, i as u32));
+            self.candidates
+                .push((pool_of(w.centre), next as u8, w.rank_since, w.key, i as u32));
         }
         if self.candidates.is_empty() {
             return;
@@ -460,7 +510,11 @@ impl<'a> County<'a> {
             let (pool, rank, _, _, i) = self.candidates[k];
             let (pool, r) = (pool as usize, rank as usize);
             let q = rules.quota.0[r];
-            let allowed = if q >= 1.0 { u64::MAX } else { (q * posts[pool] as f64 + 1e-9).floor() as u64 };
+            let allowed = if q >= 1.0 {
+                u64::MAX
+            } else {
+                (q * posts[pool] as f64 + 1e-9).floor() as u64
+            };
             let w = &mut self.workers[i as usize];
             if held[pool][r] < allowed {
                 held[pool][r] += 1;
@@ -480,7 +534,9 @@ impl<'a> County<'a> {
     /// The annual open-recruitment round: each vacant post is advertised; it is filled only
     /// if applicants reach the required ratio, otherwise the round cancels it.
     fn recruit(&mut self, y: u32) {
-        let Some(hire) = self.s.hire_pathway() else { return };
+        let Some(hire) = self.s.hire_pathway() else {
+            return;
+        };
         let r = &self.s.policy.recruitment;
         let t = y as f64;
         for ci in 0..self.centres.len() {
@@ -490,7 +546,9 @@ impl<'a> County<'a> {
                 continue;
             }
             let lambda = r.applicants_per_post
-                * (r.remoteness_effect * c.remoteness + r.pay_effect_per_10k_yuan * c.allowance / 1e4).exp();
+                * (r.remoteness_effect * c.remoteness
+                    + r.pay_effect_per_10k_yuan * c.allowance / 1e4)
+                    .exp();
             let mut rng = rng::stream(self.key(&[Entity::Applicants as u64, ci as u64, y as u64]));
             let poisson = Poisson::new(lambda).ok();
             for j in 0..vacant {
@@ -541,7 +599,9 @@ impl<'a> County<'a> {
             // for a quota post holds the title without the appointment (Tang 2024 counts titles
             // held; yearbooks count appointments, as `centre_titles` does).
             let held = (w.title + u8::from(w.has(PASSED))).min(3);
-            let idx = self.tally.title_duration_index(w.pathway as usize, d, held as usize);
+            let idx = self
+                .tally
+                .title_duration_index(w.pathway as usize, d, held as usize);
             self.tally.title_by_duration[idx] += 1;
         }
     }
@@ -551,7 +611,9 @@ impl<'a> County<'a> {
     fn hazard(&self, w: &Worker, a: f64) -> f64 {
         let p = w.pathway as usize;
         if w.status == Status::Studying {
-            return self.s.pathways[p].pipeline.map_or(0.0, |pp| pp.study_dropout.get());
+            return self.s.pathways[p]
+                .pipeline
+                .map_or(0.0, |pp| pp.study_dropout.get());
         }
         let b = &self.s.behaviour;
         let age = a - w.birth as f64;

@@ -68,7 +68,8 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
                         t
                     })
                     .collect();
-                let mut total = Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
+                let mut total =
+                    Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
                 for p in &parts {
                     total += p;
                 }
@@ -83,5 +84,8 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
         first = last;
     }
     progress.finish();
-    RunResult { pooled, reps: metrics }
+    RunResult {
+        pooled,
+        reps: metrics,
+    }
 }

@@ -75,7 +75,11 @@ mod tests {
         assert!((mean - 0.5).abs() < 0.005, "mean {mean}");
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
         assert!((var - 1.0 / 12.0).abs() < 0.002, "var {var}");
-        let cov = xs.windows(2).map(|w| (w[0] - mean) * (w[1] - mean)).sum::<f64>() / n as f64;
+        let cov = xs
+            .windows(2)
+            .map(|w| (w[0] - mean) * (w[1] - mean))
+            .sum::<f64>()
+            / n as f64;
         assert!((cov / var).abs() < 0.01, "lag-1 correlation {}", cov / var);
     }
 

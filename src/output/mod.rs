@@ -48,36 +48,69 @@ pub struct Timing {
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let err = |source| OutputError::Write { path: path.clone(), source };
+    let err = |source| OutputError::Write {
+        path: path.clone(),
+        source,
+    };
     let mut f = fs::File::create(&tmp).map_err(err)?;
     f.write_all(bytes).map_err(err)?;
     f.sync_all().map_err(err)?;
     drop(f);
     fs::rename(&tmp, &path).map_err(|source| {
         let _ = fs::remove_file(&tmp);
-        OutputError::Write { path: path.clone(), source }
+        OutputError::Write {
+            path: path.clone(),
+            source,
+        }
     })
 }
 
 /// Write every output of a run into `dir` (created if missing).
-pub fn write_all(dir: &Path, s: &Scenario, r: &RunResult, timing: Timing) -> Result<(), OutputError> {
-    fs::create_dir_all(dir).map_err(|source| OutputError::CreateDir { path: dir.to_path_buf(), source })?;
+pub fn write_all(
+    dir: &Path,
+    s: &Scenario,
+    r: &RunResult,
+    timing: Timing,
+) -> Result<(), OutputError> {
+    fs::create_dir_all(dir).map_err(|source| OutputError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let curves = crate::stats::curves(s, r);
     let benchmarks = crate::stats::benchmark_results(s, r);
-    write_atomic(dir, "retention.csv", tables::retention_csv(&curves).as_bytes())?;
+    write_atomic(
+        dir,
+        "retention.csv",
+        tables::retention_csv(&curves).as_bytes(),
+    )?;
     write_atomic(dir, "staffing.csv", tables::staffing_csv(s, r).as_bytes())?;
     write_atomic(dir, "exits.csv", tables::exits_csv(s, r).as_bytes())?;
     write_atomic(dir, "titles.csv", tables::titles_csv(s, r).as_bytes())?;
     write_atomic(dir, "scenario.toml", s.resolved_toml.as_bytes())?;
     let plot = plot_spec(s, r, &curves, &benchmarks);
-    write_atomic(dir, "retention.svg", plot::render_svg(&plot).map_err(|source| OutputError::Plot { path: dir.join("retention.svg"), source })?.as_bytes())?;
+    write_atomic(
+        dir,
+        "retention.svg",
+        plot::render_svg(&plot)
+            .map_err(|source| OutputError::Plot {
+                path: dir.join("retention.svg"),
+                source,
+            })?
+            .as_bytes(),
+    )?;
     let png = dir.join("retention.png");
     let tmp = dir.join(format!(".retention.png.tmp-{}", std::process::id()));
     plot::write_png(&plot, &tmp).map_err(|source| {
         let _ = fs::remove_file(&tmp);
-        OutputError::Plot { path: png.clone(), source }
+        OutputError::Plot {
+            path: png.clone(),
+            source,
+        }
     })?;
-    fs::rename(&tmp, &png).map_err(|source| OutputError::Write { path: png.clone(), source })?;
+    fs::rename(&tmp, &png).map_err(|source| OutputError::Write {
+        path: png.clone(),
+        source,
+    })?;
     // The summary goes last: its presence says the folder holds a complete run.
     let json = summary::summary_json(s, r, &benchmarks, timing);
     write_atomic(dir, "summary.json", json.as_bytes())?;
@@ -99,7 +132,11 @@ pub fn plot_spec(
             Metric::Retention { pathway, year } => (pathway, year, b.benchmark.value),
             // A conditional target is drawn where the curve should be: the simulated
             // retention at `from_year` times the published conditional share.
-            Metric::ConditionalRetention { pathway, from_year, year } => {
+            Metric::ConditionalRetention {
+                pathway,
+                from_year,
+                year,
+            } => {
                 let c = &curves[pathway.0 as usize];
                 match c.rows.get(from_year as usize) {
                     Some(row) => (pathway, year, row.retention * b.benchmark.value),
@@ -109,7 +146,11 @@ pub fn plot_spec(
             _ => continue,
         };
         points.push(plot::BenchmarkPoint {
-            label: format!("{}: {:.1}%", short_source(&b.benchmark.source), b.benchmark.value * 100.0),
+            label: format!(
+                "{}: {:.1}%",
+                short_source(&b.benchmark.source),
+                b.benchmark.value * 100.0
+            ),
             series: Some(s.pathway(p).name.clone()),
             x: x as f64,
             y,
@@ -124,7 +165,12 @@ pub fn plot_spec(
             .iter()
             .map(|c| plot::CurveSeries {
                 label: c.pathway.clone(),
-                points: c.rows.iter().filter(|row| row.at_risk > 0 || row.events > 0).map(|row| (row.year as f64, row.retention, row.ci_low, row.ci_high)).collect(),
+                points: c
+                    .rows
+                    .iter()
+                    .filter(|row| row.at_risk > 0 || row.events > 0)
+                    .map(|row| (row.year as f64, row.retention, row.ci_low, row.ci_high))
+                    .collect(),
             })
             .collect(),
         benchmarks: points,

@@ -68,7 +68,12 @@ fn opt(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-pub fn summary_json(s: &Scenario, r: &RunResult, benchmarks: &[BenchmarkResult], timing: Timing) -> String {
+pub fn summary_json(
+    s: &Scenario,
+    r: &RunResult,
+    benchmarks: &[BenchmarkResult],
+    timing: Timing,
+) -> String {
     let reps = r.reps.len().max(1) as f64;
     let (mut spend, mut served) = (0.0, 0.0);
     for c in &r.pooled.cost {
@@ -79,7 +84,14 @@ pub fn summary_json(s: &Scenario, r: &RunResult, benchmarks: &[BenchmarkResult],
         zhagen_version: crate::VERSION,
         scenario: &s.name,
         scenario_sha256: &s.hash,
-        files: s.files.iter().map(|(p, h)| FileHash { path: p.display().to_string(), sha256: h.clone() }).collect(),
+        files: s
+            .files
+            .iter()
+            .map(|(p, h)| FileHash {
+                path: p.display().to_string(),
+                sha256: h.clone(),
+            })
+            .collect(),
         seed: s.simulation.seed,
         replications: s.simulation.replications,
         start_year: s.simulation.start_year,
@@ -112,10 +124,15 @@ pub fn summary_json(s: &Scenario, r: &RunResult, benchmarks: &[BenchmarkResult],
         timing: TimingOut {
             wall_seconds: timing.wall_seconds,
             threads: timing.threads,
-            worker_years_per_second: if timing.wall_seconds > 0.0 { r.pooled.worker_years / timing.wall_seconds } else { 0.0 },
+            worker_years_per_second: if timing.wall_seconds > 0.0 {
+                r.pooled.worker_years / timing.wall_seconds
+            } else {
+                0.0
+            },
         },
     };
-    let mut out = serde_json::to_string_pretty(&summary).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut out = serde_json::to_string_pretty(&summary)
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');
     out
 }

@@ -10,7 +10,11 @@ use crate::stats::interval::mean_ci;
 use std::fmt::Write;
 
 fn f(x: f64) -> String {
-    if x.is_finite() { format!("{x:.6}") } else { String::new() }
+    if x.is_finite() {
+        format!("{x:.6}")
+    } else {
+        String::new()
+    }
 }
 
 /// `pathway,year,at_risk,events,censored,retention,ci_low,ci_high`: counts summed over
@@ -19,7 +23,18 @@ pub fn retention_csv(curves: &[Curve]) -> String {
     let mut out = String::from("pathway,year,at_risk,events,censored,retention,ci_low,ci_high\n");
     for c in curves {
         for r in &c.rows {
-            let _ = writeln!(out, "{},{},{},{},{},{},{},{}", c.pathway, r.year, r.at_risk, r.events, r.censored, f(r.retention), f(r.ci_low), f(r.ci_high));
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{}",
+                c.pathway,
+                r.year,
+                r.at_risk,
+                r.events,
+                r.censored,
+                f(r.retention),
+                f(r.ci_low),
+                f(r.ci_high)
+            );
         }
     }
     out
@@ -33,7 +48,11 @@ pub fn staffing_csv(s: &Scenario, r: &RunResult) -> String {
     );
     for (y, st) in r.pooled.staffing.iter().enumerate() {
         let v = mean_ci(r.reps.iter().map(|m| m.vacancy[y]));
-        let outflow = if st.filled > 0 { st.leavers as f64 / st.filled as f64 } else { f64::NAN };
+        let outflow = if st.filled > 0 {
+            st.leavers as f64 / st.filled as f64
+        } else {
+            f64::NAN
+        };
         let _ = writeln!(
             out,
             "{},{:.1},{:.1},{},{},{},{:.1},{:.1},{:.1},{:.1},{:.1},{},{:.1}",
@@ -59,11 +78,18 @@ pub fn staffing_csv(s: &Scenario, r: &RunResult) -> String {
 pub fn exits_csv(s: &Scenario, r: &RunResult) -> String {
     let t = &r.pooled;
     let reps = r.reps.len().max(1) as f64;
-    let mut out = String::from("pathway,phase,reason,departures_per_replication,share_of_phase_leavers\n");
+    let mut out =
+        String::from("pathway,phase,reason,departures_per_replication,share_of_phase_leavers\n");
     for (p, pw) in s.pathways.iter().enumerate() {
         for (ph, phase) in Phase::NAMES.iter().enumerate() {
-            let phase_e = [Phase::UnderContract, Phase::AfterContract, Phase::NoContract][ph];
-            let leavers: u64 = (0..REASONS - 1).map(|k| t.exits[t.exit_index(p, phase_e, k)]).sum();
+            let phase_e = [
+                Phase::UnderContract,
+                Phase::AfterContract,
+                Phase::NoContract,
+            ][ph];
+            let leavers: u64 = (0..REASONS - 1)
+                .map(|k| t.exits[t.exit_index(p, phase_e, k)])
+                .sum();
             let retired = t.exits[t.exit_index(p, phase_e, REASONS - 1)];
             if leavers + retired == 0 {
                 continue;
@@ -71,11 +97,26 @@ pub fn exits_csv(s: &Scenario, r: &RunResult) -> String {
             for k in 0..REASONS {
                 let n = t.exits[t.exit_index(p, phase_e, k)];
                 let (reason, share) = if k < REASONS - 1 {
-                    (Destination::ALL[k].name(), if leavers > 0 { f(n as f64 / leavers as f64) } else { String::new() })
+                    (
+                        Destination::ALL[k].name(),
+                        if leavers > 0 {
+                            f(n as f64 / leavers as f64)
+                        } else {
+                            String::new()
+                        },
+                    )
                 } else {
                     ("retired", String::new())
                 };
-                let _ = writeln!(out, "{},{},{},{:.2},{}", pw.name, phase, reason, n as f64 / reps, share);
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{:.2},{}",
+                    pw.name,
+                    phase,
+                    reason,
+                    n as f64 / reps,
+                    share
+                );
             }
         }
     }
@@ -99,7 +140,15 @@ pub fn titles_csv(s: &Scenario, r: &RunResult) -> String {
         let total: u64 = c.iter().sum();
         let _ = write!(out, "{}", s.simulation.start_year + y as i32);
         for n in c {
-            let _ = write!(out, ",{}", if total > 0 { f(*n as f64 / total as f64) } else { String::new() });
+            let _ = write!(
+                out,
+                ",{}",
+                if total > 0 {
+                    f(*n as f64 / total as f64)
+                } else {
+                    String::new()
+                }
+            );
         }
         for n in c {
             let _ = write!(out, ",{:.1}", *n as f64 / reps);

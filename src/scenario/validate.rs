@@ -27,7 +27,12 @@ impl Check<'_> {
         self.sources.locate(v.source, v.span.start)
     }
 
-    fn invalid<T: std::fmt::Debug>(&self, v: &V<T>, key: &str, allowed: impl Into<String>) -> ScenarioError {
+    fn invalid<T: std::fmt::Debug>(
+        &self,
+        v: &V<T>,
+        key: &str,
+        allowed: impl Into<String>,
+    ) -> ScenarioError {
         ScenarioError::Invalid {
             at: self.at(v),
             key: key.to_string(),
@@ -44,7 +49,13 @@ impl Check<'_> {
         })
     }
 
-    fn unit<T>(&self, v: &Option<V<f64>>, key: &str, allowed: &str, f: impl Fn(f64) -> Result<T, RangeError>) -> R<T> {
+    fn unit<T>(
+        &self,
+        v: &Option<V<f64>>,
+        key: &str,
+        allowed: &str,
+        f: impl Fn(f64) -> Result<T, RangeError>,
+    ) -> R<T> {
         let v = self.req(v, key, allowed)?;
         f(v.value).map_err(|e| self.invalid(v, key, e.allowed))
     }
@@ -59,7 +70,9 @@ impl Check<'_> {
         self.unit(v, key, Rate::ALLOWED, Rate::new)
     }
     fn hr(&self, v: &Option<V<f64>>, key: &str) -> R<f64> {
-        self.unit(v, key, HazardRatio::ALLOWED, |x| HazardRatio::new(x).map(|h| h.get()))
+        self.unit(v, key, HazardRatio::ALLOWED, |x| {
+            HazardRatio::new(x).map(|h| h.get())
+        })
     }
 
     /// A real number in [lo, hi].
@@ -111,21 +124,36 @@ impl Check<'_> {
             let k = format!("{key}.{sub}");
             match x {
                 Some(x) if x.value.is_finite() && (lo..=hi).contains(&x.value) => Ok(x.value),
-                Some(x) => Err(self.invalid(x, &k, format!("a number between {lo} and {hi} ({what})"))),
-                None => Err(self.invalid(vv, key, format!("`{sub}` is required for dist = \"{kind}\""))),
+                Some(x) => {
+                    Err(self.invalid(x, &k, format!("a number between {lo} and {hi} ({what})")))
+                }
+                None => Err(self.invalid(
+                    vv,
+                    key,
+                    format!("`{sub}` is required for dist = \"{kind}\""),
+                )),
             }
         };
         let unused = |names: &[(&Option<V<f64>>, &str)]| -> R<()> {
             for (x, n) in names {
                 if let Some(x) = x {
-                    return Err(self.invalid(x, &format!("{key}.{n}"), format!("`{n}` is not used by dist = \"{kind}\"")));
+                    return Err(self.invalid(
+                        x,
+                        &format!("{key}.{n}"),
+                        format!("`{n}` is not used by dist = \"{kind}\""),
+                    ));
                 }
             }
             Ok(())
         };
         let out = match kind {
             "fixed" => {
-                unused(&[(&d.min, "min"), (&d.max, "max"), (&d.mean, "mean"), (&d.sd, "sd")])?;
+                unused(&[
+                    (&d.min, "min"),
+                    (&d.max, "max"),
+                    (&d.mean, "mean"),
+                    (&d.sd, "sd"),
+                ])?;
                 Dist::Fixed(num(&d.value, "value")?)
             }
             "uniform" => {
@@ -142,8 +170,16 @@ impl Check<'_> {
                 let (min, max) = (num(&d.min, "min")?, num(&d.max, "max")?);
                 let sd = match &d.sd {
                     Some(s) if s.value.is_finite() && s.value > 0.0 => s.value,
-                    Some(s) => return Err(self.invalid(s, &format!("{key}.sd"), "a standard deviation > 0")),
-                    None => return Err(self.invalid(vv, key, "`sd` is required for dist = \"normal\"")),
+                    Some(s) => {
+                        return Err(self.invalid(
+                            s,
+                            &format!("{key}.sd"),
+                            "a standard deviation > 0",
+                        ));
+                    }
+                    None => {
+                        return Err(self.invalid(vv, key, "`sd` is required for dist = \"normal\""));
+                    }
                 };
                 if min >= max || !(min..=max).contains(&mean) {
                     return Err(self.invalid(vv, key, "need min < max and min ≤ mean ≤ max"));
@@ -154,7 +190,12 @@ impl Check<'_> {
         Ok(out)
     }
 
-    fn by_title(&self, t: &Option<RawByTitle>, key: &str, f: impl Fn(&Option<V<f64>>, &str) -> R<f64>) -> R<ByTitle<f64>> {
+    fn by_title(
+        &self,
+        t: &Option<RawByTitle>,
+        key: &str,
+        f: impl Fn(&Option<V<f64>>, &str) -> R<f64>,
+    ) -> R<ByTitle<f64>> {
         let empty = RawByTitle::default();
         let t = t.as_ref().unwrap_or(&empty);
         Ok(ByTitle([
@@ -166,26 +207,79 @@ impl Check<'_> {
     }
 }
 
-pub(super) fn validate(raw: &RawScenario, sources: &Sources, leaf: &Path, name: String) -> R<Scenario> {
+pub(super) fn validate(
+    raw: &RawScenario,
+    sources: &Sources,
+    leaf: &Path,
+    name: String,
+) -> R<Scenario> {
     let c = Check { sources, leaf };
     let empty_sim = RawSimulation::default();
     let s = raw.simulation.as_ref().unwrap_or(&empty_sim);
     let simulation = Simulation {
         seed: c.int(&s.seed, "simulation.seed", 0, i64::MAX, "the random seed")? as u64,
-        start_year: c.int(&s.start_year, "simulation.start_year", 1949, 2200, "calendar year")? as i32,
+        start_year: c.int(
+            &s.start_year,
+            "simulation.start_year",
+            1949,
+            2200,
+            "calendar year",
+        )? as i32,
         years: c.int(&s.years, "simulation.years", 1, 200, "years simulated")? as u32,
-        replications: c.int(&s.replications, "simulation.replications", 1, 1_000_000, "replications")? as u32,
-        steps_per_year: c.int(&s.steps_per_year, "simulation.steps_per_year", 1, 366, "steps per year")? as u32,
+        replications: c.int(
+            &s.replications,
+            "simulation.replications",
+            1,
+            1_000_000,
+            "replications",
+        )? as u32,
+        steps_per_year: c.int(
+            &s.steps_per_year,
+            "simulation.steps_per_year",
+            1,
+            366,
+            "steps per year",
+        )? as u32,
     };
 
     let empty_region = RawRegion::default();
     let r = raw.region.as_ref().unwrap_or(&empty_region);
     let region = Region {
-        counties: c.int(&r.counties, "region.counties", 1, 100_000, "number of counties")? as u32,
-        townships_per_county: c.dist(&r.townships_per_county, "region.townships_per_county", 1.0, 1000.0, "townships per county")?,
-        villages_per_township: c.dist(&r.villages_per_township, "region.villages_per_township", 0.0, 1000.0, "villages per township")?,
-        posts_per_centre: c.dist(&r.posts_per_centre, "region.posts_per_centre", 1.0, 10_000.0, "establishment posts per township health centre")?,
-        remoteness: c.dist(&r.remoteness, "region.remoteness", 0.0, 1.0, "remoteness index")?,
+        counties: c.int(
+            &r.counties,
+            "region.counties",
+            1,
+            100_000,
+            "number of counties",
+        )? as u32,
+        townships_per_county: c.dist(
+            &r.townships_per_county,
+            "region.townships_per_county",
+            1.0,
+            1000.0,
+            "townships per county",
+        )?,
+        villages_per_township: c.dist(
+            &r.villages_per_township,
+            "region.villages_per_township",
+            0.0,
+            1000.0,
+            "villages per township",
+        )?,
+        posts_per_centre: c.dist(
+            &r.posts_per_centre,
+            "region.posts_per_centre",
+            1.0,
+            10_000.0,
+            "establishment posts per township health centre",
+        )?,
+        remoteness: c.dist(
+            &r.remoteness,
+            "region.remoteness",
+            0.0,
+            1.0,
+            "remoteness index",
+        )?,
         initial_fill: c.share(&r.initial_fill, "region.initial_fill")?,
         funded_share: c.share(&r.funded_share, "region.funded_share")?,
     };
@@ -193,26 +287,76 @@ pub(super) fn validate(raw: &RawScenario, sources: &Sources, leaf: &Path, name: 
     let empty_out = RawOutsideOption::default();
     let o = raw.outside_option.as_ref().unwrap_or(&empty_out);
     let outside = OutsideOption {
-        pay: c.by_title(&o.pay, "outside_option.pay", |v, k| c.yuan(v, k).map(Yuan::get))?,
-        growth: c.real(&o.growth, "outside_option.growth", -0.5, 1.0, "annual growth (share a year)")?,
+        pay: c.by_title(&o.pay, "outside_option.pay", |v, k| {
+            c.yuan(v, k).map(Yuan::get)
+        })?,
+        growth: c.real(
+            &o.growth,
+            "outside_option.growth",
+            -0.5,
+            1.0,
+            "annual growth (share a year)",
+        )?,
     };
 
     let empty_b = RawBehaviour::default();
     let b = raw.behaviour.as_ref().unwrap_or(&empty_b);
     let behaviour = Behaviour {
-        preference_sd: c.real(&b.preference_sd, "behaviour.preference_sd", 0.0, 5.0, "SD of log hazard multiplier")?,
-        pay_effect_per_10k_yuan: c.real(&b.pay_effect_per_10k_yuan, "behaviour.pay_effect_per_10k_yuan", -5.0, 5.0, "log hazard ratio per 10,000 yuan a year")?,
+        preference_sd: c.real(
+            &b.preference_sd,
+            "behaviour.preference_sd",
+            0.0,
+            5.0,
+            "SD of log hazard multiplier",
+        )?,
+        pay_effect_per_10k_yuan: c.real(
+            &b.pay_effect_per_10k_yuan,
+            "behaviour.pay_effect_per_10k_yuan",
+            -5.0,
+            5.0,
+            "log hazard ratio per 10,000 yuan a year",
+        )?,
         blocked_promotion_hr: c.hr(&b.blocked_promotion_hr, "behaviour.blocked_promotion_hr")?,
-        penalty_effect_per_10k_yuan: c.real(&b.penalty_effect_per_10k_yuan, "behaviour.penalty_effect_per_10k_yuan", 0.0, 5.0, "log hazard reduction per 10,000 yuan of penalty")?,
+        penalty_effect_per_10k_yuan: c.real(
+            &b.penalty_effect_per_10k_yuan,
+            "behaviour.penalty_effect_per_10k_yuan",
+            0.0,
+            5.0,
+            "log hazard reduction per 10,000 yuan of penalty",
+        )?,
         contract_end_hr: c.hr(&b.contract_end_hr, "behaviour.contract_end_hr")?,
-        contract_end_window_years: c.real(&b.contract_end_window_years, "behaviour.contract_end_window_years", 0.0, 10.0, "years")?,
+        contract_end_window_years: c.real(
+            &b.contract_end_window_years,
+            "behaviour.contract_end_window_years",
+            0.0,
+            10.0,
+            "years",
+        )?,
         hometown_hr: c.hr(&b.hometown_hr, "behaviour.hometown_hr")?,
         rural_origin_hr: c.hr(&b.rural_origin_hr, "behaviour.rural_origin_hr")?,
         unfunded_hr: c.hr(&b.unfunded_hr, "behaviour.unfunded_hr")?,
         remoteness_hr: c.hr(&b.remoteness_hr, "behaviour.remoteness_hr")?,
-        age_effect_per_year: c.real(&b.age_effect_per_year, "behaviour.age_effect_per_year", -1.0, 1.0, "log hazard ratio per year of age")?,
-        age_reference: c.real(&b.age_reference, "behaviour.age_reference", 15.0, 90.0, "age in years")?,
-        age_effect_cap: c.real(&b.age_effect_cap, "behaviour.age_effect_cap", 15.0, 90.0, "age in years")?,
+        age_effect_per_year: c.real(
+            &b.age_effect_per_year,
+            "behaviour.age_effect_per_year",
+            -1.0,
+            1.0,
+            "log hazard ratio per year of age",
+        )?,
+        age_reference: c.real(
+            &b.age_reference,
+            "behaviour.age_reference",
+            15.0,
+            90.0,
+            "age in years",
+        )?,
+        age_effect_cap: c.real(
+            &b.age_effect_cap,
+            "behaviour.age_effect_cap",
+            15.0,
+            90.0,
+            "age in years",
+        )?,
     };
 
     let policy = validate_policy(&c, raw)?;
@@ -221,7 +365,11 @@ pub(super) fn validate(raw: &RawScenario, sources: &Sources, leaf: &Path, name: 
 
     Ok(Scenario {
         name,
-        description: raw.description.as_ref().map(|d| d.value.clone()).unwrap_or_default(),
+        description: raw
+            .description
+            .as_ref()
+            .map(|d| d.value.clone())
+            .unwrap_or_default(),
         simulation,
         region,
         outside,
@@ -241,8 +389,16 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
     let es = RawSalary::default();
     let s = p.salary.as_ref().unwrap_or(&es);
     let salary = Salary {
-        base: c.by_title(&s.base, "policy.salary.base", |v, k| c.yuan(v, k).map(Yuan::get))?,
-        growth: c.real(&s.growth, "policy.salary.growth", -0.5, 1.0, "annual growth (share a year)")?,
+        base: c.by_title(&s.base, "policy.salary.base", |v, k| {
+            c.yuan(v, k).map(Yuan::get)
+        })?,
+        growth: c.real(
+            &s.growth,
+            "policy.salary.growth",
+            -0.5,
+            1.0,
+            "annual growth (share a year)",
+        )?,
         remote_allowance: c.yuan(&s.remote_allowance, "policy.salary.remote_allowance")?,
         remote_threshold: c.share(&s.remote_threshold, "policy.salary.remote_threshold")?,
         residency_stipend: c.yuan(&s.residency_stipend, "policy.salary.residency_stipend")?,
@@ -251,7 +407,11 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
     let et = RawTitles::default();
     let t = p.titles.as_ref().unwrap_or(&et);
     let quota_pool = {
-        let v = c.req(&t.quota_pool, "policy.titles.quota_pool", "centre or county")?;
+        let v = c.req(
+            &t.quota_pool,
+            "policy.titles.quota_pool",
+            "centre or county",
+        )?;
         match c.word(v, "policy.titles.quota_pool", &["centre", "county"])? {
             "centre" => QuotaPool::Centre,
             _ => QuotaPool::County,
@@ -264,14 +424,30 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
             }
             c.real(v, k, 0.0, 50.0, "years at the rank below")
         })?,
-        college_extra_years: c.real(&t.college_extra_years, "policy.titles.college_extra_years", 0.0, 20.0, "years")?,
-        order_oriented_head_start: c.real(&t.order_oriented_head_start, "policy.titles.order_oriented_head_start", 0.0, 20.0, "years")?,
-        pass_probability: c.by_title(&t.pass_probability, "policy.titles.pass_probability", |v, k| {
-            if k.ends_with(".junior") && v.is_none() {
-                return Ok(1.0);
-            }
-            c.share(v, k).map(Share::get)
-        })?,
+        college_extra_years: c.real(
+            &t.college_extra_years,
+            "policy.titles.college_extra_years",
+            0.0,
+            20.0,
+            "years",
+        )?,
+        order_oriented_head_start: c.real(
+            &t.order_oriented_head_start,
+            "policy.titles.order_oriented_head_start",
+            0.0,
+            20.0,
+            "years",
+        )?,
+        pass_probability: c.by_title(
+            &t.pass_probability,
+            "policy.titles.pass_probability",
+            |v, k| {
+                if k.ends_with(".junior") && v.is_none() {
+                    return Ok(1.0);
+                }
+                c.share(v, k).map(Share::get)
+            },
+        )?,
         quota: c.by_title(&t.quota, "policy.titles.quota", |v, k| {
             if k.ends_with(".junior") && v.is_none() {
                 return Ok(1.0);
@@ -284,31 +460,95 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
     let er = RawRecruitment::default();
     let r = p.recruitment.as_ref().unwrap_or(&er);
     if let Some(h) = &r.hire_pathway {
-        return Err(c.invalid(h, "policy.recruitment.hire_pathway", "not settable: open recruitment hires into the pathway of kind \"open_recruit\""));
+        return Err(c.invalid(
+            h,
+            "policy.recruitment.hire_pathway",
+            "not settable: open recruitment hires into the pathway of kind \"open_recruit\"",
+        ));
     }
     let recruitment = Recruitment {
-        ratio: c.real(&r.ratio, "policy.recruitment.ratio", 0.0, 100.0, "applicants required per post")?,
-        applicants_per_post: c.real(&r.applicants_per_post, "policy.recruitment.applicants_per_post", 0.0, 1000.0, "mean applicants per post")?,
-        remoteness_effect: c.real(&r.remoteness_effect, "policy.recruitment.remoteness_effect", -10.0, 10.0, "log change in applicants at remoteness 1")?,
-        pay_effect_per_10k_yuan: c.real(&r.pay_effect_per_10k_yuan, "policy.recruitment.pay_effect_per_10k_yuan", -10.0, 10.0, "log change in applicants per 10,000 yuan a year")?,
+        ratio: c.real(
+            &r.ratio,
+            "policy.recruitment.ratio",
+            0.0,
+            100.0,
+            "applicants required per post",
+        )?,
+        applicants_per_post: c.real(
+            &r.applicants_per_post,
+            "policy.recruitment.applicants_per_post",
+            0.0,
+            1000.0,
+            "mean applicants per post",
+        )?,
+        remoteness_effect: c.real(
+            &r.remoteness_effect,
+            "policy.recruitment.remoteness_effect",
+            -10.0,
+            10.0,
+            "log change in applicants at remoteness 1",
+        )?,
+        pay_effect_per_10k_yuan: c.real(
+            &r.pay_effect_per_10k_yuan,
+            "policy.recruitment.pay_effect_per_10k_yuan",
+            -10.0,
+            10.0,
+            "log change in applicants per 10,000 yuan a year",
+        )?,
     };
 
     let ec = RawContract::default();
     let k = p.contract.as_ref().unwrap_or(&ec);
     let contract = Contract {
-        obligation_years: c.int(&k.obligation_years, "policy.contract.obligation_years", 0, 40, "years of service obligation")? as u32,
-        residency_counts: c.req(&k.residency_counts, "policy.contract.residency_counts", "true or false")?.value,
+        obligation_years: c.int(
+            &k.obligation_years,
+            "policy.contract.obligation_years",
+            0,
+            40,
+            "years of service obligation",
+        )? as u32,
+        residency_counts: c
+            .req(
+                &k.residency_counts,
+                "policy.contract.residency_counts",
+                "true or false",
+            )?
+            .value,
         breach_penalty: c.yuan(&k.breach_penalty, "policy.contract.breach_penalty")?,
-        postgraduate_ban: c.req(&k.postgraduate_ban, "policy.contract.postgraduate_ban", "true or false")?.value,
+        postgraduate_ban: c
+            .req(
+                &k.postgraduate_ban,
+                "policy.contract.postgraduate_ban",
+                "true or false",
+            )?
+            .value,
     };
 
     let eret = RawRetirement::default();
     let rt = p.retirement.as_ref().unwrap_or(&eret);
     let retirement = Retirement {
-        age_male: c.real(&rt.age_male, "policy.retirement.age_male", 40.0, 90.0, "retirement age in years")?,
-        age_female: c.real(&rt.age_female, "policy.retirement.age_female", 40.0, 90.0, "retirement age in years")?,
+        age_male: c.real(
+            &rt.age_male,
+            "policy.retirement.age_male",
+            40.0,
+            90.0,
+            "retirement age in years",
+        )?,
+        age_female: c.real(
+            &rt.age_female,
+            "policy.retirement.age_female",
+            40.0,
+            90.0,
+            "retirement age in years",
+        )?,
     };
-    Ok(Policy { salary, titles, recruitment, contract, retirement })
+    Ok(Policy {
+        salary,
+        titles,
+        recruitment,
+        contract,
+        retirement,
+    })
 }
 
 fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
@@ -347,31 +587,76 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
         let kind = PathwayKind::parse(kind).expect("word() checked the name");
         let pipeline = if kind == PathwayKind::OrderOriented {
             Some(Pipeline {
-                intake_per_county: c.real(&p.intake_per_county, &key("intake_per_county"), 0.0, 100_000.0, "students enrolled per county per year")?,
-                study_years: c.int(&p.study_years, &key("study_years"), 0, 15, "years of study")? as u32,
-                study_dropout: Rate::from_annual_probability(c.share(&p.study_dropout, &key("study_dropout"))?)
-                    .map_err(|e| c.invalid(p.study_dropout.as_ref().expect("checked"), &key("study_dropout"), e.allowed))?,
-                residency_years: c.int(&p.residency_years, &key("residency_years"), 0, 10, "years of standardized residency")? as u32,
+                intake_per_county: c.real(
+                    &p.intake_per_county,
+                    &key("intake_per_county"),
+                    0.0,
+                    100_000.0,
+                    "students enrolled per county per year",
+                )?,
+                study_years: c.int(&p.study_years, &key("study_years"), 0, 15, "years of study")?
+                    as u32,
+                study_dropout: Rate::from_annual_probability(
+                    c.share(&p.study_dropout, &key("study_dropout"))?,
+                )
+                .map_err(|e| {
+                    c.invalid(
+                        p.study_dropout.as_ref().expect("checked"),
+                        &key("study_dropout"),
+                        e.allowed,
+                    )
+                })?,
+                residency_years: c.int(
+                    &p.residency_years,
+                    &key("residency_years"),
+                    0,
+                    10,
+                    "years of standardized residency",
+                )? as u32,
                 no_show: c.share(&p.no_show, &key("no_show"))?,
             })
         } else {
-            for (v, k) in [(&p.intake_per_county, "intake_per_county"), (&p.study_dropout, "study_dropout"), (&p.no_show, "no_show")] {
+            for (v, k) in [
+                (&p.intake_per_county, "intake_per_county"),
+                (&p.study_dropout, "study_dropout"),
+                (&p.no_show, "no_show"),
+            ] {
                 if let Some(v) = v {
-                    return Err(c.invalid(v, &key(k), format!("only pathways of kind \"order_oriented\" have `{k}`")));
+                    return Err(c.invalid(
+                        v,
+                        &key(k),
+                        format!("only pathways of kind \"order_oriented\" have `{k}`"),
+                    ));
                 }
             }
             None
         };
         let initial = if kind == PathwayKind::Incumbent {
-            let titles = c.by_title(&p.initial_titles, &key("initial_titles"), |v, k| c.share(v, k).map(Share::get))?;
+            let titles = c.by_title(&p.initial_titles, &key("initial_titles"), |v, k| {
+                c.share(v, k).map(Share::get)
+            })?;
             let sum: f64 = titles.0.iter().sum();
             if (sum - 1.0).abs() > 1e-6 {
-                let v = p.initial_titles.as_ref().and_then(|t| t.junior.clone()).expect("checked");
-                return Err(c.invalid(&v, &key("initial_titles"), format!("title shares must sum to 1 (they sum to {sum:.4})")));
+                let v = p
+                    .initial_titles
+                    .as_ref()
+                    .and_then(|t| t.junior.clone())
+                    .expect("checked");
+                return Err(c.invalid(
+                    &v,
+                    &key("initial_titles"),
+                    format!("title shares must sum to 1 (they sum to {sum:.4})"),
+                ));
             }
             Some(InitialStock {
                 titles,
-                years_at_rank: c.dist(&p.initial_years_at_rank, &key("initial_years_at_rank"), 0.0, 50.0, "years at current rank at the start")?,
+                years_at_rank: c.dist(
+                    &p.initial_years_at_rank,
+                    &key("initial_years_at_rank"),
+                    0.0,
+                    50.0,
+                    "years at current rank at the start",
+                )?,
             })
         } else {
             None
@@ -379,15 +664,21 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
         let d = p.destinations.clone().unwrap_or_default();
         let dk = key("destinations");
         let shares = [
-            c.share(&d.county_hospital, &format!("{dk}.county_hospital"))?.get(),
-            c.share(&d.postgraduate, &format!("{dk}.postgraduate"))?.get(),
+            c.share(&d.county_hospital, &format!("{dk}.county_hospital"))?
+                .get(),
+            c.share(&d.postgraduate, &format!("{dk}.postgraduate"))?
+                .get(),
             c.share(&d.unemployed, &format!("{dk}.unemployed"))?.get(),
             c.share(&d.other, &format!("{dk}.other"))?.get(),
         ];
         let sum: f64 = shares.iter().sum();
         if (sum - 1.0).abs() > 1e-6 {
             let v = d.other.clone().expect("checked");
-            return Err(c.invalid(&v, &dk, format!("destination shares must sum to 1 (they sum to {sum:.4})")));
+            return Err(c.invalid(
+                &v,
+                &dk,
+                format!("destination shares must sum to 1 (they sum to {sum:.4})"),
+            ));
         }
         out.push(Pathway {
             name: name.clone(),
@@ -397,7 +688,13 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
             hometown_share: c.share(&p.hometown_share, &key("hometown_share"))?,
             rural_origin_share: c.share(&p.rural_origin_share, &key("rural_origin_share"))?,
             bachelor_share: c.share(&p.bachelor_share, &key("bachelor_share"))?,
-            age_at_entry: c.dist(&p.age_at_entry, &key("age_at_entry"), 15.0, 80.0, "age in years")?,
+            age_at_entry: c.dist(
+                &p.age_at_entry,
+                &key("age_at_entry"),
+                15.0,
+                80.0,
+                "age in years",
+            )?,
             pipeline,
             initial,
             destinations: Destinations(shares),
@@ -427,12 +724,18 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
         let pathway = || -> R<PathwayId> {
             let v = c.req(&b.pathway, &key("pathway"), &names.join(", "))?;
             let n = c.word(v, &key("pathway"), &names)?;
-            Ok(PathwayId(names.iter().position(|x| *x == n).expect("found") as u8))
+            Ok(PathwayId(
+                names.iter().position(|x| *x == n).expect("found") as u8,
+            ))
         };
         let year = |v: &Option<V<f64>>, k: &str| -> R<u32> {
             let y = c.real(v, &key(k), 0.0, 200.0, "whole years since entering service")?;
             if y.fract() != 0.0 {
-                return Err(c.invalid(v.as_ref().expect("checked"), &key(k), "whole years since entering service"));
+                return Err(c.invalid(
+                    v.as_ref().expect("checked"),
+                    &key(k),
+                    "whole years since entering service",
+                ));
             }
             Ok(y as u32)
         };
@@ -442,35 +745,77 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
             for t in &v.value {
                 match Title::parse(t) {
                     Some(t) => ts.push(t),
-                    None => return Err(c.invalid(v, &key("titles"), format!("titles are {}", Title::NAMES.join(", ")))),
+                    None => {
+                        return Err(c.invalid(
+                            v,
+                            &key("titles"),
+                            format!("titles are {}", Title::NAMES.join(", ")),
+                        ));
+                    }
                 }
             }
             Ok(title_mask(&ts))
         };
         let metric = match metric_name {
-            "retention" => Metric::Retention { pathway: pathway()?, year: year(&b.year, "year")? },
+            "retention" => Metric::Retention {
+                pathway: pathway()?,
+                year: year(&b.year, "year")?,
+            },
             "conditional_retention" => {
                 let (from_year, year) = (year(&b.from_year, "from_year")?, year(&b.year, "year")?);
                 if from_year >= year {
-                    return Err(c.invalid(b.year.as_ref().expect("checked"), &key("year"), "`year` must be after `from_year`"));
+                    return Err(c.invalid(
+                        b.year.as_ref().expect("checked"),
+                        &key("year"),
+                        "`year` must be after `from_year`",
+                    ));
                 }
-                Metric::ConditionalRetention { pathway: pathway()?, from_year, year }
+                Metric::ConditionalRetention {
+                    pathway: pathway()?,
+                    from_year,
+                    year,
+                }
             }
-            "title_share" => Metric::TitleShare { pathway: pathway()?, year: year(&b.year, "year")?, titles: titles()? },
+            "title_share" => Metric::TitleShare {
+                pathway: pathway()?,
+                year: year(&b.year, "year")?,
+                titles: titles()?,
+            },
             "centre_title_share" => Metric::CentreTitleShare {
-                calendar_year: c.int(&b.calendar_year, &key("calendar_year"), 1949, 2200, "calendar year")? as i32,
+                calendar_year: c.int(
+                    &b.calendar_year,
+                    &key("calendar_year"),
+                    1949,
+                    2200,
+                    "calendar year",
+                )? as i32,
                 titles: titles()?,
             },
             "exit_share" => {
-                let v = c.req(&b.destination, &key("destination"), &Destination::NAMES.join(", "))?;
+                let v = c.req(
+                    &b.destination,
+                    &key("destination"),
+                    &Destination::NAMES.join(", "),
+                )?;
                 let d = c.word(v, &key("destination"), &Destination::NAMES)?;
-                Metric::ExitShare { pathway: pathway()?, destination: Destination::parse(d).expect("checked") }
+                Metric::ExitShare {
+                    pathway: pathway()?,
+                    destination: Destination::parse(d).expect("checked"),
+                }
             }
             "annual_outflow" => Metric::AnnualOutflow,
-            _ => Metric::ReportRate { pathway: pathway()? },
+            _ => Metric::ReportRate {
+                pathway: pathway()?,
+            },
         };
         let n = match &b.n {
-            Some(_) => Some(c.int(&b.n, &key("n"), 1, u32::MAX as i64, "sample size of the published figure")? as u32),
+            Some(_) => Some(c.int(
+                &b.n,
+                &key("n"),
+                1,
+                u32::MAX as i64,
+                "sample size of the published figure",
+            )? as u32),
             None => None,
         };
         out.push(Benchmark {
@@ -478,7 +823,14 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
             metric,
             value: c.share(&b.value, &key("value"))?.get(),
             n,
-            source: c.req(&b.source, &key("source"), "the publication the figure comes from")?.value.clone(),
+            source: c
+                .req(
+                    &b.source,
+                    &key("source"),
+                    "the publication the figure comes from",
+                )?
+                .value
+                .clone(),
         });
     }
     Ok(out)

@@ -18,7 +18,8 @@ pub fn t975(df: u32) -> f64 {
             z + (z3 + z) / (4.0 * v)
                 + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * v * v)
                 + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * v.powi(3))
-                + (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z) / (92160.0 * v.powi(4))
+                + (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z)
+                    / (92160.0 * v.powi(4))
         }
     }
 }
@@ -39,16 +40,34 @@ pub fn mean_ci(xs: impl IntoIterator<Item = f64>) -> MeanCi {
     let v: Vec<f64> = xs.into_iter().filter(|x| x.is_finite()).collect();
     let n = v.len();
     if n == 0 {
-        return MeanCi { mean: f64::NAN, low: f64::NAN, high: f64::NAN, sd: f64::NAN, n };
+        return MeanCi {
+            mean: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+            sd: f64::NAN,
+            n,
+        };
     }
     let mean = v.iter().sum::<f64>() / n as f64;
     if n == 1 {
-        return MeanCi { mean, low: f64::NAN, high: f64::NAN, sd: f64::NAN, n };
+        return MeanCi {
+            mean,
+            low: f64::NAN,
+            high: f64::NAN,
+            sd: f64::NAN,
+            n,
+        };
     }
     let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
     let sd = var.sqrt();
     let half = t975(n as u32 - 1) * sd / (n as f64).sqrt();
-    MeanCi { mean, low: mean - half, high: mean + half, sd, n }
+    MeanCi {
+        mean,
+        low: mean - half,
+        high: mean + half,
+        sd,
+        n,
+    }
 }
 
 #[cfg(test)]
@@ -58,7 +77,15 @@ mod tests {
     #[test]
     fn t_quantiles_match_tables() {
         // Standard table values of t(0.975).
-        for (df, t) in [(1, 12.706), (2, 4.303), (3, 3.182), (5, 2.571), (10, 2.228), (30, 2.042), (99, 1.984)] {
+        for (df, t) in [
+            (1, 12.706),
+            (2, 4.303),
+            (3, 3.182),
+            (5, 2.571),
+            (10, 2.228),
+            (30, 2.042),
+            (99, 1.984),
+        ] {
             assert!((t975(df) - t).abs() < 2e-3, "df {df}: {} vs {t}", t975(df));
         }
     }

@@ -29,37 +29,72 @@ pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
     let vacancy = t
         .staffing
         .iter()
-        .map(|st| if st.posts > 0 { st.posts.saturating_sub(st.filled) as f64 / st.posts as f64 } else { f64::NAN })
+        .map(|st| {
+            if st.posts > 0 {
+                st.posts.saturating_sub(st.filled) as f64 / st.posts as f64
+            } else {
+                f64::NAN
+            }
+        })
         .collect();
-    RepMetrics { survival, benchmarks, vacancy }
+    RepMetrics {
+        survival,
+        benchmarks,
+        vacancy,
+    }
 }
 
 fn ratio(num: u64, den: u64) -> f64 {
-    if den == 0 { f64::NAN } else { num as f64 / den as f64 }
+    if den == 0 {
+        f64::NAN
+    } else {
+        num as f64 / den as f64
+    }
 }
 
 /// The value of a metric in one tally (NaN where it is undefined, e.g. nobody at risk).
 pub fn metric_value(s: &Scenario, t: &Tally, survival: &[f64], m: &Metric) -> f64 {
     let row = t.years + 1;
     let surv = |p: usize, y: u32| -> f64 {
-        if (y as usize) < row { survival[p * row + y as usize] } else { f64::NAN }
+        if (y as usize) < row {
+            survival[p * row + y as usize]
+        } else {
+            f64::NAN
+        }
     };
     // A retention value is only defined where someone was still followed at that time.
     let observed = |p: usize, y: u32| -> bool {
         let rows = survival::life_table(t, p);
-        rows.get(y as usize).is_some_and(|r| r.at_risk > 0 || r.events > 0)
+        rows.get(y as usize)
+            .is_some_and(|r| r.at_risk > 0 || r.events > 0)
     };
     match *m {
         Metric::Retention { pathway, year } => {
             let p = pathway.0 as usize;
-            if observed(p, year) { surv(p, year) } else { f64::NAN }
+            if observed(p, year) {
+                surv(p, year)
+            } else {
+                f64::NAN
+            }
         }
-        Metric::ConditionalRetention { pathway, from_year, year } => {
+        Metric::ConditionalRetention {
+            pathway,
+            from_year,
+            year,
+        } => {
             let p = pathway.0 as usize;
             let from = surv(p, from_year);
-            if from > 0.0 && observed(p, year) { surv(p, year) / from } else { f64::NAN }
+            if from > 0.0 && observed(p, year) {
+                surv(p, year) / from
+            } else {
+                f64::NAN
+            }
         }
-        Metric::TitleShare { pathway, year, titles } => {
+        Metric::TitleShare {
+            pathway,
+            year,
+            titles,
+        } => {
             let p = pathway.0 as usize;
             if year as usize > t.years {
                 return f64::NAN;
@@ -74,16 +109,27 @@ pub fn metric_value(s: &Scenario, t: &Tally, survival: &[f64], m: &Metric) -> f6
             }
             ratio(hit, all)
         }
-        Metric::CentreTitleShare { calendar_year, titles } => {
+        Metric::CentreTitleShare {
+            calendar_year,
+            titles,
+        } => {
             let y = calendar_year - s.simulation.start_year;
             if y < 0 || y as usize >= t.years {
                 return f64::NAN;
             }
             let counts = &t.centre_titles[y as usize * 4..y as usize * 4 + 4];
-            let hit: u64 = counts.iter().zip(titles).filter(|(_, on)| *on).map(|(n, _)| *n).sum();
+            let hit: u64 = counts
+                .iter()
+                .zip(titles)
+                .filter(|(_, on)| *on)
+                .map(|(n, _)| *n)
+                .sum();
             ratio(hit, counts.iter().sum())
         }
-        Metric::ExitShare { pathway, destination } => {
+        Metric::ExitShare {
+            pathway,
+            destination,
+        } => {
             let p = pathway.0 as usize;
             let at = |r: usize| t.exits[t.exit_index(p, Phase::AfterContract, r)];
             let all: u64 = (0..REASONS - 1).map(at).sum();
@@ -122,7 +168,9 @@ pub struct CurveRow {
 /// How the retention band was computed, in words (printed on plots and in outputs).
 pub fn band_method(reps: usize) -> String {
     if reps > 1 {
-        format!("95% CI: Student-t interval of the mean Kaplan–Meier retention across {reps} replications")
+        format!(
+            "95% CI: Student-t interval of the mean Kaplan–Meier retention across {reps} replications"
+        )
     } else {
         "95% CI: Greenwood variance, log–log transform (1 replication)".to_string()
     }
@@ -159,7 +207,10 @@ pub fn curves(s: &Scenario, r: &RunResult) -> Vec<Curve> {
                     }
                 })
                 .collect();
-            Curve { pathway: pw.name.clone(), rows }
+            Curve {
+                pathway: pw.name.clone(),
+                rows,
+            }
         })
         .collect()
 }

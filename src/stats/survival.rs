@@ -32,7 +32,14 @@ pub fn life_table(t: &Tally, p: usize) -> Vec<LifeRow> {
     let mut s = 1.0;
     let mut gw = 0.0; // Σ d / (n (n − d))
     let (mut ev_y, mut ce_y) = (0u64, 0u64);
-    rows.push(LifeRow { year: 0, at_risk, events: 0, censored: 0, retention: 1.0, greenwood_var: 0.0 });
+    rows.push(LifeRow {
+        year: 0,
+        at_risk,
+        events: 0,
+        censored: 0,
+        retention: 1.0,
+        greenwood_var: 0.0,
+    });
     for b in 0..bins {
         let (d, c) = (ev[b] as u64, ce[b] as u64);
         if at_risk > 0 && d > 0 {
@@ -98,8 +105,14 @@ mod tests {
         assert!((rows[1].retention - 5.0 / 6.0).abs() < 1e-12);
         assert!((rows[2].retention - 5.0 / 12.0).abs() < 1e-12);
         assert_eq!(rows[3].retention, 0.0);
-        assert_eq!((rows[1].at_risk, rows[1].events, rows[1].censored), (5, 1, 0));
-        assert_eq!((rows[2].at_risk, rows[2].events, rows[2].censored), (1, 2, 2));
+        assert_eq!(
+            (rows[1].at_risk, rows[1].events, rows[1].censored),
+            (5, 1, 0)
+        );
+        assert_eq!(
+            (rows[2].at_risk, rows[2].events, rows[2].censored),
+            (1, 2, 2)
+        );
         // Greenwood at year 2: S² (1/(6·5) + 2/(4·2)) = (5/12)² · (1/30 + 1/4)
         let gw = (5.0f64 / 12.0).powi(2) * (1.0 / 30.0 + 0.25);
         assert!((rows[2].greenwood_var - gw).abs() < 1e-12);
