@@ -502,8 +502,8 @@ impl<'a> County<'a> {
         for (ci, c) in self.centres.iter().enumerate() {
             let p = pool_of(ci as u16) as usize;
             posts[p] += c.posts as u64;
-            for r in 0..4 {
-                held[p][r] += c.titles[r] as u64;
+            for (h, n) in held[p].iter_mut().zip(c.titles) {
+                *h += n as u64;
             }
         }
         for k in 0..self.candidates.len() {
@@ -575,13 +575,12 @@ impl<'a> County<'a> {
         let yi = y as usize;
         let mut posts = 0;
         let mut filled = 0;
-        for (ci, c) in self.centres.iter().enumerate() {
+        for c in &self.centres {
             posts += c.posts as u64;
             filled += c.filled as u64;
             for r in 0..4 {
                 self.tally.centre_titles[yi * 4 + r] += c.titles[r] as u64;
             }
-            let _ = ci;
         }
         let st = &mut self.tally.staffing[yi];
         st.posts += posts;
@@ -620,11 +619,14 @@ impl<'a> County<'a> {
         let mut h = self.paths[p].base
             * w.pref as f64
             * (b.age_effect_per_year * (age.min(b.age_effect_cap) - b.age_reference)).exp();
+        // Only workers with a service contract have a contract phase.
         let ce = w.contract_end as f64;
-        if a < ce {
-            h *= self.under_contract;
-        } else if a < ce + b.contract_end_window_years {
-            h *= b.contract_end_hr;
+        if ce.is_finite() {
+            if a < ce {
+                h *= self.under_contract;
+            } else if a < ce + b.contract_end_window_years {
+                h *= b.contract_end_hr;
+            }
         }
         if w.status == Status::Serving {
             h *= self.centre_mult[w.centre as usize * 4 + w.title as usize];

@@ -24,8 +24,11 @@ impl Sources {
     pub fn locate(&self, source: SourceId, offset: usize) -> Location {
         let s = &self.list[source];
         let upto = &s.text[..offset.min(s.text.len())];
-        let line = upto.matches('\n').count() + 1;
-        let column = upto.rsplit('\n').next().map(|l| l.chars().count() + 1);
+        let line = (upto.matches('\n').count() + 1) as u32;
+        let column = upto
+            .rsplit('\n')
+            .next()
+            .map(|l| (l.chars().count() + 1) as u32);
         Location {
             file: s.path.clone(),
             line: Some(line),

@@ -178,7 +178,11 @@ impl Check<'_> {
                         ));
                     }
                     None => {
-                        return Err(self.invalid(vv, key, "`sd` is required for dist = \"normal\""));
+                        return Err(self.invalid(
+                            vv,
+                            key,
+                            "`sd` is required for dist = \"normal\"",
+                        ));
                     }
                 };
                 if min >= max || !(min..=max).contains(&mean) {

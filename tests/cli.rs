@@ -1,0 +1,163 @@
+//! The `zhagen` command as a user runs it.
+
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+use std::path::Path;
+
+fn zhagen() -> Command {
+    Command::cargo_bin("zhagen").expect("binary built")
+}
+
+const FILES: [&str; 8] = [
+    "retention.csv",
+    "staffing.csv",
+    "exits.csv",
+    "titles.csv",
+    "summary.json",
+    "scenario.toml",
+    "retention.png",
+    "retention.svg",
+];
+
+fn small_run(out: &Path, threads: &str) {
+    zhagen()
+        .args([
+            "run",
+            baseline_path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args([
+            "--replications",
+            "6",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+            "--set",
+            "region.counties=3",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn run_writes_every_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    small_run(&out, "2");
+    for f in FILES {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let csv = std::fs::read_to_string(out.join("retention.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("pathway,year,at_risk,events,censored,retention,ci_low,ci_high")
+    );
+    let first = lines.next().unwrap();
+    assert!(
+        first.contains(",0,") && first.contains(",1.000000,"),
+        "year 0 has retention 1: {first}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "zhagen_version",
+        "scenario",
+        "scenario_sha256",
+        "seed",
+        "replications",
+        "simulated_worker_years",
+        "benchmarks",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json has {key}");
+    }
+    assert_eq!(summary["seed"], 7);
+    assert_eq!(summary["replications"], 6);
+    for key in ["wall_seconds", "worker_years_per_second"] {
+        assert!(
+            summary["timing"].get(key).is_some(),
+            "summary.json timing has {key}"
+        );
+    }
+    let b = &summary["benchmarks"][0];
+    for key in [
+        "name",
+        "target",
+        "simulated",
+        "ci_low",
+        "ci_high",
+        "within_ci",
+    ] {
+        assert!(b.get(key).is_some(), "benchmark has {key}");
+    }
+    let png = std::fs::read(out.join("retention.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+/// Everything but the wall-clock timing is byte-identical between 1 and 2 threads.
+#[test]
+fn outputs_are_byte_identical_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    small_run(&a, "1");
+    small_run(&b, "2");
+    for f in FILES {
+        let (x, y) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+        );
+        if f == "summary.json" {
+            let strip = |bytes: &[u8]| {
+                let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+                v.as_object_mut().unwrap().remove("timing");
+                v
+            };
+            assert_eq!(strip(&x), strip(&y), "{f}");
+        } else {
+            assert!(x == y, "{f} differs between 1 and 2 threads");
+        }
+    }
+}
+
+#[test]
+fn a_bad_scenario_is_an_error_not_a_panic_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        &format!(
+            "base = {:?}\n[simulation]\nreplicatons = 5\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    let out = dir.path().join("out");
+    let assert = zhagen()
+        .args(["run", bad.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.starts_with("Error: "), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml:3") && stderr.contains("did you mean `replications`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let assert = zhagen()
+        .args(["run", "no/such/scenario.toml"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("no/such/scenario.toml") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}

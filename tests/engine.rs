@@ -1,0 +1,268 @@
+//! The engine's invariants, read as specifications.
+
+mod common;
+
+use common::*;
+use zhagen::engine::tally::Phase;
+
+#[test]
+fn every_entrant_leaves_the_curve_exactly_once() {
+    // No worker is counted twice: each entrant is either an exit or a censoring, once.
+    let s = small_baseline(&[]);
+    let r = run_on(&s, 2);
+    let t = &r.pooled;
+    let bins = t.bins();
+    for p in 0..s.pathways.len() {
+        let events: u64 = t.events[p * bins..(p + 1) * bins]
+            .iter()
+            .map(|&x| x as u64)
+            .sum();
+        let censored: u64 = t.censored[p * bins..(p + 1) * bins]
+            .iter()
+            .map(|&x| x as u64)
+            .sum();
+        assert!(t.entrants[p] > 0, "pathway {p} has entrants");
+        assert_eq!(
+            events + censored,
+            t.entrants[p],
+            "pathway {}",
+            s.pathways[p].name
+        );
+    }
+    for c in zhagen::stats::curves(&s, &r) {
+        for w in c.rows.windows(2) {
+            assert_eq!(
+                w[1].at_risk,
+                w[0].at_risk - w[1].events - w[1].censored,
+                "{} year {}",
+                c.pathway,
+                w[1].year
+            );
+        }
+    }
+}
+
+#[test]
+fn staff_counts_never_exceed_what_entered() {
+    let s = small_baseline(&[]);
+    let r = run_on(&s, 2);
+    for (y, st) in r.pooled.staffing.iter().enumerate() {
+        let titles: u64 = r.pooled.centre_titles[y * 4..y * 4 + 4].iter().sum();
+        assert_eq!(
+            titles, st.filled,
+            "title counts add up to staff in year {y}"
+        );
+        assert_eq!(
+            st.advertised,
+            st.hired + st.cancelled,
+            "every advertised post is filled or cancelled"
+        );
+    }
+}
+
+#[test]
+fn retention_curves_never_rise_and_lie_inside_their_bands() {
+    let s = small_baseline(&[]);
+    let r = run_on(&s, 2);
+    for c in zhagen::stats::curves(&s, &r) {
+        assert_eq!(c.rows[0].retention, 1.0);
+        for w in c.rows.windows(2) {
+            assert!(
+                w[1].retention <= w[0].retention + 1e-12,
+                "{} rises at year {}",
+                c.pathway,
+                w[1].year
+            );
+        }
+        for row in &c.rows {
+            assert!(
+                row.ci_low <= row.retention + 1e-12 && row.retention <= row.ci_high + 1e-12,
+                "{} year {}",
+                c.pathway,
+                row.year
+            );
+        }
+    }
+}
+
+/// With a near-absolute deterrent under contract and a near-certain exit right after it, the
+/// order-oriented curve must be flat until the obligation ends and collapse just after.
+fn cliff_scenario(extra: &[&str]) -> zhagen::scenario::Scenario {
+    let mut o = vec![
+        "behaviour.penalty_effect_per_10k_yuan=5",
+        "policy.contract.breach_penalty=200000",
+        "behaviour.contract_end_hr=1000",
+        "pathways.order_oriented.no_show=0",
+    ];
+    o.extend_from_slice(extra);
+    small_baseline(&o)
+}
+
+#[test]
+fn contracts_end_when_the_obligation_says() {
+    for (extra, end) in [
+        (vec![], 6usize),
+        (vec!["policy.contract.obligation_years=8"], 8),
+        (vec!["policy.contract.residency_counts=false"], 9),
+    ] {
+        let s = cliff_scenario(&extra);
+        let r = run_on(&s, 2);
+        let ret = retention(&s, &r, "order_oriented");
+        assert!(
+            ret[end] > 0.99,
+            "still serving at the end of a {end}-year obligation: {}",
+            ret[end]
+        );
+        assert!(
+            ret[end + 1] < 0.01,
+            "gone a year after a {end}-year obligation: {}",
+            ret[end + 1]
+        );
+        // Exits are classified by the same clock: none under contract after it ended.
+        let p = s.pathway_id("order_oriented").unwrap().0 as usize;
+        let t = &r.pooled;
+        let under: u64 = (0..5)
+            .map(|k| t.exits[t.exit_index(p, Phase::UnderContract, k)])
+            .sum();
+        let after: u64 = (0..5)
+            .map(|k| t.exits[t.exit_index(p, Phase::AfterContract, k)])
+            .sum();
+        assert!(after > 100 * under.max(1), "after {after}, under {under}");
+    }
+}
+
+#[test]
+fn breachers_cannot_go_to_public_hospitals_or_postgraduate_study() {
+    let s = small_baseline(&[]);
+    let r = run_on(&s, 2);
+    let p = s.pathway_id("order_oriented").unwrap().0 as usize;
+    let t = &r.pooled;
+    assert_eq!(t.exits[t.exit_index(p, Phase::UnderContract, 0)], 0);
+    assert_eq!(t.exits[t.exit_index(p, Phase::UnderContract, 1)], 0);
+    assert!(t.exits[t.exit_index(p, Phase::UnderContract, 2)] > 0);
+}
+
+#[test]
+fn same_seed_gives_identical_results_at_any_thread_count() {
+    let s = small_baseline(&[]);
+    let one = run_on(&s, 1);
+    let two = run_on(&s, 2);
+    let four = run_on(&s, 4);
+    assert_eq!(one.pooled, two.pooled);
+    assert_eq!(one.reps, two.reps);
+    assert_eq!(one.pooled, four.pooled);
+    assert_eq!(one.reps, four.reps);
+}
+
+#[test]
+fn a_different_seed_gives_different_results() {
+    let a = run_on(&small_baseline(&[]), 2);
+    let b = run_on(&small_baseline(&["simulation.seed=7"]), 2);
+    assert_ne!(a.pooled.events, b.pooled.events);
+}
+
+/// Time-step convergence, where nothing but the step matters: incumbents whose hazard moves
+/// with age only (no pay, promotion or feedback effects). The annual step evaluates the age
+/// effect at the start of each year, a first-order error that must shrink with the step.
+#[test]
+fn curves_converge_as_the_time_step_shrinks() {
+    let curve = |steps: u32| {
+        let s = small_baseline(&[
+            &format!("simulation.steps_per_year={steps}"),
+            "behaviour.pay_effect_per_10k_yuan=0",
+            "behaviour.blocked_promotion_hr=1",
+            "behaviour.age_effect_per_year=-0.08",
+        ]);
+        let r = run_on(&s, 2);
+        retention(&s, &r, "incumbent")
+    };
+    let fine = curve(96);
+    // Mean gap over the first 15 years, where thousands are still at risk (late years hold few
+    // workers, whose exits move across retirement dates in lumps).
+    let dist = |c: Vec<f64>| {
+        c[1..=15]
+            .iter()
+            .zip(&fine[1..=15])
+            .map(|(x, y)| (x - y).abs())
+            .sum::<f64>()
+            / 15.0
+    };
+    let (d1, d4, d12) = (dist(curve(1)), dist(curve(4)), dist(curve(12)));
+    assert!(d1 > 0.0, "the annual step is an approximation here");
+    assert!(
+        d4 < d1 / 2.0 && d12 < d4 / 2.0,
+        "error shrinks with the step: {d1} {d4} {d12}"
+    );
+    assert!(
+        d12 < 0.002,
+        "monthly steps are within 0.2 points of the fine step: {d12}"
+    );
+}
+
+/// The full model, feedback included: quarterly, monthly and weekly steps agree within
+/// Monte Carlo noise, and the annual step is close.
+#[test]
+fn results_do_not_depend_on_how_finely_time_is_cut() {
+    let curve = |steps: u32| {
+        let s = small_baseline(&[
+            &format!("simulation.steps_per_year={steps}"),
+            "simulation.replications=24",
+        ]);
+        let r = run_on(&s, 2);
+        s.pathways
+            .iter()
+            .map(|p| retention(&s, &r, &p.name))
+            .collect::<Vec<_>>()
+    };
+    let fine = curve(52);
+    let dist = |c: Vec<Vec<f64>>| -> f64 {
+        c.iter()
+            .zip(&fine)
+            .flat_map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()))
+            .fold(0.0, f64::max)
+    };
+    let (d1, d4, d12) = (dist(curve(1)), dist(curve(4)), dist(curve(12)));
+    assert!(
+        d4 < 0.01 && d12 < 0.01,
+        "quarterly {d4} and monthly {d12} within a point of weekly steps"
+    );
+    assert!(
+        d1 < 0.02,
+        "annual steps within two points of weekly steps: {d1}"
+    );
+}
+
+/// With every mechanism off but a constant hazard h, retention is exp(−h·t).
+#[test]
+fn a_constant_hazard_gives_exponential_retention() {
+    let h = 0.15;
+    let s = baseline_with(&[
+        "region.counties=4",
+        "simulation.replications=20",
+        "simulation.years=12",
+        &format!("pathways.incumbent.base_exit_rate={h}"),
+        "pathways.incumbent.age_at_entry={ dist = \"fixed\", value = 30 }",
+        "behaviour.preference_sd=0",
+        "behaviour.pay_effect_per_10k_yuan=0",
+        "behaviour.blocked_promotion_hr=1",
+        "behaviour.hometown_hr=1",
+        "behaviour.rural_origin_hr=1",
+        "behaviour.unfunded_hr=1",
+        "behaviour.remoteness_hr=1",
+        "behaviour.age_effect_per_year=0",
+    ]);
+    let r = run_on(&s, 2);
+    let curves = zhagen::stats::curves(&s, &r);
+    let c = curves.iter().find(|c| c.pathway == "incumbent").unwrap();
+    for row in &c.rows[1..] {
+        let expected = (-h * row.year as f64).exp();
+        assert!(
+            row.ci_low - 1e-3 <= expected && expected <= row.ci_high + 1e-3,
+            "year {}: expected {expected:.4}, simulated {:.4} [{:.4}, {:.4}]",
+            row.year,
+            row.retention,
+            row.ci_low,
+            row.ci_high
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! Scenario files: inheritance, overrides and the errors an analyst sees.
+
+mod common;
+
+use common::*;
+use zhagen::scenario::{Scenario, ScenarioError};
+
+fn load_err(path: &std::path::Path) -> String {
+    let e = Scenario::load(path, &[]).expect_err("must be refused");
+    e.to_string()
+}
+
+#[test]
+fn a_policy_file_inherits_everything_and_overrides_only_what_it_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = write(
+        dir.path(),
+        "longer.toml",
+        &format!(
+            "base = {:?}\n[policy.contract]\nobligation_years = 8\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    let base = Scenario::load(&baseline_path(), &[]).unwrap();
+    let s = Scenario::load(&child, &[]).unwrap();
+    assert_eq!(s.policy.contract.obligation_years, 8);
+    assert_eq!(
+        s.policy.contract.breach_penalty,
+        base.policy.contract.breach_penalty
+    );
+    assert_eq!(s.policy.salary, base.policy.salary);
+    assert_eq!(s.pathways, base.pathways);
+    assert_eq!(s.benchmarks, base.benchmarks);
+    // The name is the child's own, not inherited.
+    assert_eq!(s.name, "longer");
+    assert_ne!(s.hash, base.hash);
+}
+
+#[test]
+fn chains_of_bases_apply_nearest_file_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    write(
+        dir.path(),
+        "a.toml",
+        &format!("base = {b:?}\n[policy.recruitment]\nratio = 3.0\n"),
+    );
+    write(
+        dir.path(),
+        "b.toml",
+        "base = \"a.toml\"\n[policy.recruitment]\napplicants_per_post = 4.0\n",
+    );
+    let c = write(
+        dir.path(),
+        "c.toml",
+        "base = \"b.toml\"\n[policy.recruitment]\nratio = 1.0\n",
+    );
+    let s = Scenario::load(&c, &[]).unwrap();
+    assert_eq!(s.policy.recruitment.ratio, 1.0);
+    assert_eq!(s.policy.recruitment.applicants_per_post, 4.0);
+    assert_eq!(s.files.len(), 4, "c, b, a and the baseline were read");
+}
+
+#[test]
+fn a_cycle_of_bases_is_refused_naming_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "x.toml", "base = \"y.toml\"\n");
+    let y = write(dir.path(), "y.toml", "base = \"x.toml\"\n");
+    let e = Scenario::load(&y, &[]).unwrap_err();
+    assert!(matches!(e, ScenarioError::BaseCycle { .. }), "{e}");
+    let m = e.to_string();
+    assert!(
+        m.contains("x.toml") && m.contains("y.toml") && m.contains("cycle"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_missing_base_names_the_file_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "p.toml", "# policy\nbase = \"nowhere.toml\"\n");
+    let m = load_err(&p);
+    assert!(m.contains("p.toml:2") && m.contains("nowhere.toml"), "{m}");
+}
+
+#[test]
+fn an_unknown_key_names_file_line_and_suggests_the_likely_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "typo.toml",
+        &format!("base = {b:?}\n\n[policy.contract]\nobligaton_years = 8\n"),
+    );
+    let m = load_err(&p);
+    assert!(m.contains("typo.toml:4"), "{m}");
+    assert!(m.contains("obligaton_years"), "{m}");
+    assert!(m.contains("did you mean `obligation_years`"), "{m}");
+}
+
+#[test]
+fn a_wrong_type_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "t.toml",
+        &format!("base = {b:?}\n[simulation]\nyears = \"ten\"\n"),
+    );
+    let m = load_err(&p);
+    assert!(m.contains("t.toml:3") && m.contains("invalid type"), "{m}");
+}
+
+#[test]
+fn an_out_of_range_value_names_file_line_key_value_and_what_is_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "r.toml",
+        &format!("base = {b:?}\n[pathways.order_oriented]\nfemale_share = 1.5\n"),
+    );
+    let m = load_err(&p);
+    assert!(m.contains("r.toml:3"), "{m}");
+    assert!(m.contains("pathways.order_oriented.female_share"), "{m}");
+    assert!(m.contains("1.5") && m.contains("between 0 and 1"), "{m}");
+}
+
+#[test]
+fn non_finite_numbers_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "n.toml",
+        &format!("base = {b:?}\n[policy.salary]\ngrowth = nan\n"),
+    );
+    let m = load_err(&p);
+    assert!(
+        m.contains("policy.salary.growth") && m.contains("NaN"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_misspelt_choice_gets_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "w.toml",
+        &format!("base = {b:?}\n[policy.titles]\nquota_pool = \"countty\"\n"),
+    );
+    let m = load_err(&p);
+    assert!(
+        m.contains("w.toml:3") && m.contains("did you mean `county`"),
+        "{m}"
+    );
+}
+
+#[test]
+fn destination_shares_must_sum_to_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "d.toml",
+        &format!("base = {b:?}\n[pathways.order_oriented.destinations]\nother = 0.5\n"),
+    );
+    let m = load_err(&p);
+    assert!(m.contains("sum to 1") && m.contains("d.toml:3"), "{m}");
+}
+
+#[test]
+fn overrides_apply_last_and_are_validated_like_files() {
+    let s = baseline_with(&["policy.contract.obligation_years=8"]);
+    assert_eq!(s.policy.contract.obligation_years, 8);
+    let e = Scenario::load(
+        &baseline_path(),
+        &["policy.contract.obligation_years=-1".into()],
+    )
+    .unwrap_err();
+    let m = e.to_string();
+    assert!(m.contains("--set") && m.contains("obligation_years"), "{m}");
+}
+
+#[test]
+fn the_resolved_scenario_loads_back_to_the_same_model() {
+    let s = Scenario::load(&baseline_path(), &[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "baseline.toml", &s.resolved_toml);
+    let again = Scenario::load(&p, &[]).unwrap();
+    assert_eq!(again.simulation, s.simulation);
+    assert_eq!(again.region, s.region);
+    assert_eq!(again.policy, s.policy);
+    assert_eq!(again.behaviour, s.behaviour);
+    assert_eq!(again.pathways, s.pathways);
+    assert_eq!(again.benchmarks, s.benchmarks);
+    assert_eq!(again.resolved_toml, s.resolved_toml);
+}
