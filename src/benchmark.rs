@@ -50,6 +50,28 @@ impl Metric {
     ];
 }
 
+/// How a published figure constrains the simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// The figure is a point value: the simulation should match it.
+    Equal,
+    /// The figure is a floor (">98% reported"): the simulation should not fall below it.
+    AtLeast,
+    /// The figure is a ceiling.
+    AtMost,
+}
+
+impl Bound {
+    pub const NAMES: [&'static str; 3] = ["equal", "at_least", "at_most"];
+    pub fn name(self) -> &'static str {
+        match self {
+            Bound::Equal => "equal",
+            Bound::AtLeast => "at_least",
+            Bound::AtMost => "at_most",
+        }
+    }
+}
+
 /// One published target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Benchmark {
@@ -57,6 +79,7 @@ pub struct Benchmark {
     pub metric: Metric,
     /// The published value, as a share.
     pub value: f64,
+    pub bound: Bound,
     /// Sample size behind the published value, when known: the comparison then allows for
     /// the sampling error of a study of that size.
     pub n: Option<u32>,

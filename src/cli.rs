@@ -148,9 +148,14 @@ fn report(
             "benchmark", "target", "simulated", "95% interval"
         );
         for b in &results {
+            let sign = match b.benchmark.bound {
+                crate::benchmark::Bound::Equal => " ",
+                crate::benchmark::Bound::AtLeast => "≥",
+                crate::benchmark::Bound::AtMost => "≤",
+            };
             let _ = writeln!(
                 text,
-                "{:<34} {:>7.1}% {:>9.1}% {:>9.1}% – {:>6.1}%  {}",
+                "{:<34} {sign}{:>6.1}% {:>9.1}% {:>9.1}% – {:>6.1}%  {}",
                 b.benchmark.name,
                 b.benchmark.value * 100.0,
                 b.simulated.mean * 100.0,

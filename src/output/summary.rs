@@ -37,6 +37,8 @@ struct Bench<'a> {
     name: &'a str,
     source: &'a str,
     target: f64,
+    /// "equal", "at_least" or "at_most": how `within_ci` reads the target.
+    bound: &'a str,
     target_n: Option<u32>,
     simulated: Option<f64>,
     ci_low: Option<f64>,
@@ -105,6 +107,7 @@ pub fn summary_json(
                 name: &b.benchmark.name,
                 source: &b.benchmark.source,
                 target: b.benchmark.value,
+                bound: b.benchmark.bound.name(),
                 target_n: b.benchmark.n,
                 simulated: opt(b.simulated.mean),
                 ci_low: opt(b.judged_low),

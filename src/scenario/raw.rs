@@ -188,6 +188,7 @@ partial_table! {
         titles: V<Vec<String>>,
         destination: V<String>,
         value: V<f64>,
+        bound: V<String>,
         n: V<i64>,
         source: V<String>,
     }

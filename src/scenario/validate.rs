@@ -6,7 +6,7 @@ use super::load::{Sources, suggest};
 use super::raw::*;
 use super::{Scenario, Simulation};
 use crate::behaviour::{Behaviour, OutsideOption};
-use crate::benchmark::{Benchmark, Metric, title_mask};
+use crate::benchmark::{Benchmark, Bound, Metric, title_mask};
 use crate::policy::{Contract, Policy, QuotaPool, Recruitment, Retirement, Salary, TitleRules};
 use crate::population::{
     ByTitle, Destination, Destinations, Dist, InitialStock, Pathway, PathwayId, PathwayKind,
@@ -822,9 +822,18 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
             )? as u32),
             None => None,
         };
+        let bound = match &b.bound {
+            None => Bound::Equal,
+            Some(v) => match c.word(v, &key("bound"), &Bound::NAMES)? {
+                "at_least" => Bound::AtLeast,
+                "at_most" => Bound::AtMost,
+                _ => Bound::Equal,
+            },
+        };
         out.push(Benchmark {
             name,
             metric,
+            bound,
             value: c.share(&b.value, &key("value"))?.get(),
             n,
             source: c

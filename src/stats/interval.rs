@@ -3,14 +3,24 @@
 
 /// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom.
 ///
-/// Exact for 1 and 2 degrees of freedom; otherwise the Cornish–Fisher expansion of
-/// Abramowitz & Stegun 26.7.5 (error below 1e-3 from df = 3 on).
+/// Tabulated for 1–10 degrees of freedom; beyond, the Cornish–Fisher expansion of
+/// Abramowitz & Stegun 26.7.5 (error below 1e-3 from df = 11 on).
 pub fn t975(df: u32) -> f64 {
     const Z: f64 = 1.959_963_984_540_054;
     match df {
         0 => f64::NAN,
-        1 => 12.706_204_736_174_7,
-        2 => 4.302_652_729_749_46,
+        1..=10 => [
+            12.706_204_7,
+            4.302_652_7,
+            3.182_446_3,
+            2.776_445_1,
+            2.570_581_8,
+            2.446_911_9,
+            2.364_624_3,
+            2.306_004_1,
+            2.262_157_2,
+            2.228_138_9,
+        ][df as usize - 1],
         _ => {
             let v = df as f64;
             let z = Z;
@@ -83,6 +93,8 @@ mod tests {
             (3, 3.182),
             (5, 2.571),
             (10, 2.228),
+            (11, 2.201),
+            (15, 2.131),
             (30, 2.042),
             (99, 1.984),
         ] {

@@ -9,7 +9,7 @@
 pub mod interval;
 pub mod survival;
 
-use crate::benchmark::{Benchmark, Metric};
+use crate::benchmark::{Benchmark, Bound, Metric};
 use crate::engine::tally::{Phase, REASONS, Tally};
 use crate::engine::{RepMetrics, RunResult};
 use crate::scenario::Scenario;
@@ -249,7 +249,14 @@ pub fn benchmark_results(s: &Scenario, r: &RunResult) -> Vec<BenchmarkResult> {
                 }
                 _ => (sim.low, sim.high, format!("95% Student-t interval across {} replications", sim.n)),
             };
-            let within = low.is_finite() && high.is_finite() && (low..=high).contains(&b.value);
+            // A floor is met when the interval reaches it, a ceiling likewise.
+            let within = low.is_finite()
+                && high.is_finite()
+                && match b.bound {
+                    Bound::Equal => (low..=high).contains(&b.value),
+                    Bound::AtLeast => high >= b.value,
+                    Bound::AtMost => low <= b.value,
+                };
             BenchmarkResult { benchmark: b.clone(), simulated: sim, judged_low: low, judged_high: high, method, within }
         })
         .collect()

@@ -111,7 +111,7 @@ mod tests {
         );
         assert_eq!(
             (rows[2].at_risk, rows[2].events, rows[2].censored),
-            (1, 2, 2)
+            (2, 2, 1)
         );
         // Greenwood at year 2: S² (1/(6·5) + 2/(4·2)) = (5/12)² · (1/30 + 1/4)
         let gw = (5.0f64 / 12.0).powi(2) * (1.0 / 30.0 + 0.25);
