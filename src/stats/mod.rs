@@ -18,13 +18,17 @@ use interval::{MeanCi, mean_ci};
 /// Per-replication metrics from one replication's tally.
 pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
     let mut survival = Vec::with_capacity(s.pathways.len() * (t.years + 1));
+    // A retention value is only defined where someone was still followed at that time.
+    let mut observed = Vec::with_capacity(survival.capacity());
     for p in 0..s.pathways.len() {
-        survival.extend(survival::life_table(t, p).iter().map(|r| r.retention));
+        let rows = survival::life_table(t, p);
+        survival.extend(rows.iter().map(|r| r.retention));
+        observed.extend(rows.iter().map(|r| r.at_risk > 0 || r.events > 0));
     }
     let benchmarks = s
         .benchmarks
         .iter()
-        .map(|b| metric_value(s, t, &survival, &b.metric))
+        .map(|b| metric_value(s, t, &survival, &observed, &b.metric))
         .collect();
     let vacancy = t
         .staffing
@@ -53,7 +57,14 @@ fn ratio(num: u64, den: u64) -> f64 {
 }
 
 /// The value of a metric in one tally (NaN where it is undefined, e.g. nobody at risk).
-pub fn metric_value(s: &Scenario, t: &Tally, survival: &[f64], m: &Metric) -> f64 {
+/// `survival` and `observed` are per pathway × whole year, as `rep_metrics` builds them.
+pub fn metric_value(
+    s: &Scenario,
+    t: &Tally,
+    survival: &[f64],
+    observed: &[bool],
+    m: &Metric,
+) -> f64 {
     let row = t.years + 1;
     let surv = |p: usize, y: u32| -> f64 {
         if (y as usize) < row {
@@ -62,12 +73,8 @@ pub fn metric_value(s: &Scenario, t: &Tally, survival: &[f64], m: &Metric) -> f6
             f64::NAN
         }
     };
-    // A retention value is only defined where someone was still followed at that time.
-    let observed = |p: usize, y: u32| -> bool {
-        let rows = survival::life_table(t, p);
-        rows.get(y as usize)
-            .is_some_and(|r| r.at_risk > 0 || r.events > 0)
-    };
+    let observed =
+        |p: usize, y: u32| -> bool { (y as usize) < row && observed[p * row + y as usize] };
     match *m {
         Metric::Retention { pathway, year } => {
             let p = pathway.0 as usize;
