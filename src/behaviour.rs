@@ -2,8 +2,10 @@
 //!
 //! The exit hazard of worker i at time t is
 //! `h = base(pathway) · pref_i · exp(β_pay · gap/10k) · HR_blocked · HR_phase · HR_hometown ·
-//! HR_rural · HR_unfunded · HR_remote^remoteness · exp(β_age · (min(age, cap) − ref))`,
-//! piecewise constant between the engine's steps.
+//! HR_rural · HR_own_village · HR_unfunded · HR_remote^remoteness · HR_training ·
+//! HR_grassroots_title · exp(β_age · (min(age, cap) − ref)) · exp(β_old · max(age − 60, 0))`,
+//! piecewise constant between the engine's steps. For village-paid workers the gap is the
+//! village outside option minus village income (plus the valued pension entitlement).
 
 use crate::population::ByTitle;
 
@@ -11,6 +13,9 @@ use crate::population::ByTitle;
 pub struct OutsideOption {
     /// Pay of the same title at a county-or-higher hospital at `start_year`, yuan a year.
     pub pay: ByTitle<f64>,
+    /// What a village doctor could earn instead (private practice, migrant work), yuan a year
+    /// at `start_year`.
+    pub village_pay: f64,
     pub growth: f64,
 }
 
@@ -28,10 +33,25 @@ pub struct Behaviour {
     pub contract_end_window_years: f64,
     pub hometown_hr: f64,
     pub rural_origin_hr: f64,
+    /// Serving in one's own village (local apprentices): attachment beyond the home county.
+    pub own_village_hr: f64,
     pub unfunded_hr: f64,
     /// Hazard ratio at remoteness 1 relative to remoteness 0.
     pub remoteness_hr: f64,
     pub age_effect_per_year: f64,
     pub age_reference: f64,
     pub age_effect_cap: f64,
+    /// Log hazard ratio per year of age past 60, for workers without statutory retirement
+    /// (village doctors): exit rises with age.
+    pub old_age_effect_per_year: f64,
+    /// In a year with a rotation of more than 3 months at a higher-level hospital (Jiangxi,
+    /// BMC Prim Care 2024: aOR 6.81 for turnover *intention*; behaviour is weaker).
+    pub training_exit_hr: f64,
+    /// Multiplier of the pass probability at the evaluation after a training year.
+    pub training_pass_multiplier: f64,
+    /// Holding a grassroots-track title, which is not valid outside the grassroots.
+    pub grassroots_title_hr: f64,
+    /// Yuan of current pay that one yuan a year of pension entitlement is worth to a village
+    /// doctor (a deferred, conditional benefit is discounted).
+    pub pension_weight: f64,
 }

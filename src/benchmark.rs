@@ -36,10 +36,22 @@ pub enum Metric {
     AnnualOutflow,
     /// Share of a pathway's residency completers who reported for service.
     ReportRate { pathway: PathwayId },
+    /// Mean age of a pathway's serving workers at the start of `calendar_year`, in years.
+    AgeMean {
+        pathway: PathwayId,
+        calendar_year: i32,
+    },
+    /// Share of a pathway's serving workers aged `min_age` or more at the start of
+    /// `calendar_year`.
+    AgeShare {
+        pathway: PathwayId,
+        calendar_year: i32,
+        min_age: u32,
+    },
 }
 
 impl Metric {
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 9] = [
         "retention",
         "conditional_retention",
         "title_share",
@@ -47,7 +59,14 @@ impl Metric {
         "exit_share",
         "annual_outflow",
         "report_rate",
+        "age_mean",
+        "age_share",
     ];
+
+    /// Whether the metric is a share (0..1); otherwise it is in years.
+    pub fn is_share(&self) -> bool {
+        !matches!(self, Metric::AgeMean { .. })
+    }
 }
 
 /// How a published figure constrains the simulation.
@@ -77,7 +96,7 @@ impl Bound {
 pub struct Benchmark {
     pub name: String,
     pub metric: Metric,
-    /// The published value, as a share.
+    /// The published value: a share, or years for `AgeMean`.
     pub value: f64,
     pub bound: Bound,
     /// Sample size behind the published value, when known: the comparison then allows for

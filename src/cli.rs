@@ -153,14 +153,20 @@ fn report(
                 crate::benchmark::Bound::AtLeast => "≥",
                 crate::benchmark::Bound::AtMost => "≤",
             };
+            // Shares print as percentages, ages as years.
+            let (k, unit) = if b.benchmark.metric.is_share() {
+                (100.0, "%")
+            } else {
+                (1.0, "y")
+            };
             let _ = writeln!(
                 text,
-                "{:<34} {sign}{:>6.1}% {:>9.1}% {:>9.1}% – {:>6.1}%  {}",
+                "{:<34} {sign}{:>6.1}{unit} {:>9.1}{unit} {:>9.1}{unit} – {:>6.1}{unit}  {}",
                 b.benchmark.name,
-                b.benchmark.value * 100.0,
-                b.simulated.mean * 100.0,
-                b.judged_low * 100.0,
-                b.judged_high * 100.0,
+                b.benchmark.value * k,
+                b.simulated.mean * k,
+                b.judged_low * k,
+                b.judged_high * k,
                 if b.within { "yes" } else { "NO" }
             );
         }

@@ -86,30 +86,60 @@ pub enum PathwayKind {
     OpenRecruit,
     /// Township-centre staff present when the simulation starts.
     Incumbent,
+    /// Village doctors (乡村医生): the ageing stock of village clinics, paid from subsidies and
+    /// fees, leaving by the local exit rule, plus new village doctors who fill vacant posts.
+    VillageDoctor,
+    /// Anji model (seed 001): local youths trained for 4 years who return to their own village.
+    LocalApprentice,
 }
 
 impl PathwayKind {
-    pub const NAMES: [&'static str; 3] = ["order_oriented", "open_recruit", "incumbent"];
+    pub const ALL: [PathwayKind; 5] = [
+        PathwayKind::OrderOriented,
+        PathwayKind::OpenRecruit,
+        PathwayKind::Incumbent,
+        PathwayKind::VillageDoctor,
+        PathwayKind::LocalApprentice,
+    ];
+    pub const NAMES: [&'static str; 5] = [
+        "order_oriented",
+        "open_recruit",
+        "incumbent",
+        "village_doctor",
+        "local_apprentice",
+    ];
     pub fn parse(s: &str) -> Option<PathwayKind> {
-        match s {
-            "order_oriented" => Some(PathwayKind::OrderOriented),
-            "open_recruit" => Some(PathwayKind::OpenRecruit),
-            "incumbent" => Some(PathwayKind::Incumbent),
-            _ => None,
-        }
+        Self::NAMES
+            .iter()
+            .position(|n| *n == s)
+            .map(|i| Self::ALL[i])
     }
     pub fn name(self) -> &'static str {
-        match self {
-            PathwayKind::OrderOriented => "order_oriented",
-            PathwayKind::OpenRecruit => "open_recruit",
-            PathwayKind::Incumbent => "incumbent",
-        }
+        Self::NAMES[Self::ALL.iter().position(|k| *k == self).unwrap_or(0)]
+    }
+    /// Pathways that enter through study (and, for order-oriented graduates, residency).
+    pub fn has_pipeline(self) -> bool {
+        matches!(
+            self,
+            PathwayKind::OrderOriented | PathwayKind::LocalApprentice
+        )
+    }
+    /// Pathways that serve at village clinics and are paid village income (subsidies and
+    /// fees), not township-centre salaries, and so stay outside the title ladder.
+    pub fn village_paid(self) -> bool {
+        matches!(
+            self,
+            PathwayKind::VillageDoctor | PathwayKind::LocalApprentice
+        )
     }
 }
 
 /// Index of a pathway in `Scenario::pathways`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PathwayId(pub u8);
+
+/// Most bins a histogram distribution may have.
+pub const MAX_BINS: usize = 16;
 
 /// A scalar distribution from the scenario, for sizes and ages.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -125,6 +155,13 @@ pub enum Dist {
         sd: f64,
         min: f64,
         max: f64,
+    },
+    /// Piecewise uniform: bin i spans `edges[i]..edges[i + 1]` and holds a share of the mass;
+    /// `cum[i]` is the cumulative share through bin i. For published age mixes given by band.
+    Histogram {
+        bins: u8,
+        edges: [f64; MAX_BINS + 1],
+        cum: [f64; MAX_BINS],
     },
 }
 
@@ -151,7 +188,47 @@ impl Dist {
                 }
                 mean.clamp(min, max)
             }
+            Dist::Histogram { bins, edges, cum } => {
+                let u: f64 = rng.random();
+                let n = bins as usize;
+                let i = cum[..n].iter().position(|c| u < *c).unwrap_or(n - 1);
+                let lo = if i == 0 { 0.0 } else { cum[i - 1] };
+                let within = if cum[i] > lo {
+                    (u - lo) / (cum[i] - lo)
+                } else {
+                    0.5
+                };
+                edges[i] + within * (edges[i + 1] - edges[i])
+            }
         }
+    }
+    /// Build a histogram from edges and (unnormalised) weights; `None` if the shapes are wrong.
+    pub fn histogram(edges: &[f64], weights: &[f64]) -> Option<Dist> {
+        let n = weights.len();
+        if n == 0 || n > MAX_BINS || edges.len() != n + 1 {
+            return None;
+        }
+        let total: f64 = weights.iter().sum();
+        if !(total > 0.0) || weights.iter().any(|w| !(*w >= 0.0)) {
+            return None;
+        }
+        if edges.windows(2).any(|w| !(w[1] > w[0])) {
+            return None;
+        }
+        let mut e = [0.0; MAX_BINS + 1];
+        e[..=n].copy_from_slice(edges);
+        let mut cum = [0.0; MAX_BINS];
+        let mut acc = 0.0;
+        for (c, w) in cum.iter_mut().zip(weights) {
+            acc += w / total;
+            *c = acc;
+        }
+        cum[n - 1] = 1.0;
+        Some(Dist::Histogram {
+            bins: n as u8,
+            edges: e,
+            cum,
+        })
     }
     /// An integer count drawn from the distribution (rounded to nearest).
     pub fn sample_count<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> u32 {
@@ -161,12 +238,14 @@ impl Dist {
         match *self {
             Dist::Fixed(v) => v,
             Dist::Uniform { min, .. } | Dist::Normal { min, .. } => min,
+            Dist::Histogram { edges, .. } => edges[0],
         }
     }
     pub fn max_value(&self) -> f64 {
         match *self {
             Dist::Fixed(v) => v,
             Dist::Uniform { max, .. } | Dist::Normal { max, .. } => max,
+            Dist::Histogram { bins, edges, .. } => edges[bins as usize],
         }
     }
 }
@@ -185,13 +264,21 @@ pub struct Region {
     pub initial_fill: Share,
     /// Share of incumbents on a funded (编制) post.
     pub funded_share: Share,
+    /// Townships with remoteness at or above this count as remote (allowances, relaxed
+    /// recruitment ratios).
+    pub remote_threshold: Share,
+    /// Village-doctor posts per village clinic.
+    pub village_posts: Dist,
+    /// Share of village posts filled by village doctors at the start.
+    pub village_initial_fill: Share,
 }
 
 /// Shares of leavers by destination (sum to 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Destinations(pub [f64; 4]);
 
-/// Pipeline of order-oriented students: intake, study, residency.
+/// Pipeline of students (order-oriented graduates, local apprentices): intake, study,
+/// residency (none for apprentices).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pipeline {
     /// Students enrolled per county per year.
@@ -225,6 +312,12 @@ pub struct Pathway {
     pub age_at_entry: Dist,
     pub pipeline: Option<Pipeline>,
     pub initial: Option<InitialStock>,
+    /// Village doctors: age of the stock at the start (`age_at_entry` is then the age of new
+    /// village doctors).
+    pub initial_age: Option<Dist>,
+    /// Village doctors: annual probability that a vacant village post finds a new village
+    /// doctor (when no reserve or apprentice fills it).
+    pub refill_rate: Option<Share>,
     pub destinations: Destinations,
 }
 

@@ -1,27 +1,56 @@
 //! One county of one replication, simulated from the first year to the last.
 //!
 //! Time runs in whole years for the institutional processes (enrolment, placement, title
-//! evaluation, the recruitment round), which happen once a year at the start of the year, and
-//! in `steps_per_year` steps for the exit hazards. Each worker draws one Exp(1) threshold at
-//! creation and leaves when the cumulative hazard crosses it; within a step the hazard is
-//! constant (split at the contract-end boundaries), so the exit time is exact for that
-//! piecewise-constant hazard and no per-step random draw is needed.
+//! evaluation, training, the recruitment round, village refills), which happen once a year at
+//! the start of the year under the policy in force that year, and in `steps_per_year` steps for
+//! the exit hazards. Each worker draws one Exp(1) threshold at creation and leaves when the
+//! cumulative hazard crosses it; within a step the hazard is constant (split at the contract-end
+//! boundaries), so the exit time is exact for that piecewise-constant hazard and no per-step
+//! random draw is needed.
+//!
+//! Posts: each township health centre has establishment posts (and, with a staffing reserve,
+//! reserve posts whose holders are sent to vacant village posts); each village clinic has
+//! village-doctor posts. Village-paid workers (village doctors, local apprentices) hold village
+//! posts and live on subsidies and fees; everyone else is centre staff on a salary, wherever
+//! posted.
 
 use super::rng::{self, Draw, Entity};
 use super::tally::{Phase, RETIRED, Tally};
-use crate::policy::QuotaPool;
+use crate::policy::{Policy, QuotaPool};
 use crate::population::{PathwayKind, Title, standard_normal};
 use crate::scenario::Scenario;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Poisson};
 
-const FEMALE: u8 = 1;
-const HOMETOWN: u8 = 2;
-const RURAL: u8 = 4;
-const FUNDED: u8 = 8;
-const BACHELOR: u8 = 16;
-const BLOCKED: u8 = 32;
-const PASSED: u8 = 64;
+const FEMALE: u16 = 1;
+const HOMETOWN: u16 = 1 << 1;
+const RURAL: u16 = 1 << 2;
+const FUNDED: u16 = 1 << 3;
+const BACHELOR: u16 = 1 << 4;
+/// Qualified for the next rank but no quota post (raises the exit hazard).
+const BLOCKED: u16 = 1 << 5;
+/// Passed the evaluation for the next rank, waiting for a post.
+const PASSED: u16 = 1 << 6;
+/// Away for training or rotation this year.
+const TRAINING: u16 = 1 << 7;
+/// Holds a grassroots-track title (not valid outside the grassroots).
+const GRASSROOTS: u16 = 1 << 8;
+/// Employed on a centre's reserve post (at the centre or sent to a village).
+const RESERVE: u16 = 1 << 9;
+/// A village doctor kept on past the local exit age.
+const REHIRED: u16 = 1 << 10;
+
+/// Not posted at a village clinic.
+const NO_VILLAGE: u32 = u32::MAX;
+
+/// Age at which village doctors are assumed to have started village work, for the service
+/// years (pension entitlement) of those already serving at the start (assumption).
+const VILLAGE_CAREER_START_AGE: f64 = 25.0;
+/// Age to which village-doctor pensions are paid: life expectancy at 60 is about 20 years
+/// (China, 2020 census life tables; assumption for the cost only).
+const PENSION_END_AGE: f64 = 80.0;
+/// Most service years the pension table distinguishes (entitlement is capped before this).
+const MAX_SERVICE_BUCKET: usize = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -31,7 +60,7 @@ enum Status {
     Serving,
 }
 
-/// One simulated person. Plain data, 48 bytes: the hot loop walks a vector of these.
+/// One simulated person. Plain data, 56 bytes: the hot loop walks a vector of these.
 #[derive(Debug, Clone, Copy)]
 struct Worker {
     /// Stream key: every later draw of this worker derives from it.
@@ -48,53 +77,93 @@ struct Worker {
     stage_end: f32,
     /// End of the service obligation (infinity when there is none).
     contract_end: f32,
+    /// Centre staff: since when at the current rank. Village-paid: start of village service
+    /// (the pension entitlement).
     rank_since: f32,
+    /// Statutory retirement, or for village-paid workers the local exit age (infinity once
+    /// rehired).
     retire_at: f32,
+    /// Village post held (or, for apprentices in training, their home village).
+    village: u32,
     centre: u16,
+    flags: u16,
     pathway: u8,
     title: u8,
     status: Status,
-    flags: u8,
 }
 
+const _: () = assert!(std::mem::size_of::<Worker>() <= 56);
+
 struct Centre {
+    /// Establishment posts.
     posts: u32,
     remoteness: f64,
-    /// Remote allowance in yuan a year (0 below the threshold).
+    /// At or above the region's remote threshold.
+    remote: bool,
+    /// `remoteness_hr ^ remoteness`.
+    remote_hr: f64,
+    /// Remote allowance in yuan a year this year (0 when not remote).
     allowance: f64,
+    /// Establishment posts held.
     filled: u32,
+    /// Reserve posts held (at the centre or sent to villages).
+    reserve_filled: u32,
+    /// Centre staff by appointed title (reserve included).
     titles: [u32; 4],
+    /// This township's villages: `villages[first_village..end_village]`.
+    first_village: u32,
+    end_village: u32,
+}
+
+struct VillageClinic {
+    posts: u32,
+    filled: u32,
 }
 
 /// Precomputed per-pathway constants.
 struct PathwayConst {
     base: f64,
     kind: PathwayKind,
+    village_paid: bool,
     dest: [f64; 4],
 }
 
 struct County<'a> {
     s: &'a Scenario,
+    /// The policy in force this year.
+    pol: &'a Policy,
     rep: u32,
     county: u32,
     dt: f64,
     centres: Vec<Centre>,
+    villages: Vec<VillageClinic>,
     workers: Vec<Worker>,
     paths: Vec<PathwayConst>,
     tally: Tally,
     /// Hazard multiplier per centre × title for the current year (pay gap and remoteness).
     centre_mult: Vec<f64>,
-    /// Nominal pay per title for the current year (without allowances).
+    /// Hazard multiplier of village-paid workers by whole years of service (pay gap with the
+    /// valued pension entitlement), before remoteness.
+    village_mult: Vec<f64>,
+    /// Nominal pay per title for the current year (without allowances or uplift).
     pay_now: [f64; 4],
+    /// Village subsidy and fee income per worker this year, nominal yuan a year.
+    village_subsidy_now: f64,
+    village_topup_now: f64,
     under_contract: f64,
+    /// Village-doctor pensions being paid: (yuan a year, from, until) in simulation time.
+    pensioners: Vec<(f64, f32, f32)>,
     // Reusable buffers: no allocation in the yearly loop once they have grown.
     buf: Vec<u32>,
     candidates: Vec<(u32, u8, f32, u64, u32)>,
 }
 
 impl Worker {
-    fn has(&self, f: u8) -> bool {
+    fn has(&self, f: u16) -> bool {
         self.flags & f != 0
+    }
+    fn at_village(&self) -> bool {
+        self.village != NO_VILLAGE
     }
 }
 
@@ -115,55 +184,69 @@ impl<'a> County<'a> {
             Entity::Region as u64,
         ]));
         let n_centres = s.region.townships_per_county.sample_count(&mut rng).max(1) as usize;
-        let salary = &s.policy.salary;
-        let centres: Vec<Centre> = (0..n_centres)
-            .map(|_| {
-                let posts = s.region.posts_per_centre.sample_count(&mut rng).max(1);
-                let remoteness = s.region.remoteness.sample(&mut rng).clamp(0.0, 1.0);
-                // Villages are drawn now so that later levers that use them keep the same draws.
-                let _villages = s.region.villages_per_township.sample_count(&mut rng);
-                let allowance = if remoteness >= salary.remote_threshold.get() {
-                    salary.remote_allowance.get()
-                } else {
-                    0.0
-                };
-                Centre {
-                    posts,
-                    remoteness,
-                    allowance,
-                    filled: 0,
-                    titles: [0; 4],
-                }
-            })
-            .collect();
+        let b = &s.behaviour;
+        let mut centres: Vec<Centre> = Vec::with_capacity(n_centres);
+        let mut n_villages = 0u32;
+        for _ in 0..n_centres {
+            let posts = s.region.posts_per_centre.sample_count(&mut rng).max(1);
+            let remoteness = s.region.remoteness.sample(&mut rng).clamp(0.0, 1.0);
+            let villages = s.region.villages_per_township.sample_count(&mut rng);
+            centres.push(Centre {
+                posts,
+                remoteness,
+                remote: remoteness >= s.region.remote_threshold.get(),
+                remote_hr: b.remoteness_hr.powf(remoteness),
+                allowance: 0.0,
+                filled: 0,
+                reserve_filled: 0,
+                titles: [0; 4],
+                first_village: n_villages,
+                end_village: n_villages + villages,
+            });
+            n_villages += villages;
+        }
         let paths = s
             .pathways
             .iter()
             .map(|p| PathwayConst {
                 base: p.base_exit_rate.get(),
                 kind: p.kind,
+                village_paid: p.kind.village_paid(),
                 dest: p.destinations.0,
             })
             .collect();
-        let b = &s.behaviour;
-        let under_contract =
-            (-b.penalty_effect_per_10k_yuan * s.policy.contract.breach_penalty.get() / 1e4).exp();
         let mut c = County {
             s,
+            pol: s.policy_at(0),
             rep,
             county,
             dt: 1.0 / s.simulation.steps_per_year as f64,
             centres,
+            villages: Vec::with_capacity(n_villages as usize),
             workers: Vec::new(),
             paths,
             tally: Tally::new(s.pathways.len(), s.simulation.years as usize),
             centre_mult: vec![1.0; n_centres * 4],
+            village_mult: Vec::new(),
             pay_now: [0.0; 4],
-            under_contract,
+            village_subsidy_now: 0.0,
+            village_topup_now: 0.0,
+            under_contract: 1.0,
+            pensioners: Vec::new(),
             buf: Vec::new(),
             candidates: Vec::new(),
         };
+        // Village posts come from each village's own stream, so the township layout above does
+        // not depend on the village settings.
+        for ci in 0..c.centres.len() {
+            for v in c.centres[ci].first_village..c.centres[ci].end_village {
+                let mut r = rng::stream(c.key(&[Entity::VillageFill as u64, v as u64, 1]));
+                let posts = s.region.village_posts.sample_count(&mut r);
+                c.villages.push(VillageClinic { posts, filled: 0 });
+            }
+        }
         c.seed_incumbents();
+        c.seed_village_doctors();
         c
     }
 
@@ -176,38 +259,57 @@ impl<'a> County<'a> {
         rng::key(&all[..3 + parts.len()])
     }
 
+    fn centre_of_village(&self, v: u32) -> usize {
+        self.centres
+            .partition_point(|c| c.end_village <= v)
+            .min(self.centres.len() - 1)
+    }
+
     /// Create a person of pathway `p` with the traits every pathway shares. `age_at` is the
-    /// calendar time at which the pathway's `age_at_entry` applies.
+    /// calendar time (years since the start) at which `age` is drawn from `age_dist`; `y` the
+    /// simulated year whose policy applies (retirement rules).
     fn new_worker(
         &self,
         p: usize,
         key: u64,
         age_at: f64,
         status: Status,
+        age_dist: &crate::population::Dist,
     ) -> (Worker, rand::rngs::Xoshiro256PlusPlus) {
         let s = self.s;
         let pw = &s.pathways[p];
         let b = &s.behaviour;
+        let village_paid = self.paths[p].village_paid;
         let mut r = rng::stream(key);
         let female = r.random::<f64>() < pw.female_share.get();
         let hometown = r.random::<f64>() < pw.hometown_share.get();
         let rural = r.random::<f64>() < pw.rural_origin_share.get();
         let bachelor = r.random::<f64>() < pw.bachelor_share.get();
-        let retire_age = if female {
-            s.policy.retirement.age_female
-        } else {
-            s.policy.retirement.age_male
-        };
-        // Resample ages at or past retirement: such a person would not be on the books.
-        let mut age = pw.age_at_entry.sample(&mut r);
-        for _ in 0..16 {
-            if age < retire_age - 0.5 {
-                break;
+        let start = s.simulation.start_year as f64;
+        let pol = self.pol;
+        let retire_age = |age: f64| -> f64 {
+            if village_paid {
+                if female {
+                    pol.village.exit_age_female
+                } else {
+                    pol.village.exit_age_male
+                }
+            } else {
+                pol.retirement.age(female, start + age_at - age)
             }
-            age = pw.age_at_entry.sample(&mut r);
-        }
-        if age >= retire_age - 0.5 {
-            age = (retire_age - 0.5).max(15.0);
+        };
+        let mut age = age_dist.sample(&mut r);
+        if !village_paid {
+            // Resample ages at or past retirement: such a person would not be on the books.
+            for _ in 0..16 {
+                if age < retire_age(age) - 0.5 {
+                    break;
+                }
+                age = age_dist.sample(&mut r);
+            }
+            if age >= retire_age(age) - 0.5 {
+                age = (retire_age(age) - 0.5).max(15.0);
+            }
         }
         let z = standard_normal(&mut r);
         let sd = b.preference_sd;
@@ -218,6 +320,10 @@ impl<'a> County<'a> {
         }
         if rural {
             pref *= b.rural_origin_hr;
+        }
+        if self.paths[p].kind == PathwayKind::LocalApprentice {
+            // Apprentices are recruited from, and return to, their own village.
+            pref *= b.own_village_hr;
         }
         let threshold: f64 = r.sample(Exp1);
         let birth = age_at - age;
@@ -232,6 +338,12 @@ impl<'a> County<'a> {
                 flags |= f;
             }
         }
+        let mut retire_at = birth + retire_age(age);
+        if village_paid && retire_at <= age_at {
+            // Already past the local exit age and still serving: kept on by the clinic.
+            retire_at = f64::INFINITY;
+            flags |= REHIRED;
+        }
         let w = Worker {
             key,
             remaining: threshold,
@@ -241,28 +353,27 @@ impl<'a> County<'a> {
             stage_end: f32::INFINITY,
             contract_end: f32::INFINITY,
             rank_since: age_at as f32,
-            retire_at: (birth + retire_age) as f32,
+            retire_at: retire_at as f32,
+            village: NO_VILLAGE,
             centre: 0,
+            flags,
             pathway: p as u8,
             title: Title::Junior as u8,
             status,
-            flags,
         };
         (w, r)
     }
 
     fn seed_incumbents(&mut self) {
-        let Some(p) = self
-            .s
-            .pathways
-            .iter()
-            .position(|p| p.kind == PathwayKind::Incumbent)
-        else {
+        let Some(p) = self.s.pathway_of_kind(PathwayKind::Incumbent) else {
             return;
         };
-        let init = self.s.pathways[p]
+        let p = p.0 as usize;
+        let pw = &self.s.pathways[p];
+        let init = pw
             .initial
             .expect("validated: incumbents have an initial stock");
+        let age_dist = pw.age_at_entry;
         let fill = self.s.region.initial_fill.get();
         let funded = self.s.region.funded_share.get();
         for c in 0..self.centres.len() {
@@ -272,7 +383,7 @@ impl<'a> County<'a> {
                     continue;
                 }
                 let key = self.key(&[Entity::Incumbent as u64, c as u64, j as u64]);
-                let (mut w, mut r) = self.new_worker(p, key, 0.0, Status::Serving);
+                let (mut w, mut r) = self.new_worker(p, key, 0.0, Status::Serving, &age_dist);
                 let u: f64 = r.random();
                 let mut acc = 0.0;
                 let mut title = 0;
@@ -288,19 +399,62 @@ impl<'a> County<'a> {
                 if r.random::<f64>() < funded {
                     w.flags |= FUNDED;
                 }
-                self.place(&mut w, c);
+                self.place(&mut w, c, false);
                 self.tally.entrants[p] += 1;
                 self.workers.push(w);
             }
         }
     }
 
-    fn place(&mut self, w: &mut Worker, centre: usize) {
+    /// The village doctors serving at the start: each village post filled with probability
+    /// `village_initial_fill`, ages from the pathway's `initial_age`.
+    fn seed_village_doctors(&mut self) {
+        let Some(p) = self.s.pathway_of_kind(PathwayKind::VillageDoctor) else {
+            return;
+        };
+        let p = p.0 as usize;
+        let age_dist = self.s.pathways[p]
+            .initial_age
+            .expect("validated: village doctors have an initial age");
+        let fill = self.s.region.village_initial_fill.get();
+        for v in 0..self.villages.len() as u32 {
+            let fill_key = self.key(&[Entity::VillageFill as u64, v as u64, 0]);
+            for j in 0..self.villages[v as usize].posts {
+                if rng::unit(fill_key, Draw::Placement, j) >= fill {
+                    continue;
+                }
+                let key = self.key(&[Entity::VillageDoctor as u64, v as u64, j as u64]);
+                let (mut w, _) = self.new_worker(p, key, 0.0, Status::Serving, &age_dist);
+                let age = -(w.birth as f64);
+                w.rank_since = -((age - VILLAGE_CAREER_START_AGE).max(0.0) as f32);
+                self.place_village(&mut w, v);
+                self.tally.entrants[p] += 1;
+                self.workers.push(w);
+            }
+        }
+    }
+
+    /// Appoint centre staff to an establishment post (or a reserve post) of `centre`.
+    fn place(&mut self, w: &mut Worker, centre: usize, reserve: bool) {
         w.status = Status::Serving;
         w.centre = centre as u16;
+        w.village = NO_VILLAGE;
         let c = &mut self.centres[centre];
-        c.filled += 1;
+        if reserve {
+            w.flags |= RESERVE;
+            c.reserve_filled += 1;
+        } else {
+            c.filled += 1;
+        }
         c.titles[w.title as usize] += 1;
+    }
+
+    /// Post a village-paid worker at village `v`.
+    fn place_village(&mut self, w: &mut Worker, v: u32) {
+        w.status = Status::Serving;
+        w.centre = self.centre_of_village(v) as u16;
+        w.village = v;
+        self.villages[v as usize].filled += 1;
     }
 
     fn run(&mut self) {
@@ -308,12 +462,19 @@ impl<'a> County<'a> {
         let steps = self.s.simulation.steps_per_year;
         for y in 0..years {
             let t0 = y as f64;
+            self.pol = self.s.policy_at(y);
             self.set_year_tables(y);
             self.enrol(y);
             self.advance_pipeline(y);
             self.promote(y);
+            self.train(y);
             self.recruit(y);
+            self.village_exit_rule(y);
+            // The start-of-year count comes before this year's village refills, so that the
+            // first year shows the stock as the scenario describes it.
             self.snapshot(y);
+            self.staff_villages(y);
+            self.pay_pensions(y);
             for k in 0..steps {
                 self.step(y, t0 + k as f64 * self.dt);
             }
@@ -323,22 +484,74 @@ impl<'a> County<'a> {
 
     fn set_year_tables(&mut self, y: u32) {
         let s = self.s;
-        let f_in = (1.0 + s.policy.salary.growth).powi(y as i32);
-        let f_out = (1.0 + s.outside.growth).powi(y as i32);
+        let pol = self.pol;
         let b = &s.behaviour;
+        let f_in = (1.0 + pol.salary.growth).powi(y as i32);
+        let f_out = (1.0 + s.outside.growth).powi(y as i32);
+        let uplift = pol.salary.performance_uplift.get();
         for t in 0..4 {
-            self.pay_now[t] = s.policy.salary.base.0[t] * f_in;
+            self.pay_now[t] = pol.salary.base.0[t] * f_in;
         }
-        for (ci, c) in self.centres.iter().enumerate() {
-            let remote = b.remoteness_hr.powf(c.remoteness);
+        for (ci, c) in self.centres.iter_mut().enumerate() {
+            c.allowance = if c.remote {
+                pol.salary.remote_allowance.get()
+            } else {
+                0.0
+            };
             for t in 0..4 {
                 // The gap is measured in start-year yuan (deflated by outside wage growth), so
                 // that equal nominal growth inside and outside leaves the incentive unchanged.
-                let own = (self.pay_now[t] + c.allowance) / f_out;
+                let own = (self.pay_now[t] * (1.0 + uplift) + c.allowance) / f_out;
                 let gap = s.outside.pay.0[t] - own;
                 self.centre_mult[ci * 4 + t] =
-                    (b.pay_effect_per_10k_yuan * gap / 1e4).exp() * remote;
+                    (b.pay_effect_per_10k_yuan * gap / 1e4).exp() * c.remote_hr;
             }
+        }
+        // Village income: subsidies and fees, topped up to the floor by the public purse.
+        let v = &pol.village;
+        let f_v = (1.0 + v.growth).powi(y as i32);
+        let earned = (v.subsidy.get() + v.fee_income.get()) * f_v;
+        let income = earned.max(v.income_floor.get());
+        self.village_subsidy_now = v.subsidy.get() * f_v;
+        self.village_topup_now = income - earned;
+        let per_year = v.pension_per_service_year.get();
+        let buckets = if per_year > 0.0 {
+            ((v.pension_cap.get() / per_year).ceil() as usize).min(MAX_SERVICE_BUCKET)
+        } else {
+            0
+        };
+        self.village_mult.clear();
+        for service in 0..=buckets {
+            // The pension entitlement so far (yuan a year), valued at `pension_weight`.
+            let pension = (per_year * service as f64).min(v.pension_cap.get()) * 12.0;
+            let own = (income + b.pension_weight * pension) / f_out;
+            let gap = s.outside.village_pay - own;
+            self.village_mult
+                .push((b.pay_effect_per_10k_yuan * gap / 1e4).exp());
+        }
+        self.under_contract =
+            (-b.penalty_effect_per_10k_yuan * pol.contract.breach_penalty.get() / 1e4).exp();
+    }
+
+    /// Home village of a new apprentice: one with a vacant post if any (drawn uniformly among
+    /// them), else any village; `NO_VILLAGE` if the county has none.
+    fn home_village(&self, key: u64) -> u32 {
+        let u = rng::unit(key, Draw::HomeVillage, 0);
+        let vacant = self.villages.iter().filter(|v| v.filled < v.posts).count();
+        if vacant > 0 {
+            let k = ((u * vacant as f64) as usize).min(vacant - 1);
+            let (i, _) = self
+                .villages
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.filled < v.posts)
+                .nth(k)
+                .expect("k < vacant");
+            i as u32
+        } else if !self.villages.is_empty() {
+            ((u * self.villages.len() as f64) as usize).min(self.villages.len() - 1) as u32
+        } else {
+            NO_VILLAGE
         }
     }
 
@@ -352,10 +565,14 @@ impl<'a> County<'a> {
             let ek = self.key(&[Entity::Enrolment as u64, p as u64]);
             let n = whole as u32 + u32::from(rng::unit(ek, Draw::Placement, y) < frac);
             let grad = y as f64 + pipe.study_years as f64;
+            let age_dist = self.s.pathways[p].age_at_entry;
             for j in 0..n {
                 let key = self.key(&[Entity::Student as u64, p as u64, y as u64, j as u64]);
-                let (mut w, _) = self.new_worker(p, key, grad, Status::Studying);
+                let (mut w, _) = self.new_worker(p, key, grad, Status::Studying, &age_dist);
                 w.stage_end = grad as f32;
+                if self.paths[p].kind == PathwayKind::LocalApprentice {
+                    w.village = self.home_village(key);
+                }
                 self.tally.pipeline[p].enrolled += 1;
                 self.workers.push(w);
             }
@@ -363,11 +580,12 @@ impl<'a> County<'a> {
     }
 
     /// Students who finish study start residency (and service: the retention clock starts at
-    /// graduation, when the contract's obligation starts); residents who finish report for
-    /// service at a township centre, or do not.
+    /// graduation, when an order-oriented contract's obligation starts); residents who finish
+    /// report for service — order-oriented graduates at a township centre, apprentices at their
+    /// own village — or do not.
     fn advance_pipeline(&mut self, y: u32) {
         let t = y as f64;
-        let contract = &self.s.policy.contract;
+        let contract = &self.pol.contract;
         self.buf.clear();
         for i in 0..self.workers.len() {
             let w = &mut self.workers[i];
@@ -380,12 +598,14 @@ impl<'a> County<'a> {
                 w.entry = t as f32;
                 w.rank_since = t as f32;
                 w.stage_end = (t + pipe.residency_years as f64) as f32;
-                let obligation_from = if contract.residency_counts {
-                    t
-                } else {
-                    t + pipe.residency_years as f64
-                };
-                w.contract_end = (obligation_from + contract.obligation_years as f64) as f32;
+                if self.paths[p].kind == PathwayKind::OrderOriented {
+                    let obligation_from = if contract.residency_counts {
+                        t
+                    } else {
+                        t + pipe.residency_years as f64
+                    };
+                    w.contract_end = (obligation_from + contract.obligation_years as f64) as f32;
+                }
                 self.tally.pipeline[p].graduated += 1;
                 self.tally.entrants[p] += 1;
             }
@@ -405,15 +625,25 @@ impl<'a> County<'a> {
                 .pipeline
                 .expect("residents have a pipeline");
             self.tally.pipeline[p].finished_residency += 1;
-            if rng::unit(w.key, Draw::NoShow, 0) < pipe.no_show.get() {
+            let apprentice = self.paths[p].village_paid;
+            // An apprentice from a county without villages has nowhere to return to.
+            if rng::unit(w.key, Draw::NoShow, 0) < pipe.no_show.get()
+                || (apprentice && w.village == NO_VILLAGE)
+            {
                 leaving.push(i);
                 continue;
             }
             self.tally.pipeline[p].reported += 1;
-            let centre = self.choose_centre(w.key);
-            w.flags |= FUNDED;
-            self.place(&mut w, centre);
-            self.tally.staffing[y as usize].placed += 1;
+            if apprentice {
+                let v = w.village;
+                self.place_village(&mut w, v);
+                w.rank_since = t as f32;
+            } else {
+                let centre = self.choose_centre(w.key);
+                w.flags |= FUNDED;
+                self.place(&mut w, centre, false);
+                self.tally.staffing[y as usize].placed += 1;
+            }
             self.workers[i as usize] = w;
         }
         self.buf = buf;
@@ -443,19 +673,22 @@ impl<'a> County<'a> {
         })
     }
 
-    /// Annual title evaluation: eligible staff sit the exam; those who have passed are
-    /// appointed in order of seniority while the quota of their pool allows; the rest are
-    /// blocked (qualified, no post), which raises their exit hazard.
+    /// Annual title evaluation of centre staff: eligible staff sit the exam (helped by a
+    /// training year); those who have passed are appointed in order of seniority while the
+    /// quota of their pool allows. With the grassroots track, those beyond the quota get a
+    /// grassroots-only title; without it they are blocked (qualified, no post), which raises
+    /// their exit hazard.
     fn promote(&mut self, y: u32) {
         let t = y as f64;
-        let rules = &self.s.policy.titles;
+        let rules = &self.pol.titles;
+        let train_mult = self.s.behaviour.training_pass_multiplier;
         let pool_of = |c: u16| match rules.quota_pool {
             QuotaPool::Centre => c as u32,
             QuotaPool::County => 0,
         };
         self.candidates.clear();
         for (i, w) in self.workers.iter_mut().enumerate() {
-            if w.status != Status::Serving {
+            if w.status != Status::Serving || self.paths[w.pathway as usize].village_paid {
                 continue;
             }
             w.flags &= !BLOCKED;
@@ -474,7 +707,14 @@ impl<'a> County<'a> {
                 continue;
             }
             if !w.has(PASSED) {
-                if rng::unit(w.key, Draw::Exam, y) < rules.pass_probability.0[next] {
+                let mut pass = rules.pass_probability.0[next];
+                if rules.grassroots_track {
+                    pass = pass.max(rules.grassroots_pass_probability.0[next]);
+                }
+                if w.has(TRAINING) {
+                    pass = (pass * train_mult).min(1.0);
+                }
+                if rng::unit(w.key, Draw::Exam, y) < pass {
                     w.flags |= PASSED;
                 } else {
                     continue;
@@ -516,7 +756,8 @@ impl<'a> County<'a> {
                 (q * posts[pool] as f64 + 1e-9).floor() as u64
             };
             let w = &mut self.workers[i as usize];
-            if held[pool][r] < allowed {
+            let within_quota = held[pool][r] < allowed;
+            if within_quota || rules.grassroots_track {
                 held[pool][r] += 1;
                 held[pool][r - 1] -= 1;
                 let c = &mut self.centres[w.centre as usize];
@@ -524,48 +765,180 @@ impl<'a> County<'a> {
                 c.titles[r - 1] -= 1;
                 w.title = r as u8;
                 w.rank_since = t as f32;
-                w.flags &= !(PASSED | BLOCKED);
+                w.flags &= !(PASSED | BLOCKED | GRASSROOTS);
+                if !within_quota {
+                    w.flags |= GRASSROOTS;
+                }
             } else {
                 w.flags |= BLOCKED;
             }
         }
     }
 
-    /// The annual open-recruitment round: each vacant post is advertised; it is filled only
-    /// if applicants reach the required ratio, otherwise the round cancels it.
+    /// Continuing education: each centre worker is sent for training or rotation with the
+    /// year's probability (after the evaluation, which last year's training helped).
+    fn train(&mut self, y: u32) {
+        let tr = &self.pol.training;
+        let p = tr.probability.get();
+        let cost = tr.months * tr.cost_per_month.get();
+        let mut spent = 0.0;
+        for w in self.workers.iter_mut() {
+            w.flags &= !TRAINING;
+            if p > 0.0
+                && w.status == Status::Serving
+                && !self.paths[w.pathway as usize].village_paid
+                && rng::unit(w.key, Draw::Training, y) < p
+            {
+                w.flags |= TRAINING;
+                spent += cost;
+            }
+        }
+        self.tally.cost[y as usize].training += spent;
+    }
+
+    /// The annual open-recruitment round: each vacant establishment post (then each vacant
+    /// reserve post) is advertised; it is filled only if applicants reach the required ratio
+    /// (relaxed for remote townships when the policy says so), otherwise the round cancels it.
     fn recruit(&mut self, y: u32) {
         let Some(hire) = self.s.hire_pathway() else {
             return;
         };
-        let r = &self.s.policy.recruitment;
+        let hire = hire.0 as usize;
+        let pol = self.pol;
+        let r = &pol.recruitment;
         let t = y as f64;
+        let f_out = (1.0 + self.s.outside.growth).powi(y as i32);
+        let reserve_posts = pol.village.reserve_per_township;
+        let age_dist = self.s.pathways[hire].age_at_entry;
         for ci in 0..self.centres.len() {
             let c = &self.centres[ci];
             let vacant = c.posts.saturating_sub(c.filled);
-            if vacant == 0 {
+            let vacant_reserve = reserve_posts.saturating_sub(c.reserve_filled);
+            if vacant + vacant_reserve == 0 {
                 continue;
             }
+            // Applicants respond to remoteness (unless the county hires for every township)
+            // and to pay above the salary scale (allowance, uplift), in start-year yuan.
+            let remoteness = if r.unified_county_hiring {
+                0.0
+            } else {
+                c.remoteness
+            };
+            let extra =
+                (c.allowance + pol.salary.performance_uplift.get() * self.pay_now[0]) / f_out;
             let lambda = r.applicants_per_post
-                * (r.remoteness_effect * c.remoteness
-                    + r.pay_effect_per_10k_yuan * c.allowance / 1e4)
+                * (r.remoteness_effect * remoteness + r.pay_effect_per_10k_yuan * extra / 1e4)
                     .exp();
+            let ratio = if c.remote { r.remote_ratio } else { r.ratio };
             let mut rng = rng::stream(self.key(&[Entity::Applicants as u64, ci as u64, y as u64]));
             let poisson = Poisson::new(lambda).ok();
-            for j in 0..vacant {
+            for j in 0..vacant + vacant_reserve {
                 let applicants = poisson.as_ref().map_or(0.0, |d| d.sample(&mut rng));
                 let st = &mut self.tally.staffing[y as usize];
                 st.advertised += 1;
-                if applicants >= 1.0 && applicants >= r.ratio {
+                if applicants >= 1.0 && applicants >= ratio {
                     st.hired += 1;
                     let key = self.key(&[Entity::Recruit as u64, ci as u64, y as u64, j as u64]);
-                    let (mut w, _) = self.new_worker(hire.0 as usize, key, t, Status::Serving);
+                    let (mut w, _) = self.new_worker(hire, key, t, Status::Serving, &age_dist);
                     w.flags |= FUNDED;
-                    self.place(&mut w, ci);
-                    self.tally.entrants[hire.0 as usize] += 1;
+                    self.place(&mut w, ci, j >= vacant);
+                    self.tally.entrants[hire] += 1;
                     self.workers.push(w);
                 } else {
                     st.cancelled += 1;
                 }
+            }
+        }
+    }
+
+    /// The local exit rule: village-paid workers reaching the exit age this year leave at that
+    /// age unless the clinic rehires them (decided now, at the start of the year).
+    fn village_exit_rule(&mut self, y: u32) {
+        let end = (y + 1) as f32;
+        let share = self.pol.village.rehire_share.get();
+        let mut rehired = 0;
+        for w in self.workers.iter_mut() {
+            if self.paths[w.pathway as usize].village_paid
+                && !w.has(REHIRED)
+                && w.retire_at < end
+                && rng::unit(w.key, Draw::Rehire, 0) < share
+            {
+                w.retire_at = f32::INFINITY;
+                w.flags |= REHIRED;
+                rehired += 1;
+            }
+        }
+        self.tally.villages[y as usize].rehired += rehired;
+    }
+
+    /// Vacant village posts are filled first from the township's staffing reserve (centre
+    /// staff sent to the village), then, each with probability `refill_rate`, by a new
+    /// village doctor.
+    fn staff_villages(&mut self, y: u32) {
+        let t = y as f64;
+        // Reserve staff still at their centre, in (centre, key) order.
+        self.buf.clear();
+        for (i, w) in self.workers.iter().enumerate() {
+            if w.status == Status::Serving && w.has(RESERVE) && !w.at_village() {
+                self.buf.push(i as u32);
+            }
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.sort_unstable_by_key(|&i| {
+            let w = &self.workers[i as usize];
+            (w.centre, w.key)
+        });
+        let mut next = 0;
+        for ci in 0..self.centres.len() {
+            while next < buf.len() && (self.workers[buf[next] as usize].centre as usize) < ci {
+                next += 1;
+            }
+            let (first, end) = (self.centres[ci].first_village, self.centres[ci].end_village);
+            for v in first..end {
+                while self.villages[v as usize].filled < self.villages[v as usize].posts
+                    && next < buf.len()
+                    && self.workers[buf[next] as usize].centre as usize == ci
+                {
+                    let w = &mut self.workers[buf[next] as usize];
+                    w.village = v;
+                    self.villages[v as usize].filled += 1;
+                    next += 1;
+                }
+            }
+        }
+        self.buf = buf;
+        let Some(p) = self.s.pathway_of_kind(PathwayKind::VillageDoctor) else {
+            return;
+        };
+        let p = p.0 as usize;
+        let rate = self.s.pathways[p].refill_rate.map_or(0.0, |r| r.get());
+        if rate <= 0.0 {
+            return;
+        }
+        let age_dist = self.s.pathways[p].age_at_entry;
+        for v in 0..self.villages.len() as u32 {
+            let vacant = self.villages[v as usize]
+                .posts
+                .saturating_sub(self.villages[v as usize].filled);
+            if vacant == 0 {
+                continue;
+            }
+            let vk = self.key(&[Entity::VillageRefill as u64, v as u64, y as u64]);
+            for j in 0..vacant {
+                if rng::unit(vk, Draw::Placement, j) >= rate {
+                    continue;
+                }
+                let key = self.key(&[
+                    Entity::VillageRefill as u64,
+                    v as u64,
+                    y as u64,
+                    j as u64 + 1,
+                ]);
+                let (mut w, _) = self.new_worker(p, key, t, Status::Serving, &age_dist);
+                self.place_village(&mut w, v);
+                self.tally.entrants[p] += 1;
+                self.tally.villages[y as usize].refilled += 1;
+                self.workers.push(w);
             }
         }
     }
@@ -575,9 +948,11 @@ impl<'a> County<'a> {
         let yi = y as usize;
         let mut posts = 0;
         let mut filled = 0;
+        let mut reserve_filled = 0;
         for c in &self.centres {
             posts += c.posts as u64;
             filled += c.filled as u64;
+            reserve_filled += c.reserve_filled as u64;
             for r in 0..4 {
                 self.tally.centre_titles[yi * 4 + r] += c.titles[r] as u64;
             }
@@ -585,24 +960,55 @@ impl<'a> County<'a> {
         let st = &mut self.tally.staffing[yi];
         st.posts += posts;
         st.filled += filled;
+        let vc = &mut self.tally.villages[yi];
+        vc.villages += self.villages.len() as u64;
+        for v in &self.villages {
+            vc.posts += v.posts as u64;
+            vc.filled += v.filled as u64;
+            vc.uncovered += u64::from(v.filled == 0);
+        }
+        vc.reserve_posts +=
+            self.pol.village.reserve_per_township as u64 * self.centres.len() as u64;
+        vc.reserve_filled += reserve_filled;
         let years = self.tally.years;
         for w in &self.workers {
             if w.status == Status::Studying {
                 continue;
             }
-            if w.status == Status::Serving && w.has(BLOCKED) {
-                self.tally.staffing[yi].blocked += 1;
+            let p = w.pathway as usize;
+            if w.status == Status::Serving {
+                let ai = self.tally.age_index(p, yi, t - w.birth as f64);
+                self.tally.ages[ai] += 1;
+                if w.at_village() && !self.paths[p].village_paid {
+                    self.tally.villages[yi].from_reserve += 1;
+                }
+                if w.has(BLOCKED) {
+                    self.tally.staffing[yi].blocked += 1;
+                }
+            }
+            if self.paths[p].village_paid {
+                continue;
             }
             let d = ((t - w.entry as f64).round().max(0.0) as usize).min(years);
             // Titles *held* count qualification: a worker who passed the evaluation but waits
             // for a quota post holds the title without the appointment (Tang 2024 counts titles
             // held; yearbooks count appointments, as `centre_titles` does).
             let held = (w.title + u8::from(w.has(PASSED))).min(3);
-            let idx = self
-                .tally
-                .title_duration_index(w.pathway as usize, d, held as usize);
+            let idx = self.tally.title_duration_index(p, d, held as usize);
             self.tally.title_by_duration[idx] += 1;
         }
+    }
+
+    /// Pensions paid during year `y` to village doctors who left in post at pension age.
+    fn pay_pensions(&mut self, y: u32) {
+        let (from, to) = (y as f32, (y + 1) as f32);
+        let mut paid = 0.0;
+        self.pensioners.retain(|&(amount, start, until)| {
+            let overlap = (until.min(to) - start.max(from)).max(0.0);
+            paid += amount * overlap as f64;
+            until > to
+        });
+        self.tally.cost[y as usize].pension += paid;
     }
 
     /// Hazard of worker `w` at time `a` (constant until the next boundary).
@@ -615,8 +1021,9 @@ impl<'a> County<'a> {
                 .map_or(0.0, |pp| pp.study_dropout.get());
         }
         let b = &self.s.behaviour;
+        let pc = &self.paths[p];
         let age = a - w.birth as f64;
-        let mut h = self.paths[p].base
+        let mut h = pc.base
             * w.pref as f64
             * (b.age_effect_per_year * (age.min(b.age_effect_cap) - b.age_reference)).exp();
         // Only workers with a service contract have a contract phase.
@@ -628,10 +1035,28 @@ impl<'a> County<'a> {
                 h *= b.contract_end_hr;
             }
         }
-        if w.status == Status::Serving {
-            h *= self.centre_mult[w.centre as usize * 4 + w.title as usize];
+        if w.status != Status::Serving {
+            return h;
+        }
+        if pc.village_paid {
+            // No statutory retirement: exit rises with age past 60 instead.
+            if age > 60.0 {
+                h *= (b.old_age_effect_per_year * (age - 60.0)).exp();
+            }
+            let service = (a - w.rank_since as f64).max(0.0) as usize;
+            let mult = self.village_mult[service.min(self.village_mult.len() - 1)];
+            return h * mult * self.centres[w.centre as usize].remote_hr;
+        }
+        h *= self.centre_mult[w.centre as usize * 4 + w.title as usize];
+        if w.flags & (BLOCKED | TRAINING | GRASSROOTS) != 0 || !w.has(FUNDED) {
             if w.has(BLOCKED) {
                 h *= b.blocked_promotion_hr;
+            }
+            if w.has(TRAINING) && self.pol.training.months > 3.0 {
+                h *= b.training_exit_hr;
+            }
+            if w.has(GRASSROOTS) {
+                h *= b.grassroots_title_hr;
             }
             if !w.has(FUNDED) {
                 h *= b.unfunded_hr;
@@ -641,11 +1066,12 @@ impl<'a> County<'a> {
     }
 
     /// Advance every worker over [t, t + dt): exits at the exact crossing time, retirements at
-    /// their date.
+    /// their date; spending accrues for the time served.
     fn step(&mut self, y: u32, t: f64) {
         let end = t + self.dt;
         let window = self.s.behaviour.contract_end_window_years;
-        let stipend = self.s.policy.salary.residency_stipend.get();
+        let stipend = self.pol.salary.residency_stipend.get();
+        let uplift = self.pol.salary.performance_uplift.get();
         let mut i = 0;
         while i < self.workers.len() {
             let w = self.workers[i];
@@ -678,14 +1104,21 @@ impl<'a> County<'a> {
             let until = outcome.map_or(end, |o| o.0);
             let served = until - t;
             self.tally.worker_years += served;
+            let cost = &mut self.tally.cost[y as usize];
             match w.status {
                 Status::Serving => {
-                    let cost = &mut self.tally.cost[y as usize];
-                    cost.pay += self.pay_now[w.title as usize] * served;
-                    cost.allowances += self.centres[w.centre as usize].allowance * served;
+                    if self.paths[w.pathway as usize].village_paid {
+                        cost.village_subsidy += self.village_subsidy_now * served;
+                        cost.village_floor += self.village_topup_now * served;
+                    } else {
+                        let pay = self.pay_now[w.title as usize] * served;
+                        cost.pay += pay;
+                        cost.performance += uplift * pay;
+                        cost.allowances += self.centres[w.centre as usize].allowance * served;
+                    }
                     cost.serving_years += served;
                 }
-                Status::Residency => self.tally.cost[y as usize].stipends += stipend * served,
+                Status::Residency => cost.stipends += stipend * served,
                 Status::Studying => {}
             }
             match outcome {
@@ -715,13 +1148,38 @@ impl<'a> County<'a> {
         }
     }
 
-    fn leave_centre(&mut self, w: &Worker, y: u32) {
-        if w.status == Status::Serving {
-            let c = &mut self.centres[w.centre as usize];
-            c.filled -= 1;
-            c.titles[w.title as usize] -= 1;
-            self.tally.staffing[y as usize].leavers += 1;
+    /// Free the posts a leaver held; a village-paid leaver in post at pension age with enough
+    /// service starts drawing the village-doctor pension.
+    fn leave_post(&mut self, w: &Worker, at: f64, y: u32) {
+        if w.status != Status::Serving {
+            return;
         }
+        if w.at_village() {
+            self.villages[w.village as usize].filled -= 1;
+        }
+        if self.paths[w.pathway as usize].village_paid {
+            let v = &self.pol.village;
+            let age = at - w.birth as f64;
+            let service = at - w.rank_since as f64;
+            if age >= v.pension_age && service >= v.pension_min_service_years {
+                let monthly =
+                    (v.pension_per_service_year.get() * service.floor()).min(v.pension_cap.get());
+                let until = w.birth as f64 + PENSION_END_AGE;
+                if monthly > 0.0 && until > at {
+                    self.pensioners
+                        .push((monthly * 12.0, at as f32, until as f32));
+                }
+            }
+            return;
+        }
+        let c = &mut self.centres[w.centre as usize];
+        if w.has(RESERVE) {
+            c.reserve_filled -= 1;
+        } else {
+            c.filled -= 1;
+        }
+        c.titles[w.title as usize] -= 1;
+        self.tally.staffing[y as usize].leavers += 1;
     }
 
     fn record_exit(&mut self, w: &Worker, at: f64, y: u32) {
@@ -730,14 +1188,14 @@ impl<'a> County<'a> {
             self.tally.pipeline[p].study_dropouts += 1;
             return;
         }
-        self.leave_centre(w, y);
+        self.leave_post(w, at, y);
         let bin = self.tally.bin(at - w.entry as f64);
         let bins = self.tally.bins();
         self.tally.events[p * bins + bin] += 1;
         let phase = Self::phase(w, at);
         // Breachers are barred from postgraduate exams and public-hospital hiring.
         let mut weights = self.paths[p].dest;
-        if phase == Phase::UnderContract && self.s.policy.contract.postgraduate_ban {
+        if phase == Phase::UnderContract && self.pol.contract.postgraduate_ban {
             weights[0] = 0.0;
             weights[1] = 0.0;
         }
@@ -763,7 +1221,7 @@ impl<'a> County<'a> {
         if w.status == Status::Studying {
             return;
         }
-        self.leave_centre(w, y);
+        self.leave_post(w, at, y);
         let bin = self.tally.bin(at - w.entry as f64);
         let bins = self.tally.bins();
         self.tally.censored[p * bins + bin] += 1;

@@ -38,6 +38,9 @@ pub enum Entity {
     Applicants = 5,
     Enrolment = 6,
     InitialFill = 7,
+    VillageFill = 8,
+    VillageDoctor = 9,
+    VillageRefill = 10,
 }
 
 /// What a single keyed draw of a worker is for.
@@ -48,6 +51,9 @@ pub enum Draw {
     Destination = 2,
     NoShow = 3,
     Placement = 4,
+    Training = 5,
+    Rehire = 6,
+    HomeVillage = 7,
 }
 
 /// A uniform in [0, 1) for draw `what` of the entity `k` in year `year`.

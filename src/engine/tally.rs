@@ -56,7 +56,42 @@ impl AddAssign<&Staffing> for Staffing {
     }
 }
 
-/// Order-oriented pipeline counts.
+/// Village clinics at the start of a year (after that year's placements and refills).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct VillageCounts {
+    pub villages: u64,
+    /// Villages whose clinic has nobody serving.
+    pub uncovered: u64,
+    pub posts: u64,
+    /// Village posts held (by village doctors, apprentices or centre staff sent from the
+    /// reserve).
+    pub filled: u64,
+    /// Village posts held by township-centre staff sent from the staffing reserve.
+    pub from_reserve: u64,
+    pub reserve_posts: u64,
+    /// Reserve posts held (at the centre or sent to a village).
+    pub reserve_filled: u64,
+    /// Vacant village posts filled this year by a new village doctor.
+    pub refilled: u64,
+    /// Village doctors who reached the local exit age this year and were rehired.
+    pub rehired: u64,
+}
+
+impl AddAssign<&VillageCounts> for VillageCounts {
+    fn add_assign(&mut self, o: &VillageCounts) {
+        self.villages += o.villages;
+        self.uncovered += o.uncovered;
+        self.posts += o.posts;
+        self.filled += o.filled;
+        self.from_reserve += o.from_reserve;
+        self.reserve_posts += o.reserve_posts;
+        self.reserve_filled += o.reserve_filled;
+        self.refilled += o.refilled;
+        self.rehired += o.rehired;
+    }
+}
+
+/// Pipeline counts of pathways that enter through study.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PipelineCounts {
     pub enrolled: u64,
@@ -76,24 +111,58 @@ impl AddAssign<&PipelineCounts> for PipelineCounts {
     }
 }
 
-/// Spending in yuan (nominal) by calendar year.
+/// Public spending in yuan (nominal) by calendar year.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Cost {
+    /// Base salaries of township-centre staff (wherever posted).
     pub pay: f64,
+    /// Performance-pay uplift.
+    pub performance: f64,
+    /// Remote allowances.
     pub allowances: f64,
+    /// Residency stipends.
     pub stipends: f64,
-    /// Worker-years served at centres (for cost per retained worker-year).
+    /// Subsidies paid to village-paid workers (fees are paid by patients, not counted).
+    pub village_subsidy: f64,
+    /// Top-up of village income to the guaranteed floor.
+    pub village_floor: f64,
+    /// Village-doctor pension subsidies paid.
+    pub pension: f64,
+    /// Continuing education and rotation.
+    pub training: f64,
+    /// Worker-years served in posts (centres and villages), for cost per retained worker-year.
     pub serving_years: f64,
+}
+
+impl Cost {
+    pub fn total(&self) -> f64 {
+        self.pay
+            + self.performance
+            + self.allowances
+            + self.stipends
+            + self.village_subsidy
+            + self.village_floor
+            + self.pension
+            + self.training
+    }
 }
 
 impl AddAssign<&Cost> for Cost {
     fn add_assign(&mut self, o: &Cost) {
         self.pay += o.pay;
+        self.performance += o.performance;
         self.allowances += o.allowances;
         self.stipends += o.stipends;
+        self.village_subsidy += o.village_subsidy;
+        self.village_floor += o.village_floor;
+        self.pension += o.pension;
+        self.training += o.training;
         self.serving_years += o.serving_years;
     }
 }
+
+/// Whole-year age bins of the age tables: 0..=99, and 100 or more in the last.
+pub const AGE_BINS: usize = 101;
 
 /// Everything counted in one county of one replication; adding tallies merges them.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,7 +181,10 @@ pub struct Tally {
     pub title_by_duration: Vec<u64>,
     /// Centre staff per calendar year index × appointed title.
     pub centre_titles: Vec<u64>,
+    /// Serving workers per pathway × calendar year index × whole year of age.
+    pub ages: Vec<u32>,
     pub staffing: Vec<Staffing>,
+    pub villages: Vec<VillageCounts>,
     /// Exits per pathway × phase × reason.
     pub exits: Vec<u64>,
     pub pipeline: Vec<PipelineCounts>,
@@ -132,7 +204,9 @@ impl Tally {
             censored: vec![0; pathways * bins],
             title_by_duration: vec![0; pathways * (years + 1) * 4],
             centre_titles: vec![0; years * 4],
+            ages: vec![0; pathways * years * AGE_BINS],
             staffing: vec![Staffing::default(); years],
+            villages: vec![VillageCounts::default(); years],
             exits: vec![0; pathways * 3 * REASONS],
             pipeline: vec![PipelineCounts::default(); pathways],
             cost: vec![Cost::default(); years],
@@ -156,6 +230,12 @@ impl Tally {
     }
 
     #[inline]
+    pub fn age_index(&self, pathway: usize, year: usize, age: f64) -> usize {
+        let a = (age.max(0.0) as usize).min(AGE_BINS - 1);
+        (pathway * self.years + year) * AGE_BINS + a
+    }
+
+    #[inline]
     pub fn title_duration_index(&self, pathway: usize, year: usize, title: usize) -> usize {
         (pathway * (self.years + 1) + year) * 4 + title
     }
@@ -174,7 +254,11 @@ impl AddAssign<&Tally> for Tally {
         add_vec(&mut self.censored, &o.censored);
         add_vec(&mut self.title_by_duration, &o.title_by_duration);
         add_vec(&mut self.centre_titles, &o.centre_titles);
+        add_vec(&mut self.ages, &o.ages);
         for (a, b) in self.staffing.iter_mut().zip(&o.staffing) {
+            *a += b;
+        }
+        for (a, b) in self.villages.iter_mut().zip(&o.villages) {
             *a += b;
         }
         add_vec(&mut self.exits, &o.exits);

@@ -41,7 +41,10 @@ pub struct Scenario {
     pub region: Region,
     pub outside: OutsideOption,
     pub behaviour: Behaviour,
+    /// The policy at `start_year`.
     pub policy: Policy,
+    /// The policy in force in each simulated year (`[policy_from.YEAR]` changes applied).
+    pub policies: Vec<Policy>,
     pub pathways: Vec<Pathway>,
     pub benchmarks: Vec<Benchmark>,
     /// The fully resolved scenario (inheritance and overrides applied) as TOML.
@@ -100,12 +103,22 @@ impl Scenario {
             .map(|i| PathwayId(i as u8))
     }
 
-    /// The pathway that open recruitment hires into, if the scenario has one.
-    pub fn hire_pathway(&self) -> Option<PathwayId> {
+    /// The policy in force in simulated year `y` (0 = `start_year`).
+    pub fn policy_at(&self, y: u32) -> &Policy {
+        self.policies.get(y as usize).unwrap_or(&self.policy)
+    }
+
+    /// The first pathway of a kind, if the scenario has one.
+    pub fn pathway_of_kind(&self, kind: PathwayKind) -> Option<PathwayId> {
         self.pathways
             .iter()
-            .position(|p| p.kind == PathwayKind::OpenRecruit)
+            .position(|p| p.kind == kind)
             .map(|i| PathwayId(i as u8))
+    }
+
+    /// The pathway that open recruitment hires into, if the scenario has one.
+    pub fn hire_pathway(&self) -> Option<PathwayId> {
+        self.pathway_of_kind(PathwayKind::OpenRecruit)
     }
 }
 

@@ -15,6 +15,9 @@ partial_table! {
         outside_option: RawOutsideOption,
         behaviour: RawBehaviour,
         policy: RawPolicy,
+        /// Policy changes by calendar year: `[policy_from.2025.salary] remote_allowance = …`
+        /// applies from 2025 on (later years overlay earlier ones).
+        policy_from: BTreeMap<String, RawPolicy>,
         pathways: BTreeMap<String, RawPathway>,
         benchmark: Vec<RawBenchmark>,
     }
@@ -32,7 +35,8 @@ partial_table! {
 
 partial_table! {
     /// A distribution written as a table: `{ dist = "uniform", min = 8, max = 16 }`,
-    /// `{ dist = "normal", mean = 40, sd = 9, min = 22, max = 59 }` or `{ dist = "fixed", value = 3 }`.
+    /// `{ dist = "normal", mean = 40, sd = 9, min = 22, max = 59 }`, `{ dist = "fixed", value = 3 }`
+    /// or `{ dist = "histogram", edges = [20, 30, 40], weights = [0.4, 0.6] }`.
     pub struct RawDist {
         dist: V<String>,
         value: V<f64>,
@@ -40,6 +44,8 @@ partial_table! {
         max: V<f64>,
         mean: V<f64>,
         sd: V<f64>,
+        edges: V<Vec<f64>>,
+        weights: V<Vec<f64>>,
     }
 }
 
@@ -52,6 +58,9 @@ partial_table! {
         remoteness: V<RawDist>,
         initial_fill: V<f64>,
         funded_share: V<f64>,
+        remote_threshold: V<f64>,
+        village_posts: V<RawDist>,
+        village_initial_fill: V<f64>,
     }
 }
 
@@ -59,6 +68,7 @@ partial_table! {
     /// Pay of the same title at a county-or-higher hospital: the outside option.
     pub struct RawOutsideOption {
         pay: RawByTitle,
+        village_pay: V<f64>,
         growth: V<f64>,
     }
 }
@@ -87,6 +97,12 @@ partial_table! {
         age_effect_per_year: V<f64>,
         age_reference: V<f64>,
         age_effect_cap: V<f64>,
+        own_village_hr: V<f64>,
+        old_age_effect_per_year: V<f64>,
+        training_exit_hr: V<f64>,
+        training_pass_multiplier: V<f64>,
+        grassroots_title_hr: V<f64>,
+        pension_weight: V<f64>,
     }
 }
 
@@ -97,6 +113,8 @@ partial_table! {
         recruitment: RawRecruitment,
         contract: RawContract,
         retirement: RawRetirement,
+        village: RawVillage,
+        training: RawTraining,
     }
 }
 
@@ -104,8 +122,8 @@ partial_table! {
     pub struct RawSalary {
         base: RawByTitle,
         growth: V<f64>,
+        performance_uplift: V<f64>,
         remote_allowance: V<f64>,
-        remote_threshold: V<f64>,
         residency_stipend: V<f64>,
     }
 }
@@ -118,12 +136,16 @@ partial_table! {
         pass_probability: RawByTitle,
         quota: RawByTitle,
         quota_pool: V<String>,
+        grassroots_track: V<bool>,
+        grassroots_pass_probability: RawByTitle,
     }
 }
 
 partial_table! {
     pub struct RawRecruitment {
         ratio: V<f64>,
+        remote_ratio: V<f64>,
+        unified_county_hiring: V<bool>,
         applicants_per_post: V<f64>,
         remoteness_effect: V<f64>,
         pay_effect_per_10k_yuan: V<f64>,
@@ -144,6 +166,35 @@ partial_table! {
     pub struct RawRetirement {
         age_male: V<f64>,
         age_female: V<f64>,
+        rise_from_year: V<f64>,
+        rise_per_year: V<f64>,
+        target_age_male: V<f64>,
+        target_age_female: V<f64>,
+    }
+}
+
+partial_table! {
+    pub struct RawVillage {
+        subsidy: V<f64>,
+        fee_income: V<f64>,
+        growth: V<f64>,
+        income_floor: V<f64>,
+        pension_per_service_year: V<f64>,
+        pension_cap: V<f64>,
+        pension_min_service_years: V<f64>,
+        pension_age: V<f64>,
+        exit_age_male: V<f64>,
+        exit_age_female: V<f64>,
+        rehire_share: V<f64>,
+        reserve_per_township: V<i64>,
+    }
+}
+
+partial_table! {
+    pub struct RawTraining {
+        probability: V<f64>,
+        months: V<f64>,
+        cost_per_month: V<f64>,
     }
 }
 
@@ -163,6 +214,8 @@ partial_table! {
         no_show: V<f64>,
         initial_titles: RawByTitle,
         initial_years_at_rank: V<RawDist>,
+        initial_age: V<RawDist>,
+        refill_rate: V<f64>,
         destinations: RawDestinations,
     }
 }
@@ -187,6 +240,7 @@ partial_table! {
         calendar_year: V<i64>,
         titles: V<Vec<String>>,
         destination: V<String>,
+        min_age: V<f64>,
         value: V<f64>,
         bound: V<String>,
         n: V<i64>,

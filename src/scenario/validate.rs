@@ -1,13 +1,15 @@
 //! From merged raw layers to the typed model: every value checked, every error located.
 
 use super::error::{Location, ScenarioError};
-use super::layer::V;
+use super::layer::{Layer, V};
 use super::load::{Sources, suggest};
 use super::raw::*;
 use super::{Scenario, Simulation};
 use crate::behaviour::{Behaviour, OutsideOption};
 use crate::benchmark::{Benchmark, Bound, Metric, title_mask};
-use crate::policy::{Contract, Policy, QuotaPool, Recruitment, Retirement, Salary, TitleRules};
+use crate::policy::{
+    Contract, Policy, QuotaPool, Recruitment, Retirement, Salary, TitleRules, Training, Village,
+};
 use crate::population::{
     ByTitle, Destination, Destinations, Dist, InitialStock, Pathway, PathwayId, PathwayKind,
     Pipeline, Region, Title,
@@ -25,6 +27,20 @@ struct Check<'a> {
 impl Check<'_> {
     fn at<T>(&self, v: &V<T>) -> Location {
         self.sources.locate(v.source, v.span.start)
+    }
+
+    /// Where `needle` is first written in any source (for keys, which carry no span).
+    fn find(&self, needle: &str) -> Location {
+        for (i, src) in self.sources.list.iter().enumerate() {
+            if let Some(at) = src.text.find(needle) {
+                return self.sources.locate(i, at);
+            }
+        }
+        Location {
+            file: self.leaf.to_path_buf(),
+            line: None,
+            column: None,
+        }
     }
 
     fn invalid<T: std::fmt::Debug>(
@@ -112,12 +128,16 @@ impl Check<'_> {
 
     fn dist(&self, v: &Option<V<RawDist>>, key: &str, lo: f64, hi: f64, what: &str) -> R<Dist> {
         let allowed = format!(
-            "{what}, as {{ dist = \"fixed\", value = … }}, {{ dist = \"uniform\", min = …, max = … }} or {{ dist = \"normal\", mean = …, sd = …, min = …, max = … }}, values between {lo} and {hi}"
+            "{what}, as {{ dist = \"fixed\", value = … }}, {{ dist = \"uniform\", min = …, max = … }}, {{ dist = \"normal\", mean = …, sd = …, min = …, max = … }} or {{ dist = \"histogram\", edges = […], weights = […] }}, values between {lo} and {hi}"
         );
         let vv = self.req(v, key, &allowed)?;
         let d = &vv.value;
         let kind = match &d.dist {
-            Some(k) => self.word(k, &format!("{key}.dist"), &["fixed", "uniform", "normal"])?,
+            Some(k) => self.word(
+                k,
+                &format!("{key}.dist"),
+                &["fixed", "uniform", "normal", "histogram"],
+            )?,
             None => return Err(self.invalid(vv, key, format!("missing `dist`; {allowed}"))),
         };
         let num = |x: &Option<V<f64>>, sub: &str| -> R<f64> {
@@ -146,7 +166,68 @@ impl Check<'_> {
             }
             Ok(())
         };
+        let no_lists = || -> R<()> {
+            for (x, n) in [(&d.edges, "edges"), (&d.weights, "weights")] {
+                if let Some(x) = x {
+                    return Err(self.invalid(
+                        x,
+                        &format!("{key}.{n}"),
+                        format!("`{n}` is only used by dist = \"histogram\""),
+                    ));
+                }
+            }
+            Ok(())
+        };
+        if kind != "histogram" {
+            no_lists()?;
+        }
         let out = match kind {
+            "histogram" => {
+                unused(&[
+                    (&d.value, "value"),
+                    (&d.min, "min"),
+                    (&d.max, "max"),
+                    (&d.mean, "mean"),
+                    (&d.sd, "sd"),
+                ])?;
+                let need = |x: &Option<V<Vec<f64>>>, n: &str| -> R<Vec<f64>> {
+                    match x {
+                        Some(x) => Ok(x.value.clone()),
+                        None => Err(self.invalid(
+                            vv,
+                            key,
+                            format!("`{n}` is required for dist = \"histogram\""),
+                        )),
+                    }
+                };
+                let edges = need(&d.edges, "edges")?;
+                let weights = need(&d.weights, "weights")?;
+                let ev = d.edges.as_ref().expect("checked");
+                if edges
+                    .iter()
+                    .any(|e| !e.is_finite() || !(lo..=hi).contains(e))
+                {
+                    return Err(self.invalid(
+                        ev,
+                        &format!("{key}.edges"),
+                        format!("bin edges between {lo} and {hi} ({what})"),
+                    ));
+                }
+                let wv = d.weights.as_ref().expect("checked");
+                match Dist::histogram(&edges, &weights) {
+                    Some(h) => h,
+                    None => {
+                        return Err(self.invalid(
+                            wv,
+                            &format!("{key}.weights"),
+                            format!(
+                                "1 to {} non-negative weights, not all zero, one per bin: edges must be increasing and number one more than the weights",
+                                crate::population::MAX_BINS
+                            ),
+                        ));
+                    }
+                }
+            }
             "fixed" => {
                 unused(&[
                     (&d.min, "min"),
@@ -286,7 +367,24 @@ pub(super) fn validate(
         )?,
         initial_fill: c.share(&r.initial_fill, "region.initial_fill")?,
         funded_share: c.share(&r.funded_share, "region.funded_share")?,
+        remote_threshold: c.share(&r.remote_threshold, "region.remote_threshold")?,
+        village_posts: c.dist(
+            &r.village_posts,
+            "region.village_posts",
+            0.0,
+            50.0,
+            "village-doctor posts per village clinic",
+        )?,
+        village_initial_fill: c.share(&r.village_initial_fill, "region.village_initial_fill")?,
     };
+    // Villages of a county are indexed with 32 bits and workers' centres with 16.
+    if region.townships_per_county.max_value() > u16::MAX as f64 {
+        return Err(c.invalid(
+            r.townships_per_county.as_ref().expect("checked"),
+            "region.townships_per_county",
+            format!("at most {} townships per county", u16::MAX),
+        ));
+    }
 
     let empty_out = RawOutsideOption::default();
     let o = raw.outside_option.as_ref().unwrap_or(&empty_out);
@@ -294,6 +392,7 @@ pub(super) fn validate(
         pay: c.by_title(&o.pay, "outside_option.pay", |v, k| {
             c.yuan(v, k).map(Yuan::get)
         })?,
+        village_pay: c.yuan(&o.village_pay, "outside_option.village_pay")?.get(),
         growth: c.real(
             &o.growth,
             "outside_option.growth",
@@ -361,9 +460,36 @@ pub(super) fn validate(
             90.0,
             "age in years",
         )?,
+        own_village_hr: c.hr(&b.own_village_hr, "behaviour.own_village_hr")?,
+        old_age_effect_per_year: c.real(
+            &b.old_age_effect_per_year,
+            "behaviour.old_age_effect_per_year",
+            -1.0,
+            2.0,
+            "log hazard ratio per year of age past 60",
+        )?,
+        training_exit_hr: c.hr(&b.training_exit_hr, "behaviour.training_exit_hr")?,
+        training_pass_multiplier: c.real(
+            &b.training_pass_multiplier,
+            "behaviour.training_pass_multiplier",
+            0.0,
+            10.0,
+            "multiplier of the pass probability",
+        )?,
+        grassroots_title_hr: c.hr(&b.grassroots_title_hr, "behaviour.grassroots_title_hr")?,
+        pension_weight: c.real(
+            &b.pension_weight,
+            "behaviour.pension_weight",
+            0.0,
+            10.0,
+            "yuan of pay per yuan a year of pension entitlement",
+        )?,
     };
 
-    let policy = validate_policy(&c, raw)?;
+    let empty_policy = RawPolicy::default();
+    let base_policy = raw.policy.as_ref().unwrap_or(&empty_policy);
+    let policy = validate_policy(&c, base_policy, "policy")?;
+    let policies = policy_schedule(&c, raw, base_policy, &policy, &simulation)?;
     let pathways = validate_pathways(&c, raw)?;
     let benchmarks = validate_benchmarks(&c, raw, &pathways)?;
 
@@ -379,6 +505,7 @@ pub(super) fn validate(
         outside,
         behaviour,
         policy,
+        policies,
         pathways,
         benchmarks,
         resolved_toml: String::new(),
@@ -387,42 +514,86 @@ pub(super) fn validate(
     })
 }
 
-fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
-    let empty = RawPolicy::default();
-    let p = raw.policy.as_ref().unwrap_or(&empty);
+/// The policy in force in each simulated year: the base policy overlaid, in calendar order,
+/// with every `[policy_from.YEAR]` change up to that year.
+fn policy_schedule(
+    c: &Check,
+    raw: &RawScenario,
+    base: &RawPolicy,
+    start: &Policy,
+    sim: &Simulation,
+) -> R<Vec<Policy>> {
+    let first = sim.start_year as i64;
+    let last = first + sim.years as i64 - 1;
+    let mut changes: Vec<(i64, &RawPolicy)> = Vec::new();
+    if let Some(from) = &raw.policy_from {
+        for (k, p) in from {
+            let year = k
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|y| (first..=last).contains(y));
+            match year {
+                Some(y) => changes.push((y, p)),
+                None => {
+                    return Err(ScenarioError::Invalid {
+                        at: c.find(&format!("policy_from.{k}")),
+                        key: format!("policy_from.{k}"),
+                        value: k.clone(),
+                        allowed: format!(
+                            "a calendar year inside the simulated years, {first} to {last}"
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    changes.sort_by_key(|(y, _)| *y);
+    let mut out = vec![start.clone(); sim.years as usize];
+    let mut merged = base.clone();
+    for (i, &(y, change)) in changes.iter().enumerate() {
+        // Each value keeps its own source and span: the overlay only replaces what it sets.
+        merged.overlay(change.clone());
+        let policy = validate_policy(c, &merged, &format!("policy_from.{y}"))?;
+        let until = changes.get(i + 1).map_or(last + 1, |n| n.0);
+        for year in y..until {
+            out[(year - first) as usize] = policy.clone();
+        }
+    }
+    Ok(out)
+}
+
+fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
+    let key = |rest: &str| format!("{prefix}.{rest}");
     let es = RawSalary::default();
     let s = p.salary.as_ref().unwrap_or(&es);
     let salary = Salary {
-        base: c.by_title(&s.base, "policy.salary.base", |v, k| {
+        base: c.by_title(&s.base, &key("salary.base"), |v, k| {
             c.yuan(v, k).map(Yuan::get)
         })?,
         growth: c.real(
             &s.growth,
-            "policy.salary.growth",
+            &key("salary.growth"),
             -0.5,
             1.0,
             "annual growth (share a year)",
         )?,
-        remote_allowance: c.yuan(&s.remote_allowance, "policy.salary.remote_allowance")?,
-        remote_threshold: c.share(&s.remote_threshold, "policy.salary.remote_threshold")?,
-        residency_stipend: c.yuan(&s.residency_stipend, "policy.salary.residency_stipend")?,
+        performance_uplift: c.share(&s.performance_uplift, &key("salary.performance_uplift"))?,
+        remote_allowance: c.yuan(&s.remote_allowance, &key("salary.remote_allowance"))?,
+        residency_stipend: c.yuan(&s.residency_stipend, &key("salary.residency_stipend"))?,
     };
 
     let et = RawTitles::default();
     let t = p.titles.as_ref().unwrap_or(&et);
     let quota_pool = {
-        let v = c.req(
-            &t.quota_pool,
-            "policy.titles.quota_pool",
-            "centre or county",
-        )?;
-        match c.word(v, "policy.titles.quota_pool", &["centre", "county"])? {
+        let v = c.req(&t.quota_pool, &key("titles.quota_pool"), "centre or county")?;
+        match c.word(v, &key("titles.quota_pool"), &["centre", "county"])? {
             "centre" => QuotaPool::Centre,
             _ => QuotaPool::County,
         }
     };
     let titles = TitleRules {
-        min_years: c.by_title(&t.min_years, "policy.titles.min_years", |v, k| {
+        min_years: c.by_title(&t.min_years, &key("titles.min_years"), |v, k| {
             if k.ends_with(".junior") && v.is_none() {
                 return Ok(0.0);
             }
@@ -430,21 +601,21 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
         })?,
         college_extra_years: c.real(
             &t.college_extra_years,
-            "policy.titles.college_extra_years",
+            &key("titles.college_extra_years"),
             0.0,
             20.0,
             "years",
         )?,
         order_oriented_head_start: c.real(
             &t.order_oriented_head_start,
-            "policy.titles.order_oriented_head_start",
+            &key("titles.order_oriented_head_start"),
             0.0,
             20.0,
             "years",
         )?,
         pass_probability: c.by_title(
             &t.pass_probability,
-            "policy.titles.pass_probability",
+            &key("titles.pass_probability"),
             |v, k| {
                 if k.ends_with(".junior") && v.is_none() {
                     return Ok(1.0);
@@ -452,13 +623,30 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
                 c.share(v, k).map(Share::get)
             },
         )?,
-        quota: c.by_title(&t.quota, "policy.titles.quota", |v, k| {
+        quota: c.by_title(&t.quota, &key("titles.quota"), |v, k| {
             if k.ends_with(".junior") && v.is_none() {
                 return Ok(1.0);
             }
             c.share(v, k).map(Share::get)
         })?,
         quota_pool,
+        grassroots_track: c
+            .req(
+                &t.grassroots_track,
+                &key("titles.grassroots_track"),
+                "true or false",
+            )?
+            .value,
+        grassroots_pass_probability: c.by_title(
+            &t.grassroots_pass_probability,
+            &key("titles.grassroots_pass_probability"),
+            |v, k| {
+                if k.ends_with(".junior") && v.is_none() {
+                    return Ok(1.0);
+                }
+                c.share(v, k).map(Share::get)
+            },
+        )?,
     };
 
     let er = RawRecruitment::default();
@@ -466,28 +654,42 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
     if let Some(h) = &r.hire_pathway {
         return Err(c.invalid(
             h,
-            "policy.recruitment.hire_pathway",
+            &key("recruitment.hire_pathway"),
             "not settable: open recruitment hires into the pathway of kind \"open_recruit\"",
         ));
     }
     let recruitment = Recruitment {
         ratio: c.real(
             &r.ratio,
-            "policy.recruitment.ratio",
+            &key("recruitment.ratio"),
             0.0,
             100.0,
             "applicants required per post",
         )?,
+        remote_ratio: c.real(
+            &r.remote_ratio,
+            &key("recruitment.remote_ratio"),
+            0.0,
+            100.0,
+            "applicants required per post in remote townships",
+        )?,
+        unified_county_hiring: c
+            .req(
+                &r.unified_county_hiring,
+                &key("recruitment.unified_county_hiring"),
+                "true or false",
+            )?
+            .value,
         applicants_per_post: c.real(
             &r.applicants_per_post,
-            "policy.recruitment.applicants_per_post",
+            &key("recruitment.applicants_per_post"),
             0.0,
             1000.0,
             "mean applicants per post",
         )?,
         remoteness_effect: c.real(
             &r.remoteness_effect,
-            "policy.recruitment.remoteness_effect",
+            &key("recruitment.remoteness_effect"),
             -10.0,
             10.0,
             "log change in applicants at remoteness 1",
@@ -502,27 +704,27 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
     };
 
     let ec = RawContract::default();
-    let k = p.contract.as_ref().unwrap_or(&ec);
+    let ct = p.contract.as_ref().unwrap_or(&ec);
     let contract = Contract {
         obligation_years: c.int(
-            &k.obligation_years,
-            "policy.contract.obligation_years",
+            &ct.obligation_years,
+            &key("contract.obligation_years"),
             0,
             40,
             "years of service obligation",
         )? as u32,
         residency_counts: c
             .req(
-                &k.residency_counts,
-                "policy.contract.residency_counts",
+                &ct.residency_counts,
+                &key("contract.residency_counts"),
                 "true or false",
             )?
             .value,
-        breach_penalty: c.yuan(&k.breach_penalty, "policy.contract.breach_penalty")?,
+        breach_penalty: c.yuan(&ct.breach_penalty, &key("contract.breach_penalty"))?,
         postgraduate_ban: c
             .req(
-                &k.postgraduate_ban,
-                "policy.contract.postgraduate_ban",
+                &ct.postgraduate_ban,
+                &key("contract.postgraduate_ban"),
                 "true or false",
             )?
             .value,
@@ -533,18 +735,138 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
     let retirement = Retirement {
         age_male: c.real(
             &rt.age_male,
-            "policy.retirement.age_male",
+            &key("retirement.age_male"),
             40.0,
             90.0,
             "retirement age in years",
         )?,
         age_female: c.real(
             &rt.age_female,
-            "policy.retirement.age_female",
+            &key("retirement.age_female"),
             40.0,
             90.0,
             "retirement age in years",
         )?,
+        rise_from_year: c.real(
+            &rt.rise_from_year,
+            &key("retirement.rise_from_year"),
+            1949.0,
+            2200.0,
+            "calendar year",
+        )?,
+        rise_per_year: c.real(
+            &rt.rise_per_year,
+            &key("retirement.rise_per_year"),
+            0.0,
+            1.0,
+            "years of retirement age per later year of birth",
+        )?,
+        target_age_male: c.real(
+            &rt.target_age_male,
+            &key("retirement.target_age_male"),
+            40.0,
+            90.0,
+            "retirement age in years",
+        )?,
+        target_age_female: c.real(
+            &rt.target_age_female,
+            &key("retirement.target_age_female"),
+            40.0,
+            90.0,
+            "retirement age in years",
+        )?,
+    };
+    for (target, from, v, name) in [
+        (
+            retirement.target_age_male,
+            retirement.age_male,
+            &rt.target_age_male,
+            "retirement.target_age_male",
+        ),
+        (
+            retirement.target_age_female,
+            retirement.age_female,
+            &rt.target_age_female,
+            "retirement.target_age_female",
+        ),
+    ] {
+        if target < from {
+            return Err(c.invalid(
+                v.as_ref().expect("checked"),
+                &key(name),
+                format!("a target age at or above the current age ({from})"),
+            ));
+        }
+    }
+
+    let ev = RawVillage::default();
+    let v = p.village.as_ref().unwrap_or(&ev);
+    let village = Village {
+        subsidy: c.yuan(&v.subsidy, &key("village.subsidy"))?,
+        fee_income: c.yuan(&v.fee_income, &key("village.fee_income"))?,
+        growth: c.real(
+            &v.growth,
+            &key("village.growth"),
+            -0.5,
+            1.0,
+            "annual growth (share a year)",
+        )?,
+        income_floor: c.yuan(&v.income_floor, &key("village.income_floor"))?,
+        pension_per_service_year: c.yuan(
+            &v.pension_per_service_year,
+            &key("village.pension_per_service_year"),
+        )?,
+        pension_cap: c.yuan(&v.pension_cap, &key("village.pension_cap"))?,
+        pension_min_service_years: c.real(
+            &v.pension_min_service_years,
+            &key("village.pension_min_service_years"),
+            0.0,
+            60.0,
+            "years of service",
+        )?,
+        pension_age: c.real(
+            &v.pension_age,
+            &key("village.pension_age"),
+            40.0,
+            90.0,
+            "age in years",
+        )?,
+        exit_age_male: c.real(
+            &v.exit_age_male,
+            &key("village.exit_age_male"),
+            40.0,
+            100.0,
+            "age in years",
+        )?,
+        exit_age_female: c.real(
+            &v.exit_age_female,
+            &key("village.exit_age_female"),
+            40.0,
+            100.0,
+            "age in years",
+        )?,
+        rehire_share: c.share(&v.rehire_share, &key("village.rehire_share"))?,
+        reserve_per_township: c.int(
+            &v.reserve_per_township,
+            &key("village.reserve_per_township"),
+            0,
+            1000,
+            "reserve posts per township centre",
+        )? as u32,
+    };
+
+    let etr = RawTraining::default();
+    let tr = p.training.as_ref().unwrap_or(&etr);
+    let training = Training {
+        probability: c.share(&tr.probability, &key("training.probability"))?,
+        months: c.real(
+            &tr.months,
+            &key("training.months"),
+            0.0,
+            12.0,
+            "months away per training",
+        )?,
+        cost_per_month: c.yuan(&tr.cost_per_month, &key("training.cost_per_month"))?,
     };
     Ok(Policy {
         salary,
@@ -552,6 +874,8 @@ fn validate_policy(c: &Check, raw: &RawScenario) -> R<Policy> {
         recruitment,
         contract,
         retirement,
+        village,
+        training,
     })
 }
 
@@ -589,7 +913,7 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
             },
         };
         let kind = PathwayKind::parse(kind).expect("word() checked the name");
-        let pipeline = if kind == PathwayKind::OrderOriented {
+        let pipeline = if kind.has_pipeline() {
             Some(Pipeline {
                 intake_per_county: c.real(
                     &p.intake_per_county,
@@ -629,11 +953,41 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
                     return Err(c.invalid(
                         v,
                         &key(k),
-                        format!("only pathways of kind \"order_oriented\" have `{k}`"),
+                        format!(
+                            "only pathways of kind \"order_oriented\" or \"local_apprentice\" have `{k}`"
+                        ),
                     ));
                 }
             }
             None
+        };
+        let (initial_age, refill_rate) = if kind == PathwayKind::VillageDoctor {
+            (
+                Some(c.dist(
+                    &p.initial_age,
+                    &key("initial_age"),
+                    15.0,
+                    100.0,
+                    "age of the village doctors serving at the start",
+                )?),
+                Some(c.share(&p.refill_rate, &key("refill_rate"))?),
+            )
+        } else {
+            if let Some(v) = &p.initial_age {
+                return Err(c.invalid(
+                    v,
+                    &key("initial_age"),
+                    "only pathways of kind \"village_doctor\" have `initial_age` (incumbents use `age_at_entry`)",
+                ));
+            }
+            if let Some(v) = &p.refill_rate {
+                return Err(c.invalid(
+                    v,
+                    &key("refill_rate"),
+                    "only pathways of kind \"village_doctor\" have `refill_rate`",
+                ));
+            }
+            (None, None)
         };
         let initial = if kind == PathwayKind::Incumbent {
             let titles = c.by_title(&p.initial_titles, &key("initial_titles"), |v, k| {
@@ -701,10 +1055,16 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
             )?,
             pipeline,
             initial,
+            initial_age,
+            refill_rate,
             destinations: Destinations(shares),
         });
     }
-    for kind in [PathwayKind::OpenRecruit, PathwayKind::Incumbent] {
+    for kind in [
+        PathwayKind::OpenRecruit,
+        PathwayKind::Incumbent,
+        PathwayKind::VillageDoctor,
+    ] {
         if out.iter().filter(|p| p.kind == kind).count() > 1 {
             return Err(ScenarioError::Missing {
                 file: c.leaf.to_path_buf(),
@@ -808,10 +1168,53 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
                 }
             }
             "annual_outflow" => Metric::AnnualOutflow,
+            "age_mean" | "age_share" => {
+                let calendar_year = c.int(
+                    &b.calendar_year,
+                    &key("calendar_year"),
+                    1949,
+                    2200,
+                    "calendar year",
+                )? as i32;
+                if metric_name == "age_mean" {
+                    Metric::AgeMean {
+                        pathway: pathway()?,
+                        calendar_year,
+                    }
+                } else {
+                    let min_age = c.real(
+                        &b.min_age,
+                        &key("min_age"),
+                        0.0,
+                        100.0,
+                        "whole years of age",
+                    )?;
+                    if min_age.fract() != 0.0 {
+                        return Err(c.invalid(
+                            b.min_age.as_ref().expect("checked"),
+                            &key("min_age"),
+                            "whole years of age",
+                        ));
+                    }
+                    Metric::AgeShare {
+                        pathway: pathway()?,
+                        calendar_year,
+                        min_age: min_age as u32,
+                    }
+                }
+            }
             _ => Metric::ReportRate {
                 pathway: pathway()?,
             },
         };
+        let is_share = metric.is_share();
+        if let (Some(v), false) = (&b.n, is_share) {
+            return Err(c.invalid(
+                v,
+                &key("n"),
+                format!("`n` is only used by metrics that are shares, not by {metric_name}"),
+            ));
+        }
         let n = match &b.n {
             Some(_) => Some(c.int(
                 &b.n,
@@ -834,7 +1237,11 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
             name,
             metric,
             bound,
-            value: c.share(&b.value, &key("value"))?.get(),
+            value: if is_share {
+                c.share(&b.value, &key("value"))?.get()
+            } else {
+                c.real(&b.value, &key("value"), 0.0, 120.0, "years")?
+            },
             n,
             source: c
                 .req(

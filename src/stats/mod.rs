@@ -151,7 +151,48 @@ pub fn metric_value(
             let pc = &t.pipeline[pathway.0 as usize];
             ratio(pc.reported, pc.finished_residency)
         }
+        Metric::AgeMean {
+            pathway,
+            calendar_year,
+        } => match age_row(s, t, pathway.0 as usize, calendar_year) {
+            // Whole-year bins: a worker aged a ∈ [k, k+1) is counted at k + 0.5.
+            Some(row) => {
+                let n: u64 = row.iter().map(|&c| c as u64).sum();
+                let sum: f64 = row
+                    .iter()
+                    .enumerate()
+                    .map(|(a, &c)| (a as f64 + 0.5) * c as f64)
+                    .sum();
+                if n > 0 { sum / n as f64 } else { f64::NAN }
+            }
+            None => f64::NAN,
+        },
+        Metric::AgeShare {
+            pathway,
+            calendar_year,
+            min_age,
+        } => match age_row(s, t, pathway.0 as usize, calendar_year) {
+            Some(row) => {
+                let n: u64 = row.iter().map(|&c| c as u64).sum();
+                let old: u64 = row[(min_age as usize).min(row.len())..]
+                    .iter()
+                    .map(|&c| c as u64)
+                    .sum();
+                ratio(old, n)
+            }
+            None => f64::NAN,
+        },
     }
+}
+
+/// The age counts of a pathway's serving workers at the start of a calendar year.
+fn age_row<'t>(s: &Scenario, t: &'t Tally, p: usize, calendar_year: i32) -> Option<&'t [u32]> {
+    let y = calendar_year - s.simulation.start_year;
+    if y < 0 || y as usize >= t.years {
+        return None;
+    }
+    let i = t.age_index(p, y as usize, 0.0);
+    Some(&t.ages[i..i + crate::engine::tally::AGE_BINS])
 }
 
 /// A retention curve with its band.
