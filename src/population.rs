@@ -142,6 +142,9 @@ pub struct PathwayId(pub u8);
 pub const MAX_BINS: usize = 16;
 
 /// A scalar distribution from the scenario, for sizes and ages.
+// The histogram variant is large, but distributions are read at set-up and when people are
+// created, never copied in the hot loop; staying `Copy` keeps them simple to pass around.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Dist {
     Fixed(f64),
@@ -209,10 +212,15 @@ impl Dist {
             return None;
         }
         let total: f64 = weights.iter().sum();
-        if !(total > 0.0) || weights.iter().any(|w| !(*w >= 0.0)) {
+        // Written so that NaN fails every check.
+        let valid_weight = |w: &f64| w.is_finite() && *w >= 0.0;
+        if !total.is_finite() || total <= 0.0 || !weights.iter().all(valid_weight) {
             return None;
         }
-        if edges.windows(2).any(|w| !(w[1] > w[0])) {
+        if !edges
+            .windows(2)
+            .all(|w| w[0].is_finite() && w[1].is_finite() && w[1] > w[0])
+        {
             return None;
         }
         let mut e = [0.0; MAX_BINS + 1];

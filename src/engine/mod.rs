@@ -32,6 +32,10 @@ pub struct RepMetrics {
     pub benchmarks: Vec<f64>,
     /// Vacancy share of establishment posts per year.
     pub vacancy: Vec<f64>,
+    /// Share of villages whose clinic has nobody serving, per year.
+    pub uncovered: Vec<f64>,
+    /// Public spending per worker-year served over the run, yuan (nominal).
+    pub cost_per_worker_year: f64,
 }
 
 /// The outcome of a run.
@@ -46,6 +50,21 @@ pub struct RunResult {
 /// Replications are simulated in chunks so that memory stays bounded by the chunk, not by the
 /// number of replications, while the merge order stays fixed.
 const CHUNK: u32 = 64;
+
+/// Simulate one replication (all its counties, merged in county order). The replication's
+/// draws depend only on the seed and `rep`, so two scenarios run at the same seed share them
+/// (common random numbers).
+pub fn simulate_replication(scenario: &Scenario, rep: u32) -> Tally {
+    let parts: Vec<Tally> = (0..scenario.region.counties)
+        .into_par_iter()
+        .map(|c| county::simulate_county(scenario, rep, c))
+        .collect();
+    let mut total = Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
+    for p in &parts {
+        total += p;
+    }
+    total
+}
 
 /// Run every replication of `scenario` on the current rayon pool.
 pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {

@@ -1,8 +1,9 @@
 //! Everything a run writes into its output folder, each file written atomically (temporary
 //! file, then rename), so that an interrupted run never leaves a half-written file.
 //!
-//! Files: `retention.csv`, `staffing.csv`, `exits.csv`, `titles.csv`, `summary.json`,
-//! `scenario.toml` (fully resolved), `retention.png`, `retention.svg`.
+//! Files: `retention.csv`, `staffing.csv`, `exits.csv`, `titles.csv`, `villages.csv`,
+//! `costs.csv`, `summary.json`, `scenario.toml` (fully resolved), `retention.png`,
+//! `retention.svg`.
 
 pub mod plot;
 pub mod summary;
@@ -86,6 +87,8 @@ pub fn write_all(
     write_atomic(dir, "staffing.csv", tables::staffing_csv(s, r).as_bytes())?;
     write_atomic(dir, "exits.csv", tables::exits_csv(s, r).as_bytes())?;
     write_atomic(dir, "titles.csv", tables::titles_csv(s, r).as_bytes())?;
+    write_atomic(dir, "villages.csv", tables::villages_csv(s, r).as_bytes())?;
+    write_atomic(dir, "costs.csv", tables::costs_csv(s, r).as_bytes())?;
     write_atomic(dir, "scenario.toml", s.resolved_toml.as_bytes())?;
     let plot = plot_spec(s, r, &curves, &benchmarks);
     write_atomic(

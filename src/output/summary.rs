@@ -52,10 +52,11 @@ struct Bench<'a> {
 
 #[derive(Serialize)]
 struct Cost {
-    /// Pay, allowances and residency stipends over the run, yuan (nominal), per replication.
+    /// Public spending over the run (salaries, uplift, allowances, stipends, village subsidies
+    /// and income top-up, pensions, training), yuan (nominal), per replication; see costs.csv.
     total_yuan_per_replication: f64,
     serving_worker_years_per_replication: f64,
-    /// Total spending per worker-year served at township centres, yuan (nominal).
+    /// Total spending per worker-year served in a post (centre or village), yuan (nominal).
     cost_per_retained_worker_year: Option<f64>,
 }
 
@@ -79,7 +80,7 @@ pub fn summary_json(
     let reps = r.reps.len().max(1) as f64;
     let (mut spend, mut served) = (0.0, 0.0);
     for c in &r.pooled.cost {
-        spend += c.pay + c.allowances + c.stipends;
+        spend += c.total();
         served += c.serving_years;
     }
     let summary = Summary {

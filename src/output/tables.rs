@@ -2,8 +2,8 @@
 //! byte for byte between runs.
 
 use crate::engine::RunResult;
-use crate::engine::tally::{Phase, REASONS};
-use crate::population::{Destination, Title};
+use crate::engine::tally::{AGE_BINS, Cost, Phase, REASONS};
+use crate::population::{Destination, PathwayKind, Title};
 use crate::scenario::Scenario;
 use crate::stats::Curve;
 use crate::stats::interval::mean_ci;
@@ -155,5 +155,124 @@ pub fn titles_csv(s: &Scenario, r: &RunResult) -> String {
         }
         out.push('\n');
     }
+    out
+}
+
+/// Village clinics per calendar year: coverage (villages without anyone serving, with its
+/// 95% Student-t interval across replications), posts, the staffing reserve, and the age
+/// structure of the village doctors. Counts are per replication on average.
+pub fn villages_csv(s: &Scenario, r: &RunResult) -> String {
+    let t = &r.pooled;
+    let reps = r.reps.len().max(1) as f64;
+    let vd = s
+        .pathway_of_kind(PathwayKind::VillageDoctor)
+        .map(|p| p.0 as usize);
+    let ap = s
+        .pathway_of_kind(PathwayKind::LocalApprentice)
+        .map(|p| p.0 as usize);
+    let mut out = String::from(
+        "year,villages,without_doctor,without_doctor_share,without_doctor_ci_low,without_doctor_ci_high,village_posts,village_posts_filled,filled_from_reserve,reserve_posts,reserve_posts_filled,refilled_by_new_village_doctors,rehired_past_exit_age,village_doctors,village_doctor_mean_age,village_doctors_under_40_share,village_doctors_50_plus_share,village_doctors_60_plus_share,local_apprentices_serving\n",
+    );
+    let count = |p: Option<usize>, y: usize| -> (u64, &[u32]) {
+        match p {
+            Some(p) => {
+                let i = t.age_index(p, y, 0.0);
+                let row = &t.ages[i..i + AGE_BINS];
+                (row.iter().map(|&c| c as u64).sum(), row)
+            }
+            None => (0, &[]),
+        }
+    };
+    for (y, v) in t.villages.iter().enumerate() {
+        let ci = mean_ci(r.reps.iter().map(|m| m.uncovered[y]));
+        let (n_vd, ages) = count(vd, y);
+        let (n_ap, _) = count(ap, y);
+        let share_from = |lo: usize, hi: usize| -> String {
+            if n_vd == 0 {
+                return String::new();
+            }
+            let k: u64 = ages[lo.min(AGE_BINS)..hi.min(AGE_BINS)]
+                .iter()
+                .map(|&c| c as u64)
+                .sum();
+            f(k as f64 / n_vd as f64)
+        };
+        let mean_age = if n_vd > 0 {
+            f(ages
+                .iter()
+                .enumerate()
+                .map(|(a, &c)| (a as f64 + 0.5) * c as f64)
+                .sum::<f64>()
+                / n_vd as f64)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{},{:.1},{:.1},{},{},{},{:.1},{:.1},{:.1},{:.1},{:.1},{:.1},{:.1},{:.1},{},{},{},{},{:.1}",
+            s.simulation.start_year + y as i32,
+            v.villages as f64 / reps,
+            v.uncovered as f64 / reps,
+            f(ci.mean),
+            f(ci.low),
+            f(ci.high),
+            v.posts as f64 / reps,
+            v.filled as f64 / reps,
+            v.from_reserve as f64 / reps,
+            v.reserve_posts as f64 / reps,
+            v.reserve_filled as f64 / reps,
+            v.refilled as f64 / reps,
+            v.rehired as f64 / reps,
+            n_vd as f64 / reps,
+            mean_age,
+            share_from(0, 40),
+            share_from(50, AGE_BINS),
+            share_from(60, AGE_BINS),
+            n_ap as f64 / reps,
+        );
+    }
+    out
+}
+
+/// Public spending per calendar year by item, in nominal yuan per replication, with the
+/// worker-years served in posts and the cost per worker-year served; a last row `total`
+/// sums the run. Fees village doctors earn from patients are not public spending.
+pub fn costs_csv(s: &Scenario, r: &RunResult) -> String {
+    let reps = r.reps.len().max(1) as f64;
+    let mut out = String::from(
+        "year,salaries_yuan,performance_uplift_yuan,remote_allowances_yuan,residency_stipends_yuan,village_subsidies_yuan,village_income_floor_yuan,village_pensions_yuan,training_yuan,total_yuan,serving_worker_years,cost_per_worker_year_yuan\n",
+    );
+    let row = |out: &mut String, label: String, c: &Cost| {
+        let total = c.total();
+        let _ = writeln!(
+            out,
+            "{label},{:.0},{:.0},{:.0},{:.0},{:.0},{:.0},{:.0},{:.0},{:.0},{:.2},{}",
+            c.pay / reps,
+            c.performance / reps,
+            c.allowances / reps,
+            c.stipends / reps,
+            c.village_subsidy / reps,
+            c.village_floor / reps,
+            c.pension / reps,
+            c.training / reps,
+            total / reps,
+            c.serving_years / reps,
+            if c.serving_years > 0.0 {
+                format!("{:.0}", total / c.serving_years)
+            } else {
+                String::new()
+            },
+        );
+    };
+    let mut all = Cost::default();
+    for (y, c) in r.pooled.cost.iter().enumerate() {
+        row(
+            &mut out,
+            (s.simulation.start_year + y as i32).to_string(),
+            c,
+        );
+        all += c;
+    }
+    row(&mut out, "total".into(), &all);
     out
 }

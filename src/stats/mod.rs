@@ -41,10 +41,25 @@ pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
             }
         })
         .collect();
+    let uncovered = t
+        .villages
+        .iter()
+        .map(|v| ratio(v.uncovered, v.villages))
+        .collect();
+    let (spend, served) = t
+        .cost
+        .iter()
+        .fold((0.0, 0.0), |(a, b), c| (a + c.total(), b + c.serving_years));
     RepMetrics {
         survival,
         benchmarks,
         vacancy,
+        uncovered,
+        cost_per_worker_year: if served > 0.0 {
+            spend / served
+        } else {
+            f64::NAN
+        },
     }
 }
 
