@@ -48,10 +48,12 @@ pub struct TitleRules {
     pub quota: ByTitle<f64>,
     pub quota_pool: QuotaPool,
     /// Grassroots-only track (定向评价、定向使用): evaluation without the paper requirements
-    /// (pass probability `grassroots_pass_probability`), appointment outside the post-setting
-    /// quota, and a title valid only at the grassroots.
+    /// (pass probability `grassroots_pass_probability`), appointment to posts set aside beyond
+    /// the post-setting quota (`grassroots_quota`, a share of posts), and a title valid only
+    /// at the grassroots.
     pub grassroots_track: bool,
     pub grassroots_pass_probability: ByTitle<f64>,
+    pub grassroots_quota: ByTitle<f64>,
 }
 
 /// Open recruitment into vacant posts.

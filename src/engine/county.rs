@@ -165,6 +165,9 @@ impl Worker {
     fn at_village(&self) -> bool {
         self.village != NO_VILLAGE
     }
+    fn at_village_paid(&self, paths: &[PathwayConst]) -> bool {
+        paths[self.pathway as usize].village_paid
+    }
 }
 
 /// Simulate county `county` of replication `rep`.
@@ -675,9 +678,10 @@ impl<'a> County<'a> {
 
     /// Annual title evaluation of centre staff: eligible staff sit the exam (helped by a
     /// training year); those who have passed are appointed in order of seniority while the
-    /// quota of their pool allows. With the grassroots track, those beyond the quota get a
-    /// grassroots-only title; without it they are blocked (qualified, no post), which raises
-    /// their exit hazard.
+    /// quota of their pool allows, and otherwise are blocked (qualified, no post), which raises
+    /// their exit hazard. With the grassroots track, eligible staff the regular route did not
+    /// appoint may get a grassroots-only title on the posts set aside for the track — the
+    /// track adds appointments, it never adds blocked workers.
     fn promote(&mut self, y: u32) {
         let t = y as f64;
         let rules = &self.pol.titles;
@@ -708,15 +712,13 @@ impl<'a> County<'a> {
             }
             if !w.has(PASSED) {
                 let mut pass = rules.pass_probability.0[next];
-                if rules.grassroots_track {
-                    pass = pass.max(rules.grassroots_pass_probability.0[next]);
-                }
                 if w.has(TRAINING) {
                     pass = (pass * train_mult).min(1.0);
                 }
+                // Those who fail may still try the grassroots track, when there is one.
                 if rng::unit(w.key, Draw::Exam, y) < pass {
                     w.flags |= PASSED;
-                } else {
+                } else if !rules.grassroots_track {
                     continue;
                 }
             }
@@ -738,12 +740,23 @@ impl<'a> County<'a> {
             QuotaPool::County => 1,
         };
         let mut posts = vec![0u64; pools];
+        // Titles held within the quota, and grassroots-track titles on the posts set aside.
         let mut held = vec![[0u64; 4]; pools];
+        let mut track = vec![[0u64; 4]; pools];
         for (ci, c) in self.centres.iter().enumerate() {
             let p = pool_of(ci as u16) as usize;
             posts[p] += c.posts as u64;
             for (h, n) in held[p].iter_mut().zip(c.titles) {
                 *h += n as u64;
+            }
+        }
+        if rules.grassroots_track {
+            for w in &self.workers {
+                if w.status == Status::Serving && w.has(GRASSROOTS) && !w.at_village_paid(&self.paths) {
+                    let p = pool_of(w.centre) as usize;
+                    track[p][w.title as usize] += 1;
+                    held[p][w.title as usize] -= 1;
+                }
             }
         }
         for k in 0..self.candidates.len() {
@@ -755,11 +768,31 @@ impl<'a> County<'a> {
             } else {
                 (q * posts[pool] as f64 + 1e-9).floor() as u64
             };
+            let set_aside = (rules.grassroots_quota.0[r] * posts[pool] as f64 + 1e-9).floor() as u64;
             let w = &mut self.workers[i as usize];
-            let within_quota = held[pool][r] < allowed;
-            if within_quota || rules.grassroots_track {
-                held[pool][r] += 1;
-                held[pool][r - 1] -= 1;
+            let passed = w.has(PASSED);
+            // The regular route: passed the evaluation and a quota post is free. The grassroots
+            // track: a post set aside for it is free, and the worker either passed already
+            // (but the quota is full) or passes the track's own evaluation.
+            let within_quota = passed && held[pool][r] < allowed;
+            let on_track = !within_quota
+                && rules.grassroots_track
+                && track[pool][r] < set_aside
+                && (passed
+                    || rng::unit(w.key, Draw::TrackExam, y)
+                        < rules.grassroots_pass_probability.0[r]);
+            if within_quota || on_track {
+                // The rank left behind frees a post of its own kind.
+                if w.has(GRASSROOTS) {
+                    track[pool][r - 1] = track[pool][r - 1].saturating_sub(1);
+                } else {
+                    held[pool][r - 1] -= 1;
+                }
+                if within_quota {
+                    held[pool][r] += 1;
+                } else {
+                    track[pool][r] += 1;
+                }
                 let c = &mut self.centres[w.centre as usize];
                 c.titles[r] += 1;
                 c.titles[r - 1] -= 1;
@@ -769,7 +802,7 @@ impl<'a> County<'a> {
                 if !within_quota {
                     w.flags |= GRASSROOTS;
                 }
-            } else {
+            } else if passed {
                 w.flags |= BLOCKED;
             }
         }

@@ -54,6 +54,7 @@ pub enum Draw {
     Training = 5,
     Rehire = 6,
     HomeVillage = 7,
+    TrackExam = 8,
 }
 
 /// A uniform in [0, 1) for draw `what` of the entity `k` in year `year`.

@@ -138,6 +138,7 @@ partial_table! {
         quota_pool: V<String>,
         grassroots_track: V<bool>,
         grassroots_pass_probability: RawByTitle,
+        grassroots_quota: RawByTitle,
     }
 }
 
