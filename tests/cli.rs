@@ -10,11 +10,13 @@ fn zhagen() -> Command {
     Command::cargo_bin("zhagen").expect("binary built")
 }
 
-const FILES: [&str; 8] = [
+const FILES: [&str; 10] = [
     "retention.csv",
     "staffing.csv",
     "exits.csv",
     "titles.csv",
+    "villages.csv",
+    "costs.csv",
     "summary.json",
     "scenario.toml",
     "retention.png",

@@ -193,8 +193,134 @@ fn the_resolved_scenario_loads_back_to_the_same_model() {
     assert_eq!(again.simulation, s.simulation);
     assert_eq!(again.region, s.region);
     assert_eq!(again.policy, s.policy);
+    assert_eq!(again.policies, s.policies);
     assert_eq!(again.behaviour, s.behaviour);
     assert_eq!(again.pathways, s.pathways);
     assert_eq!(again.benchmarks, s.benchmarks);
     assert_eq!(again.resolved_toml, s.resolved_toml);
+}
+
+#[test]
+fn a_policy_change_applies_from_its_year_on_and_later_changes_overlay_earlier_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "phased.toml",
+        &format!(
+            "base = {b:?}\n\
+             [policy_from.2015.salary]\nremote_allowance = 6000\n\
+             [policy_from.2020.salary]\nremote_allowance = 12000\n\
+             [policy_from.2020.contract]\nobligation_years = 8\n"
+        ),
+    );
+    let s = Scenario::load(&p, &[]).unwrap();
+    let allowance = |year: i32| {
+        s.policy_at((year - s.simulation.start_year) as u32)
+            .salary
+            .remote_allowance
+            .get()
+    };
+    assert_eq!(allowance(2014), 0.0);
+    assert_eq!(allowance(2015), 6000.0);
+    assert_eq!(allowance(2019), 6000.0);
+    assert_eq!(allowance(2020), 12000.0);
+    assert_eq!(allowance(2034), 12000.0);
+    assert_eq!(s.policy_at(9).contract.obligation_years, 6);
+    assert_eq!(s.policy_at(10).contract.obligation_years, 8);
+    // Everything a change does not set stays as in force before it.
+    assert_eq!(s.policy_at(12).titles, s.policy.titles);
+}
+
+#[test]
+fn a_policy_change_outside_the_simulated_years_or_with_a_bad_value_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "late.toml",
+        &format!("base = {b:?}\n\n[policy_from.2040.salary]\nremote_allowance = 6000\n"),
+    );
+    let m = load_err(&p);
+    assert!(
+        m.contains("late.toml:3") && m.contains("policy_from.2040") && m.contains("2010 to 2034"),
+        "{m}"
+    );
+    let p = write(
+        dir.path(),
+        "neg.toml",
+        &format!("base = {b:?}\n[policy_from.2020.salary]\nremote_allowance = -5\n"),
+    );
+    let m = load_err(&p);
+    assert!(
+        m.contains("neg.toml:3") && m.contains("policy_from.2020.salary.remote_allowance"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_histogram_needs_one_more_edge_than_weights_and_sensible_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    for (name, body, expect) in [
+        (
+            "shape.toml",
+            "initial_age = { dist = \"histogram\", edges = [20, 40, 60], weights = [1, 2, 3] }",
+            "weights",
+        ),
+        (
+            "neg.toml",
+            "initial_age = { dist = \"histogram\", edges = [20, 40, 60], weights = [1, -2] }",
+            "non-negative",
+        ),
+        (
+            "order.toml",
+            "initial_age = { dist = \"histogram\", edges = [60, 40, 20], weights = [1, 2] }",
+            "increasing",
+        ),
+        (
+            "stray.toml",
+            "initial_age = { dist = \"normal\", mean = 40, sd = 5, min = 20, max = 70, edges = [1, 2] }",
+            "only used by dist = \"histogram\"",
+        ),
+    ] {
+        let p = write(
+            dir.path(),
+            name,
+            &format!("base = {b:?}\n[pathways.village_doctor]\n{body}\n"),
+        );
+        let m = load_err(&p);
+        assert!(
+            m.contains(&format!("{name}:3")) && m.contains(expect),
+            "{name}: {m}"
+        );
+    }
+}
+
+#[test]
+fn pathway_keys_belong_to_their_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let p = write(
+        dir.path(),
+        "k.toml",
+        &format!("base = {b:?}\n[pathways.open_recruit]\nrefill_rate = 0.2\n"),
+    );
+    let m = load_err(&p);
+    assert!(
+        m.contains("k.toml:3") && m.contains("village_doctor"),
+        "{m}"
+    );
+    let p = write(
+        dir.path(),
+        "n.toml",
+        &format!(
+            "base = {b:?}\n[[benchmark]]\nname = \"age\"\nmetric = \"age_mean\"\npathway = \"village_doctor\"\ncalendar_year = 2010\nvalue = 49.3\nn = 100\nsource = \"x\"\n"
+        ),
+    );
+    let m = load_err(&p);
+    assert!(
+        m.contains("n.toml:8") && m.contains("only used by metrics that are shares"),
+        "{m}"
+    );
 }

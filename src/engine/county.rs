@@ -752,7 +752,10 @@ impl<'a> County<'a> {
         }
         if rules.grassroots_track {
             for w in &self.workers {
-                if w.status == Status::Serving && w.has(GRASSROOTS) && !w.at_village_paid(&self.paths) {
+                if w.status == Status::Serving
+                    && w.has(GRASSROOTS)
+                    && !w.at_village_paid(&self.paths)
+                {
                     let p = pool_of(w.centre) as usize;
                     track[p][w.title as usize] += 1;
                     held[p][w.title as usize] -= 1;
@@ -768,7 +771,8 @@ impl<'a> County<'a> {
             } else {
                 (q * posts[pool] as f64 + 1e-9).floor() as u64
             };
-            let set_aside = (rules.grassroots_quota.0[r] * posts[pool] as f64 + 1e-9).floor() as u64;
+            let set_aside =
+                (rules.grassroots_quota.0[r] * posts[pool] as f64 + 1e-9).floor() as u64;
             let w = &mut self.workers[i as usize];
             let passed = w.has(PASSED);
             // The regular route: passed the evaluation and a quota post is free. The grassroots

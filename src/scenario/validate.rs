@@ -647,12 +647,16 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
                 c.share(v, k).map(Share::get)
             },
         )?,
-        grassroots_quota: c.by_title(&t.grassroots_quota, &key("titles.grassroots_quota"), |v, k| {
-            if k.ends_with(".junior") && v.is_none() {
-                return Ok(0.0);
-            }
-            c.share(v, k).map(Share::get)
-        })?,
+        grassroots_quota: c.by_title(
+            &t.grassroots_quota,
+            &key("titles.grassroots_quota"),
+            |v, k| {
+                if k.ends_with(".junior") && v.is_none() {
+                    return Ok(0.0);
+                }
+                c.share(v, k).map(Share::get)
+            },
+        )?,
     };
 
     let er = RawRecruitment::default();
