@@ -165,7 +165,7 @@ impl Worker {
     fn at_village(&self) -> bool {
         self.village != NO_VILLAGE
     }
-    fn at_village_paid(&self, paths: &[PathwayConst]) -> bool {
+    fn is_village_paid(&self, paths: &[PathwayConst]) -> bool {
         paths[self.pathway as usize].village_paid
     }
 }
@@ -754,7 +754,7 @@ impl<'a> County<'a> {
             for w in &self.workers {
                 if w.status == Status::Serving
                     && w.has(GRASSROOTS)
-                    && !w.at_village_paid(&self.paths)
+                    && !w.is_village_paid(&self.paths)
                 {
                     let p = pool_of(w.centre) as usize;
                     track[p][w.title as usize] += 1;
