@@ -26,6 +26,34 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario file and write retention curves, tables, a plot and a summary.
     Run(RunArgs),
+    /// Run several scenarios with common random numbers and report their differences from the
+    /// first, with paired confidence intervals.
+    Compare(CompareArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Scenario files; the first is the reference.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Output folder [default: out/compare-<first>-vs-<second>…/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replications of every scenario [default: the first scenario's].
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Random seed of every scenario [default: the first scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override a value in every scenario, e.g. --set region.counties=20
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No progress bar and no terminal report.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -70,6 +98,182 @@ impl Progress for Bar {
 pub fn main_with(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Compare(args) => compare(args),
+    }
+}
+
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    if threads == Some(0) {
+        anyhow::bail!("--threads must be at least 1");
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .context("cannot start the worker threads")
+}
+
+fn bar(quiet: bool, unit: &str) -> ProgressBar {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit}, ETA {{eta}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    let first = Scenario::load(&args.scenarios[0], &args.set)?;
+    let seed = args.seed.unwrap_or(first.simulation.seed);
+    let reps = args.replications.unwrap_or(first.simulation.replications);
+    let mut overrides = args.set.clone();
+    // Common random numbers need one seed and one replication count for all.
+    overrides.push(format!("simulation.seed={seed}"));
+    overrides.push(format!("simulation.replications={reps}"));
+    let mut scenarios = Vec::new();
+    for path in &args.scenarios {
+        let mut s = Scenario::load(path, &overrides)?;
+        if (s.simulation.start_year, s.simulation.years)
+            != (first.simulation.start_year, first.simulation.years)
+        {
+            anyhow::bail!(
+                "{} simulates {}–{} but {} simulates {}–{}: compared scenarios must cover the same years",
+                path.display(),
+                s.simulation.start_year,
+                s.simulation.start_year + s.simulation.years as i32 - 1,
+                args.scenarios[0].display(),
+                first.simulation.start_year,
+                first.simulation.start_year + first.simulation.years as i32 - 1
+            );
+        }
+        // Names label rows and folders: keep them distinct.
+        let base = s.name.clone();
+        let mut k = 2;
+        while scenarios.iter().any(|o: &Scenario| o.name == s.name) {
+            s.name = format!("{base}-{k}");
+            k += 1;
+        }
+        scenarios.push(s);
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+        PathBuf::from("out").join(format!("compare-{}", names.join("-vs-")))
+    });
+    let pool = pool(args.threads)?;
+    let bar = bar(args.quiet, "county-replications");
+    let total: u64 = scenarios
+        .iter()
+        .map(|s| s.simulation.replications as u64 * s.region.counties as u64)
+        .sum();
+    let progress = Bar(bar);
+    let start = Instant::now();
+    let mut results = Vec::new();
+    for s in &scenarios {
+        progress.0.set_message(format!("simulating `{}`", s.name));
+        let r = pool.install(|| engine::run(s, &Silent(&progress)));
+        results.push(r);
+    }
+    progress.0.set_length(total);
+    progress.finish();
+    let timing = Timing {
+        wall_seconds: start.elapsed().as_secs_f64(),
+        threads: pool.current_num_threads(),
+    };
+    let heads: Vec<_> = scenarios
+        .iter()
+        .zip(&results)
+        .map(|(s, r)| crate::headline::headlines(s, r))
+        .collect();
+    let metrics = crate::compare::compare(&heads);
+    output::comparison::write_comparison(&out, &scenarios, &results, &metrics, timing)?;
+    if !args.quiet {
+        let mut text = String::new();
+        use std::fmt::Write as _;
+        let _ = writeln!(
+            text,
+            "compared {} scenarios with common random numbers (seed {seed}, {reps} replications each); differences from `{}`:",
+            scenarios.len(),
+            scenarios[0].name
+        );
+        for (i, s) in scenarios.iter().enumerate().skip(1) {
+            let _ = writeln!(
+                text,
+                "\n{:<34} {:>10} {:>10} {:>12}  {:>23}",
+                format!("`{}`", s.name),
+                scenarios[0].name.chars().take(10).collect::<String>(),
+                s.name.chars().take(10).collect::<String>(),
+                "difference",
+                "95% CI (paired)"
+            );
+            let mut unchanged = 0;
+            for m in &metrics {
+                let (Some(a), Some(b), Some(d)) = (m.values[0], m.values[i], m.diffs[i]) else {
+                    continue;
+                };
+                if !d.paired.mean.is_finite() {
+                    continue;
+                }
+                // Identical in every replication: the lever does not touch it.
+                if d.paired.mean == 0.0 && d.paired.sd == 0.0 {
+                    unchanged += 1;
+                    continue;
+                }
+                use crate::compare::{human, human_diff};
+                let _ = writeln!(
+                    text,
+                    "{:<34} {:>10} {:>10} {:>12}  {:>10} to {:>10}{}",
+                    m.key,
+                    human(a.mean, m.unit),
+                    human(b.mean, m.unit),
+                    human_diff(d.paired.mean, m.unit),
+                    human_diff(d.paired.low, m.unit),
+                    human_diff(d.paired.high, m.unit),
+                    if d.significant() { "  *" } else { "" }
+                );
+            }
+            if unchanged > 0 {
+                let _ = writeln!(
+                    text,
+                    "({unchanged} more metrics identical in every replication)"
+                );
+            }
+        }
+        let _ = writeln!(
+            text,
+            "\n* the paired 95% interval excludes zero\noutputs in {}/",
+            out.display()
+        );
+        print_quietly(&text)?;
+    }
+    Ok(())
+}
+
+/// Forward progress to a bar without finishing it (several runs share one bar).
+struct Silent<'a>(&'a Bar);
+impl Progress for Silent<'_> {
+    fn start(&self, total: u64) {
+        let len = self.0.0.length().unwrap_or(0);
+        self.0.0.set_length(len + total);
+    }
+    fn advance(&self, n: u64) {
+        self.0.advance(n);
+    }
+}
+
+/// Print to stdout; a closed pipe (`zhagen … | head`) ends quietly.
+fn print_quietly(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 

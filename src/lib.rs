@@ -13,6 +13,9 @@ pub mod units;
 /// The version written into every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub mod cli;
+pub mod compare;
 pub mod engine;
+pub mod headline;
 pub mod output;
+pub mod provenance;
 pub mod stats;

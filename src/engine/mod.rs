@@ -36,6 +36,12 @@ pub struct RepMetrics {
     pub uncovered: Vec<f64>,
     /// Public spending per worker-year served over the run, yuan (nominal).
     pub cost_per_worker_year: f64,
+    /// Public spending over the run, yuan (nominal).
+    pub total_cost: f64,
+    /// Centre staff leaving per head per year over the run.
+    pub outflow: f64,
+    /// Share of village posts held, per year.
+    pub village_fill: Vec<f64>,
 }
 
 /// The outcome of a run.

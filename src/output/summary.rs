@@ -10,6 +10,8 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct Summary<'a> {
     zhagen_version: &'a str,
+    /// The commit zhagen was built from, when built from a git checkout.
+    git_commit: Option<&'a str>,
     scenario: &'a str,
     scenario_sha256: &'a str,
     files: Vec<FileHash>,
@@ -85,6 +87,7 @@ pub fn summary_json(
     }
     let summary = Summary {
         zhagen_version: crate::VERSION,
+        git_commit: crate::provenance::git_commit(),
         scenario: &s.name,
         scenario_sha256: &s.hash,
         files: s

@@ -60,6 +60,16 @@ pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
         } else {
             f64::NAN
         },
+        total_cost: spend,
+        outflow: ratio(
+            t.staffing.iter().map(|s| s.leavers).sum(),
+            t.staffing.iter().map(|s| s.filled).sum(),
+        ),
+        village_fill: t
+            .villages
+            .iter()
+            .map(|v| ratio(v.filled.min(v.posts), v.posts))
+            .collect(),
     }
 }
 

@@ -1,0 +1,150 @@
+//! Headline metrics: the few numbers an analyst compares between scenarios and along a sweep,
+//! each with its value in every replication so that intervals (and paired differences under
+//! common random numbers) can be computed across replications.
+//!
+//! The list of metrics depends only on the scenario's structure (pathways, simulated years),
+//! never on the results, so that every point of a sweep has the same columns.
+
+use crate::engine::RunResult;
+use crate::scenario::Scenario;
+use crate::stats::survival::life_table;
+
+/// Years since entering service at which retention is reported.
+pub const KEY_YEARS: [usize; 6] = [1, 3, 5, 7, 10, 15];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A share, 0..1 (printed as a percentage).
+    Share,
+    /// Nominal yuan.
+    Yuan,
+}
+
+/// One headline metric of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    /// Stable machine name, e.g. `retention.order_oriented.y7`.
+    pub key: String,
+    /// Plain words, e.g. "order_oriented still serving 7 years after entry".
+    pub label: String,
+    pub unit: Unit,
+    /// The value in each replication, in replication order (NaN where undefined).
+    pub per_rep: Vec<f64>,
+}
+
+/// The metric keys and labels of a scenario, in report order.
+pub fn keys(s: &Scenario) -> Vec<(String, String, Unit)> {
+    let mut out = Vec::new();
+    for p in &s.pathways {
+        for y in KEY_YEARS {
+            if y <= s.simulation.years as usize {
+                out.push((
+                    format!("retention.{}.y{y}", p.name),
+                    format!("{} still serving {y} years after entry", p.name),
+                    Unit::Share,
+                ));
+            }
+        }
+    }
+    let last = s.simulation.start_year + s.simulation.years as i32 - 1;
+    out.extend([
+        (
+            "vacancy.mean".into(),
+            "vacant share of centre posts, average over the run".into(),
+            Unit::Share,
+        ),
+        (
+            "vacancy.last".into(),
+            format!("vacant share of centre posts in {last}"),
+            Unit::Share,
+        ),
+        (
+            "outflow".into(),
+            "centre staff leaving per head per year".into(),
+            Unit::Share,
+        ),
+        (
+            "village_posts_filled.last".into(),
+            format!("share of village posts filled in {last}"),
+            Unit::Share,
+        ),
+        (
+            "villages_without_doctor.last".into(),
+            format!("share of villages with nobody serving in {last}"),
+            Unit::Share,
+        ),
+        (
+            "cost_per_worker_year".into(),
+            "public spending per worker-year served, yuan".into(),
+            Unit::Yuan,
+        ),
+        (
+            "total_cost".into(),
+            "public spending over the run, yuan".into(),
+            Unit::Yuan,
+        ),
+    ]);
+    out
+}
+
+/// Every headline metric of a run.
+pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
+    let row = s.simulation.years as usize + 1;
+    // A retention value exists where the pooled curve still followed someone.
+    let observed: Vec<Vec<bool>> = (0..s.pathways.len())
+        .map(|p| {
+            life_table(&r.pooled, p)
+                .iter()
+                .map(|lr| lr.at_risk > 0)
+                .collect()
+        })
+        .collect();
+    let last = s.simulation.years as usize - 1;
+    keys(s)
+        .into_iter()
+        .map(|(key, label, unit)| {
+            let per_rep = r
+                .reps
+                .iter()
+                .map(|m| {
+                    if let Some(rest) = key.strip_prefix("retention.") {
+                        let (name, year) = rest.rsplit_once(".y").expect("retention key");
+                        let y: usize = year.parse().expect("retention year");
+                        let p = s.pathway_id(name).expect("pathway of key").0 as usize;
+                        if observed[p].get(y).copied().unwrap_or(false) {
+                            m.survival[p * row + y]
+                        } else {
+                            f64::NAN
+                        }
+                    } else {
+                        match key.as_str() {
+                            "vacancy.mean" => mean(&m.vacancy),
+                            "vacancy.last" => m.vacancy[last],
+                            "outflow" => m.outflow,
+                            "village_posts_filled.last" => m.village_fill[last],
+                            "villages_without_doctor.last" => m.uncovered[last],
+                            "cost_per_worker_year" => m.cost_per_worker_year,
+                            "total_cost" => m.total_cost,
+                            _ => f64::NAN,
+                        }
+                    }
+                })
+                .collect();
+            Headline {
+                key,
+                label,
+                unit,
+                per_rep,
+            }
+        })
+        .collect()
+}
+
+fn mean(xs: &[f64]) -> f64 {
+    let v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        f64::NAN
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+}

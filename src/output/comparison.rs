@@ -1,0 +1,75 @@
+//! The output folder of `zhagen compare`: `comparison.csv`, the retention curves of every
+//! scenario overlaid per pathway (`retention-compare.svg`/`.png`), `provenance.json`, each
+//! resolved scenario under `scenarios/`, and each scenario's full run outputs under `runs/`.
+
+use super::{OutputError, Timing, write_all, write_atomic};
+use crate::compare::{ComparedMetric, comparison_csv};
+use crate::engine::RunResult;
+use crate::provenance::{Build, ScenarioRecord, build};
+use crate::scenario::Scenario;
+use serde::Serialize;
+use std::fs;
+use std::path::Path;
+
+#[derive(Serialize)]
+struct Provenance {
+    #[serde(flatten)]
+    build: Build,
+    /// The first scenario is the reference of every difference.
+    reference: String,
+    /// Common random numbers: every scenario ran at this seed and replication count.
+    seed: u64,
+    replications: u32,
+    difference_method: &'static str,
+    scenarios: Vec<ScenarioRecord>,
+}
+
+pub const DIFFERENCE_METHOD: &str = "95% Student-t interval of the paired per-replication differences (common random numbers); unpaired_* columns: Welch interval as if the runs were independent";
+
+/// Write everything `compare` produces into `dir` (created if missing).
+pub fn write_comparison(
+    dir: &Path,
+    scenarios: &[Scenario],
+    results: &[RunResult],
+    metrics: &[ComparedMetric],
+    timing: Timing,
+) -> Result<(), OutputError> {
+    let mk = |p: &Path| {
+        fs::create_dir_all(p).map_err(|source| OutputError::CreateDir {
+            path: p.to_path_buf(),
+            source,
+        })
+    };
+    mk(dir)?;
+    mk(&dir.join("scenarios"))?;
+    let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+    for (s, r) in scenarios.iter().zip(results) {
+        write_atomic(
+            &dir.join("scenarios"),
+            &format!("{}.toml", s.name),
+            s.resolved_toml.as_bytes(),
+        )?;
+        write_all(&dir.join("runs").join(&s.name), s, r, timing)?;
+    }
+    super::plot_compare(dir, scenarios, results)?;
+    write_atomic(
+        dir,
+        "comparison.csv",
+        comparison_csv(&names, metrics).as_bytes(),
+    )?;
+    let p = Provenance {
+        build: build(),
+        reference: names[0].clone(),
+        seed: scenarios[0].simulation.seed,
+        replications: scenarios[0].simulation.replications,
+        difference_method: DIFFERENCE_METHOD,
+        scenarios: scenarios
+            .iter()
+            .map(|s| ScenarioRecord::new(s, format!("scenarios/{}.toml", s.name)))
+            .collect(),
+    };
+    let mut json = serde_json::to_string_pretty(&p).unwrap_or_default();
+    json.push('\n');
+    // Written last: its presence says the comparison is complete.
+    write_atomic(dir, "provenance.json", json.as_bytes())
+}
