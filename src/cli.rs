@@ -29,6 +29,48 @@ pub enum Command {
     /// Run several scenarios with common random numbers and report their differences from the
     /// first, with paired confidence intervals.
     Compare(CompareArgs),
+    /// Run a policy sweep (grid or Latin hypercube over scenario values); resumes where an
+    /// interrupted run of the same command stopped.
+    Sweep(SweepArgs),
+    /// Join the folders of sweep shards (`sweep --shard K/N`) into one set of results.
+    Merge(MergeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The sweep file (base scenario and axes).
+    pub sweep: PathBuf,
+    /// Output folder [default: out/<sweep file name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replications per point (overrides the sweep file's `replications`).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Run only shard K of N (points whose number is K−1 modulo N), e.g. --shard 2/4.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Worker threads [default: all cores; RAYON_NUM_THREADS is honoured]. Results do not
+    /// depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override a value of the base scenario at every point, e.g. --set region.counties=20
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No progress bar and no terminal report.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Shard folders written by `zhagen sweep --shard K/N`.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged results.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -99,7 +141,89 @@ pub fn main_with(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Compare(args) => compare(args),
+        Command::Sweep(args) => sweep(args),
+        Command::Merge(args) => merge(args),
     }
+}
+
+fn sweep(args: SweepArgs) -> Result<()> {
+    use crate::sweep::{Sweep, parse_shard, run::run_sweep};
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let mut set = args.set.clone();
+    if let Some(r) = args.replications {
+        set.push(format!("simulation.replications={r}"));
+    }
+    let sweep = Sweep::load(&args.sweep, &set)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .sweep
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "sweep".into());
+        PathBuf::from("out").join(stem)
+    });
+    let pool = pool(args.threads)?;
+    let progress = Bar(bar(args.quiet, "county-replications"));
+    let total = sweep.points.len();
+    progress.0.set_message(format!("sweep of {total} points"));
+    let start = Instant::now();
+    let bar_ref = &progress.0;
+    let outcome = pool.install(|| {
+        run_sweep(&sweep, &out, shard, &progress, |p| {
+            bar_ref.set_message(format!("point {} done", p.point));
+        })
+    })?;
+    if !args.quiet {
+        let secs = start.elapsed().as_secs_f64();
+        let text = format!(
+            "sweep `{}`{}: {} points planned here, {} already finished, {} run now ({:.0} worker-years in {:.1} s, {:.1} M worker-years/s)\nresults in {}/results.csv\n",
+            args.sweep.display(),
+            shard.map_or(String::new(), |(k, n)| format!(", shard {k}/{n}")),
+            outcome.planned,
+            outcome.skipped,
+            outcome.ran,
+            outcome.simulated_worker_years,
+            secs,
+            outcome.simulated_worker_years / secs.max(1e-9) / 1e6,
+            out.display()
+        );
+        print_quietly(&text)?;
+    }
+    Ok(())
+}
+
+fn merge(args: MergeArgs) -> Result<()> {
+    let outcome = crate::sweep::run::merge(&args.dirs, &args.out)?;
+    if !outcome.missing.is_empty() {
+        let shown: Vec<String> = outcome
+            .missing
+            .iter()
+            .take(20)
+            .map(|i| i.to_string())
+            .collect();
+        eprintln!(
+            "warning: {} of {} points are in no folder (points {}{}); results.csv lists the {} found",
+            outcome.missing.len(),
+            outcome.planned,
+            shown.join(", "),
+            if outcome.missing.len() > 20 {
+                ", …"
+            } else {
+                ""
+            },
+            outcome.points
+        );
+    }
+    if !args.quiet {
+        print_quietly(&format!(
+            "merged {} folders: {} of {} points\nresults in {}/results.csv\n",
+            args.dirs.len(),
+            outcome.points,
+            outcome.planned,
+            args.out.display()
+        ))?;
+    }
+    Ok(())
 }
 
 fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {

@@ -50,14 +50,10 @@ pub fn difference(a: &[f64], b: &[f64]) -> Difference {
             .map(|(x, y)| y - x),
     );
     let (ma, mb) = (mean_ci(a.iter().copied()), mean_ci(b.iter().copied()));
-    let (va, vb) = (
-        ma.sd * ma.sd / ma.n as f64,
-        mb.sd * mb.sd / mb.n as f64,
-    );
+    let (va, vb) = (ma.sd * ma.sd / ma.n as f64, mb.sd * mb.sd / mb.n as f64);
     let se = (va + vb).sqrt();
     // Welch–Satterthwaite degrees of freedom.
-    let df = (va + vb).powi(2)
-        / (va * va / (ma.n as f64 - 1.0) + vb * vb / (mb.n as f64 - 1.0));
+    let df = (va + vb).powi(2) / (va * va / (ma.n as f64 - 1.0) + vb * vb / (mb.n as f64 - 1.0));
     let t = if df.is_finite() && df >= 1.0 {
         t975(df.floor() as u32)
     } else if ma.n > 1 && mb.n > 1 {
@@ -87,8 +83,10 @@ pub fn compare(runs: &[Vec<Headline>]) -> Vec<ComparedMetric> {
     }
     keys.into_iter()
         .map(|(key, label, unit)| {
-            let per: Vec<Option<&Headline>> =
-                runs.iter().map(|hs| hs.iter().find(|h| h.key == key)).collect();
+            let per: Vec<Option<&Headline>> = runs
+                .iter()
+                .map(|hs| hs.iter().find(|h| h.key == key))
+                .collect();
             let values = per
                 .iter()
                 .map(|h| h.map(|h| mean_ci(h.per_rep.iter().copied())))
@@ -191,7 +189,11 @@ pub fn human_diff(x: f64, unit: Unit) -> String {
         Unit::Share => format!("{:+.1} pp", x * 100.0),
         Unit::Yuan => {
             let s = money(x.abs());
-            if x < 0.0 { format!("-{s}") } else { format!("+{s}") }
+            if x < 0.0 {
+                format!("-{s}")
+            } else {
+                format!("+{s}")
+            }
         }
     }
 }
@@ -216,7 +218,9 @@ mod tests {
     #[test]
     fn paired_differences_cancel_shared_noise_that_the_unpaired_interval_keeps() {
         // Each replication has a large shared component; b = a + 0.01 exactly, plus tiny noise.
-        let a: Vec<f64> = (0..20).map(|i| 0.3 + 0.05 * ((i * 7 % 11) as f64 - 5.0) / 5.0).collect();
+        let a: Vec<f64> = (0..20)
+            .map(|i| 0.3 + 0.05 * ((i * 7 % 11) as f64 - 5.0) / 5.0)
+            .collect();
         let b: Vec<f64> = a
             .iter()
             .enumerate()
@@ -227,7 +231,10 @@ mod tests {
         assert!(d.significant());
         let paired_width = d.paired.high - d.paired.low;
         let unpaired_width = d.unpaired_high - d.unpaired_low;
-        assert!(paired_width * 10.0 < unpaired_width, "{paired_width} vs {unpaired_width}");
+        assert!(
+            paired_width * 10.0 < unpaired_width,
+            "{paired_width} vs {unpaired_width}"
+        );
         // The unpaired interval cannot tell the difference from zero.
         assert!(d.unpaired_low < 0.0 && d.unpaired_high > 0.0);
     }

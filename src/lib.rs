@@ -19,3 +19,4 @@ pub mod headline;
 pub mod output;
 pub mod provenance;
 pub mod stats;
+pub mod sweep;

@@ -194,9 +194,220 @@ fn short_source(source: &str) -> String {
     }
 }
 
-/// The retention curves of several scenarios overlaid, one panel per pathway, benchmark points
-/// on the panels they concern: `retention-compare.svg` and `.png`.
-pub fn plot_compare(dir: &Path, scenarios: &[Scenario], results: &[RunResult]) -> Result<(), OutputError> {
-    let _ = (dir, scenarios, results);
+/// Write a chart as `<stem>.svg` and `<stem>.png`, both atomically.
+fn write_chart(
+    dir: &Path,
+    stem: &str,
+    svg: impl FnOnce() -> Result<String, plot::PlotError>,
+    png: impl FnOnce(&Path) -> Result<(), plot::PlotError>,
+) -> Result<(), OutputError> {
+    let svg_name = format!("{stem}.svg");
+    let text = svg().map_err(|source| OutputError::Plot {
+        path: dir.join(&svg_name),
+        source,
+    })?;
+    write_atomic(dir, &svg_name, text.as_bytes())?;
+    let path = dir.join(format!("{stem}.png"));
+    let tmp = dir.join(format!(".{stem}.png.tmp-{}", std::process::id()));
+    png(&tmp).map_err(|source| {
+        let _ = fs::remove_file(&tmp);
+        OutputError::Plot {
+            path: path.clone(),
+            source,
+        }
+    })?;
+    fs::rename(&tmp, &path).map_err(|source| OutputError::Write {
+        path: path.clone(),
+        source,
+    })
+}
+
+/// The retention curves of several scenarios overlaid, one panel per pathway, the reference
+/// scenario's benchmark points on the panels they concern: `retention-compare.svg` and `.png`.
+pub fn plot_compare(
+    dir: &Path,
+    scenarios: &[Scenario],
+    results: &[RunResult],
+) -> Result<(), OutputError> {
+    let curves: Vec<Vec<crate::stats::Curve>> = scenarios
+        .iter()
+        .zip(results)
+        .map(|(s, r)| crate::stats::curves(s, r))
+        .collect();
+    let reference = &scenarios[0];
+    let bench = crate::stats::benchmark_results(reference, &results[0]);
+    let spec = plot_spec(reference, &results[0], &curves[0], &bench);
+    let mut panels = Vec::new();
+    for (p, pw) in reference.pathways.iter().enumerate() {
+        if curves[0][p]
+            .rows
+            .iter()
+            .skip(1)
+            .all(|r| r.at_risk == 0 && r.events == 0)
+        {
+            continue;
+        }
+        let series: Vec<plot::CurveSeries> = scenarios
+            .iter()
+            .zip(&curves)
+            .filter_map(|(s, cs)| {
+                let c = cs.iter().find(|c| c.pathway == pw.name)?;
+                Some(plot::CurveSeries {
+                    label: s.name.clone(),
+                    points: c
+                        .rows
+                        .iter()
+                        .filter(|row| row.at_risk > 0 || row.events > 0)
+                        .map(|row| (row.year as f64, row.retention, row.ci_low, row.ci_high))
+                        .collect(),
+                })
+            })
+            .collect();
+        let benchmarks = spec
+            .benchmarks
+            .iter()
+            .filter(|b| b.series.as_deref() == Some(pw.name.as_str()))
+            .map(|b| plot::BenchmarkPoint {
+                series: Some(reference.name.clone()),
+                ..b.clone()
+            })
+            .collect();
+        panels.push(plot::RetentionPlot {
+            title: pw.name.clone(),
+            x_label: "Years since entering service".into(),
+            y_label: "Still in service".into(),
+            band_method: String::new(),
+            curves: series,
+            benchmarks,
+        });
+    }
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let spec = plot::PanelPlot {
+        title: format!("Retention by pathway: {}", names.join(" vs ")),
+        panels,
+        band_method: format!(
+            "{} (same seed for every scenario: common random numbers)",
+            crate::stats::band_method(results[0].reps.len())
+        ),
+    };
+    write_chart(
+        dir,
+        "retention-compare",
+        || plot::render_panels_svg(&spec),
+        |p| plot::write_panels_png(&spec, p),
+    )
+}
+
+/// Plots of a sweep's results: a line chart per plotted metric for one numeric axis
+/// (`line-<metric>`), a heatmap per plotted metric for a two-axis grid of numbers
+/// (`heatmap-<metric>`); nothing for other designs (`results.csv` holds every number).
+pub fn sweep_plots(
+    dir: &Path,
+    m: &crate::sweep::run::Manifest,
+    points: &[crate::sweep::run::PointResult],
+) -> Result<(), OutputError> {
+    let numeric = |v: &str| -> Option<f64> { v.trim().parse::<f64>().ok() };
+    let xs: Vec<Vec<Option<f64>>> = points
+        .iter()
+        .map(|p| p.values.iter().map(|v| numeric(v)).collect())
+        .collect();
+    if points.is_empty() || xs.iter().flatten().any(|x| x.is_none()) {
+        return Ok(());
+    }
+    let value = |p: &crate::sweep::run::PointResult, k: usize, i: usize| -> f64 {
+        p.metrics[k][i].unwrap_or(f64::NAN)
+    };
+    let method = format!(
+        "95% CI: Student-t interval across {} replications per point; every point at seed {} (common random numbers)",
+        m.replications, m.seed
+    );
+    for key in &m.plot {
+        let Some(k) = m.metrics.iter().position(|x| &x.key == key) else {
+            continue;
+        };
+        let percent = m.metrics[k].unit == "share";
+        let file_key: String = key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        match m.axes.len() {
+            1 => {
+                let mut pts: Vec<(f64, f64, f64, f64)> = points
+                    .iter()
+                    .zip(&xs)
+                    .map(|(p, x)| {
+                        (
+                            x[0].expect("numeric"),
+                            value(p, k, 0),
+                            value(p, k, 1),
+                            value(p, k, 2),
+                        )
+                    })
+                    .collect();
+                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let spec = plot::LinePlot {
+                    title: format!("{key} along the sweep"),
+                    x_label: m.axes[0].clone(),
+                    y_label: key.clone(),
+                    band_method: method.clone(),
+                    series: vec![plot::CurveSeries {
+                        label: key.clone(),
+                        points: pts,
+                    }],
+                    percent,
+                };
+                write_chart(
+                    dir,
+                    &format!("line-{file_key}"),
+                    || plot::render_line_svg(&spec),
+                    |p| plot::write_line_png(&spec, p),
+                )?;
+            }
+            2 if m.design == "Grid" => {
+                let distinct = |i: usize| -> Vec<f64> {
+                    let mut v: Vec<f64> = xs.iter().map(|x| x[i].expect("numeric")).collect();
+                    v.sort_by(f64::total_cmp);
+                    v.dedup();
+                    v
+                };
+                let (xv, yv) = (distinct(0), distinct(1));
+                let mut cells = vec![f64::NAN; xv.len() * yv.len()];
+                for (p, x) in points.iter().zip(&xs) {
+                    let xi = xv
+                        .iter()
+                        .position(|v| *v == x[0].expect("numeric"))
+                        .expect("value");
+                    let yi = yv
+                        .iter()
+                        .position(|v| *v == x[1].expect("numeric"))
+                        .expect("value");
+                    cells[yi * xv.len() + xi] = value(p, k, 0);
+                }
+                let spec = plot::Heatmap {
+                    title: format!("{key} over the sweep"),
+                    x_label: m.axes[0].clone(),
+                    y_label: m.axes[1].clone(),
+                    x_values: xv,
+                    y_values: yv,
+                    cells,
+                    value_label: key.clone(),
+                    percent,
+                };
+                write_chart(
+                    dir,
+                    &format!("heatmap-{file_key}"),
+                    || plot::render_heatmap_svg(&spec),
+                    |p| plot::write_heatmap_png(&spec, p),
+                )?;
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }

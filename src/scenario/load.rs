@@ -81,8 +81,30 @@ fn unknown_field_suggestion(message: &str) -> Option<String> {
 
 /// Parse one source into a layer tagged with its id, with positions on every error.
 fn parse_layer(sources: &Sources, id: SourceId) -> Result<RawScenario, ScenarioError> {
+    parse_source(sources, id)
+}
+
+/// Read one TOML file of any zhagen kind (e.g. a sweep file) into its raw layer, with the same
+/// located errors and typo suggestions as scenario files.
+pub fn parse_file<T: serde::de::DeserializeOwned + Layer>(
+    path: &Path,
+) -> Result<(T, Sources), ScenarioError> {
+    let mut sources = Sources::default();
+    let text = read(path).map_err(|source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let id = sources.push(path.to_path_buf(), text);
+    let raw = parse_source(&sources, id)?;
+    Ok((raw, sources))
+}
+
+fn parse_source<T: serde::de::DeserializeOwned + Layer>(
+    sources: &Sources,
+    id: SourceId,
+) -> Result<T, ScenarioError> {
     let text = &sources.list[id].text;
-    match toml::from_str::<RawScenario>(text) {
+    match toml::from_str::<T>(text) {
         Ok(mut raw) => {
             raw.tag(id);
             Ok(raw)

@@ -11,7 +11,7 @@ pub mod load;
 pub mod raw;
 mod validate;
 
-pub use error::ScenarioError;
+pub use error::{Location, ScenarioError};
 
 use crate::behaviour::{Behaviour, OutsideOption};
 use crate::benchmark::Benchmark;

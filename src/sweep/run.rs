@@ -1,0 +1,405 @@
+//! Running a sweep into a folder, resuming it, and merging shard folders.
+//!
+//! The folder holds `sweep.json` (what the sweep is: its identity, axes, points and metric
+//! keys), one file per finished point under `points/` (written atomically: a point is either
+//! all there or not there), and `results.csv`, rewritten from the point files in point order
+//! after every point. So a kill at any moment loses at most the point being run, a rerun skips
+//! the finished ones, and the final `results.csv` is byte for byte what an uninterrupted run
+//! writes — and what merging the shards of the same sweep writes.
+
+use super::{Point, Sweep, SweepError, plain};
+use crate::engine::{self, Progress};
+use crate::headline::{Unit, headlines, keys};
+use crate::output::write_atomic;
+use crate::stats::interval::mean_ci;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// `sweep.json`: everything needed to rebuild `results.csv` from the point files.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub zhagen_version: String,
+    pub git_commit: Option<String>,
+    pub sweep_file: String,
+    pub identity: String,
+    pub base_scenario: String,
+    pub base_scenario_sha256: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub design: String,
+    pub axes: Vec<String>,
+    /// Axis values of every point, as TOML values.
+    pub points: Vec<Vec<String>>,
+    pub metrics: Vec<MetricKey>,
+    pub plot: Vec<String>,
+    /// `K/N` when this folder holds one shard; none for a whole sweep or a merge.
+    pub shard: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MetricKey {
+    pub key: String,
+    pub unit: String,
+}
+
+/// One finished point.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PointResult {
+    pub identity: String,
+    pub point: u32,
+    pub values: Vec<String>,
+    pub scenario_sha256: String,
+    pub replications: u32,
+    /// Per metric (manifest order): mean, 95% t-interval low and high across replications.
+    pub metrics: Vec<[Option<f64>; 3]>,
+}
+
+fn folder_err(dir: &Path, message: impl Into<String>) -> SweepError {
+    SweepError::Folder {
+        dir: dir.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+fn mkdir(p: &Path) -> Result<(), SweepError> {
+    fs::create_dir_all(p).map_err(|source| {
+        SweepError::Output(crate::output::OutputError::CreateDir {
+            path: p.to_path_buf(),
+            source,
+        })
+    })
+}
+
+pub fn manifest(sweep: &Sweep, shard: Option<(u32, u32)>) -> Manifest {
+    let s = &sweep.scenario;
+    Manifest {
+        zhagen_version: crate::VERSION.into(),
+        git_commit: crate::provenance::git_commit().map(String::from),
+        sweep_file: sweep.file.display().to_string(),
+        identity: sweep.identity.clone(),
+        base_scenario: sweep.base.display().to_string(),
+        base_scenario_sha256: s.hash.clone(),
+        seed: s.simulation.seed,
+        replications: s.simulation.replications,
+        design: format!("{:?}", sweep.design),
+        axes: sweep.axes.iter().map(|a| a.key.clone()).collect(),
+        points: sweep
+            .points
+            .iter()
+            .map(|p| p.values.iter().map(|v| v.to_string()).collect())
+            .collect(),
+        metrics: keys(s)
+            .into_iter()
+            .map(|(key, _, unit)| MetricKey {
+                key,
+                unit: match unit {
+                    Unit::Share => "share".into(),
+                    Unit::Yuan => "yuan".into(),
+                },
+            })
+            .collect(),
+        plot: sweep.plot.clone(),
+        shard: shard.map(|(k, n)| format!("{k}/{n}")),
+    }
+}
+
+fn read_manifest(dir: &Path) -> Result<Option<Manifest>, SweepError> {
+    let path = dir.join("sweep.json");
+    match fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+            folder_err(
+                dir,
+                format!("sweep.json is not a zhagen sweep manifest ({e})"),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(folder_err(dir, format!("cannot read sweep.json: {e}"))),
+    }
+}
+
+fn point_file(id: u32) -> String {
+    format!("point-{id:06}.json")
+}
+
+/// The finished points in a folder that belong to `identity`, by id.
+fn finished_points(dir: &Path, identity: &str) -> Vec<PointResult> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir.join("points")) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("point-") && name.ends_with(".json")) {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(e.path()) else {
+            continue;
+        };
+        if let Ok(p) = serde_json::from_str::<PointResult>(&text)
+            && p.identity == identity
+        {
+            out.push(p);
+        }
+    }
+    out.sort_by_key(|p| p.point);
+    out.dedup_by_key(|p| p.point);
+    out
+}
+
+/// Remove temporary files an interrupted write left behind.
+fn sweep_temp_files(dir: &Path) {
+    for d in [dir.to_path_buf(), dir.join("points")] {
+        if let Ok(entries) = fs::read_dir(&d) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().contains(".tmp-") {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+}
+
+/// What a `run_sweep` call did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepOutcome {
+    /// Points of this folder's share of the sweep.
+    pub planned: usize,
+    /// Points found already finished and skipped.
+    pub skipped: usize,
+    /// Points run now.
+    pub ran: usize,
+    pub simulated_worker_years: f64,
+}
+
+/// Run the sweep (or shard `K/N` of it) into `dir`, skipping points already finished there.
+/// `progress` gets one unit per county-replication; `on_point` is called after each point.
+pub fn run_sweep(
+    sweep: &Sweep,
+    dir: &Path,
+    shard: Option<(u32, u32)>,
+    progress: &dyn Progress,
+    mut on_point: impl FnMut(&PointResult),
+) -> Result<SweepOutcome, SweepError> {
+    mkdir(&dir.join("points"))?;
+    let m = manifest(sweep, shard);
+    match read_manifest(dir)? {
+        Some(old) if old.identity != m.identity => {
+            return Err(folder_err(
+                dir,
+                format!(
+                    "holds another sweep (its base scenario, design or points differ: identity {} vs {}); use another --out folder, or delete this one to start over",
+                    &old.identity[..12],
+                    &m.identity[..12]
+                ),
+            ));
+        }
+        Some(old) if old.shard != m.shard => {
+            return Err(folder_err(
+                dir,
+                format!(
+                    "holds shard {} of this sweep, not {}; give each shard its own folder and join them with `zhagen merge`",
+                    old.shard.as_deref().unwrap_or("(all)"),
+                    m.shard.as_deref().unwrap_or("(all)")
+                ),
+            ));
+        }
+        _ => {}
+    }
+    sweep_temp_files(dir);
+    write_json(dir, "sweep.json", &m)?;
+    let mine: Vec<&Point> = sweep
+        .points
+        .iter()
+        .filter(|p| shard.is_none_or(|(k, n)| p.id % n == k - 1))
+        .collect();
+    let done: std::collections::BTreeSet<u32> = finished_points(dir, &sweep.identity)
+        .iter()
+        .map(|p| p.point)
+        .collect();
+    let todo: Vec<&Point> = mine
+        .iter()
+        .copied()
+        .filter(|p| !done.contains(&p.id))
+        .collect();
+    let per_point =
+        sweep.scenario.simulation.replications as u64 * sweep.scenario.region.counties as u64;
+    progress.start(per_point * todo.len() as u64);
+    let mut outcome = SweepOutcome {
+        planned: mine.len(),
+        skipped: mine.len() - todo.len(),
+        ran: 0,
+        simulated_worker_years: 0.0,
+    };
+    // Keep results.csv in step with the folder even when nothing is left to run.
+    write_results(dir, &m)?;
+    for p in todo {
+        let s = sweep.point_scenario(p).map_err(|e| SweepError::Point {
+            at: sweep.axes[0].at.clone(),
+            point: p.id,
+            assignment: p.overrides(&sweep.axes).join(", "),
+            source: Box::new(e),
+        })?;
+        let r = engine::run(&s, &Forward(progress));
+        outcome.simulated_worker_years += r.pooled.worker_years;
+        let hs = headlines(&s, &r);
+        let metrics = m
+            .metrics
+            .iter()
+            .map(|k| match hs.iter().find(|h| h.key == k.key) {
+                Some(h) => {
+                    let ci = mean_ci(h.per_rep.iter().copied());
+                    [ci.mean, ci.low, ci.high].map(|x| x.is_finite().then_some(x))
+                }
+                None => [None; 3],
+            })
+            .collect();
+        let result = PointResult {
+            identity: sweep.identity.clone(),
+            point: p.id,
+            values: p.values.iter().map(|v| v.to_string()).collect(),
+            scenario_sha256: s.hash.clone(),
+            replications: s.simulation.replications,
+            metrics,
+        };
+        write_json(&dir.join("points"), &point_file(p.id), &result)?;
+        write_results(dir, &m)?;
+        outcome.ran += 1;
+        on_point(&result);
+    }
+    progress.finish();
+    super::run::plots(dir, &m)?;
+    Ok(outcome)
+}
+
+/// Progress of one run inside a sweep: units forwarded, start/finish left to the sweep.
+struct Forward<'a>(&'a dyn Progress);
+impl Progress for Forward<'_> {
+    fn advance(&self, n: u64) {
+        self.0.advance(n);
+    }
+}
+
+fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<(), SweepError> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    Ok(write_atomic(dir, name, text.as_bytes())?)
+}
+
+/// `results.csv`: one row per finished point in point order — the axis values, then each
+/// headline metric with its 95% t-interval across replications.
+pub fn results_csv(m: &Manifest, points: &[PointResult]) -> String {
+    let mut out = String::from("point");
+    for a in &m.axes {
+        let _ = write!(out, ",{a}");
+    }
+    for k in &m.metrics {
+        let _ = write!(out, ",{0},{0}_ci_low,{0}_ci_high", k.key);
+    }
+    out.push_str(",replications,scenario_sha256\n");
+    let num = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
+    for p in points {
+        let _ = write!(out, "{}", p.point);
+        for v in &p.values {
+            let value = v
+                .parse::<toml::Value>()
+                .ok()
+                .or_else(|| {
+                    toml::from_str::<toml::Table>(&format!("v = {v}"))
+                        .ok()
+                        .and_then(|t| t.get("v").cloned())
+                })
+                .map_or_else(|| v.clone(), |v| plain(&v));
+            let _ = write!(out, ",{}", csv_cell(&value));
+        }
+        for x in &p.metrics {
+            let _ = write!(out, ",{},{},{}", num(x[0]), num(x[1]), num(x[2]));
+        }
+        let _ = writeln!(out, ",{},{}", p.replications, p.scenario_sha256);
+    }
+    out
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn write_results(dir: &Path, m: &Manifest) -> Result<(), SweepError> {
+    let points = finished_points(dir, &m.identity);
+    write_atomic(dir, "results.csv", results_csv(m, &points).as_bytes())?;
+    Ok(())
+}
+
+/// Plots of the sweep's results (from the folder's point files).
+pub fn plots(dir: &Path, m: &Manifest) -> Result<(), SweepError> {
+    let points = finished_points(dir, &m.identity);
+    crate::output::sweep_plots(dir, m, &points)?;
+    Ok(())
+}
+
+/// What `merge` did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeOutcome {
+    pub points: usize,
+    pub planned: usize,
+    /// Ids of points no shard has finished.
+    pub missing: Vec<u32>,
+}
+
+/// Join the folders of shards (or partial runs) of one sweep into `out`.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, SweepError> {
+    let mut manifest: Option<Manifest> = None;
+    let mut all: Vec<PointResult> = Vec::new();
+    for d in dirs {
+        let m = read_manifest(d)?
+            .ok_or_else(|| folder_err(d, "has no sweep.json: not a zhagen sweep folder"))?;
+        if let Some(first) = &manifest
+            && first.identity != m.identity
+        {
+            return Err(folder_err(
+                d,
+                format!(
+                    "belongs to another sweep than {} (identity {} vs {}): shards must come from the same sweep file, base scenario and settings",
+                    dirs[0].display(),
+                    &m.identity[..12],
+                    &first.identity[..12]
+                ),
+            ));
+        }
+        all.extend(finished_points(d, &m.identity));
+        manifest.get_or_insert(m);
+    }
+    let mut m = manifest.ok_or_else(|| folder_err(out, "no folders to merge"))?;
+    m.shard = None;
+    all.sort_by_key(|p| p.point);
+    all.dedup_by_key(|p| p.point);
+    mkdir(&out.join("points"))?;
+    if let Some(old) = read_manifest(out)?
+        && old.identity != m.identity
+    {
+        return Err(folder_err(
+            out,
+            "holds another sweep; merge into a new folder",
+        ));
+    }
+    for p in &all {
+        write_json(&out.join("points"), &point_file(p.point), p)?;
+    }
+    write_json(out, "sweep.json", &m)?;
+    write_results(out, &m)?;
+    plots(out, &m)?;
+    let have: std::collections::BTreeSet<u32> = all.iter().map(|p| p.point).collect();
+    let missing = (0..m.points.len() as u32)
+        .filter(|i| !have.contains(i))
+        .collect();
+    Ok(MergeOutcome {
+        points: all.len(),
+        planned: m.points.len(),
+        missing,
+    })
+}

@@ -1,0 +1,321 @@
+//! `zhagen sweep` and `zhagen merge`: designs, streaming results, resuming after an
+//! interruption, shards, and errors in sweep files.
+
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn zhagen() -> Command {
+    Command::cargo_bin("zhagen").unwrap()
+}
+
+/// A small two-axis grid over the shipped baseline (6 points).
+fn sweep_file(dir: &Path) -> PathBuf {
+    write(
+        dir,
+        "s.toml",
+        &format!(
+            "base = {:?}\ndesign = \"grid\"\nreplications = 4\n\
+             [[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [0, 12000, 24000]\n\
+             [[axis]]\nkey = \"policy.recruitment.remote_ratio\"\nvalues = [1.0, 2.0]\n",
+            baseline_path().display().to_string()
+        ),
+    )
+}
+
+fn args(file: &Path, out: &Path) -> Vec<String> {
+    vec![
+        "sweep".into(),
+        file.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--set".into(),
+        "region.counties=2".into(),
+        "--quiet".into(),
+    ]
+}
+
+fn results(out: &Path) -> String {
+    std::fs::read_to_string(out.join("results.csv")).expect("results.csv")
+}
+
+#[test]
+fn a_grid_sweep_writes_one_row_per_point_and_agrees_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path());
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    zhagen()
+        .args(args(&f, &one))
+        .args(["--threads", "1"])
+        .assert()
+        .success();
+    zhagen()
+        .args(args(&f, &two))
+        .args(["--threads", "2"])
+        .assert()
+        .success();
+    let r = results(&one);
+    assert_eq!(
+        r,
+        results(&two),
+        "1 and 2 threads give the same results.csv"
+    );
+    let lines: Vec<&str> = r.lines().collect();
+    assert!(lines[0].starts_with(
+        "point,policy.salary.remote_allowance,policy.recruitment.remote_ratio,retention."
+    ));
+    assert_eq!(lines.len(), 7, "header and 6 points");
+    assert!(lines[1].starts_with("0,0,1.0,"));
+    assert!(lines[6].starts_with("5,24000,2.0,"));
+    // More allowance, fewer vacancies (same seed at every point: the trend is not noise).
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header.iter().position(|h| *h == "vacancy.mean").unwrap();
+    let vac = |i: usize| -> f64 { lines[i].split(',').nth(col).unwrap().parse().unwrap() };
+    assert!(
+        vac(1) > vac(3) && vac(3) > vac(5),
+        "{} {} {}",
+        vac(1),
+        vac(3),
+        vac(5)
+    );
+    for p in ["sweep.json", "points/point-000005.json"] {
+        assert!(one.join(p).is_file(), "{p}");
+    }
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(one.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(m["points"].as_array().unwrap().len(), 6);
+    assert!(
+        m.get("git_commit").is_some() && m["base_scenario_sha256"].as_str().unwrap().len() == 64
+    );
+    // Two axes: heatmaps of the plotted metrics.
+    assert!(one.join("heatmap-vacancy.mean.svg").is_file());
+    assert!(one.join("heatmap-vacancy.mean.png").is_file());
+}
+
+#[test]
+fn a_sweep_killed_midway_and_run_again_ends_with_the_uninterrupted_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path());
+    let whole = dir.path().join("whole");
+    zhagen().args(args(&f, &whole)).assert().success();
+
+    let cut = dir.path().join("cut");
+    let bin = assert_cmd::cargo::cargo_bin("zhagen");
+    // Interrupt the same command as the uninterrupted run (SIGKILL: no chance to tidy up)
+    // once two points are on disk, then run it again.
+    let mut child = std::process::Command::new(&bin)
+        .args(args(&f, &cut))
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        let n = std::fs::read_dir(cut.join("points"))
+            .map(|d| {
+                d.filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("point-"))
+                })
+                .count()
+            })
+            .unwrap_or(0);
+        if n >= 2 || start.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // Whatever is on disk now is whole: every point file parses.
+    for e in std::fs::read_dir(cut.join("points")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("point-")
+        {
+            let text = std::fs::read_to_string(&p).unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).expect("a finished point is whole");
+        }
+    }
+    zhagen().args(args(&f, &cut)).assert().success();
+    assert_eq!(results(&cut), results(&whole));
+}
+
+#[test]
+fn a_resumed_sweep_skips_finished_points_and_reruns_only_the_missing_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path());
+    let out = dir.path().join("o");
+    zhagen().args(args(&f, &out)).assert().success();
+    let before = results(&out);
+    let kept = std::fs::read(out.join("points/point-000001.json")).unwrap();
+    std::fs::remove_file(out.join("points/point-000004.json")).unwrap();
+    // A stray temporary file from an interrupted write is cleared away.
+    write(&out.join("points"), ".point-000004.json.tmp-999", "{ half");
+    let mut a = args(&f, &out);
+    a.retain(|x| x != "--quiet");
+    zhagen()
+        .args(a)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("5 already finished, 1 run now"));
+    assert_eq!(results(&out), before);
+    assert_eq!(
+        std::fs::read(out.join("points/point-000001.json")).unwrap(),
+        kept
+    );
+    assert!(!out.join("points/.point-000004.json.tmp-999").exists());
+    // The same folder with another base scenario is refused, not mixed.
+    zhagen()
+        .args(args(&f, &out))
+        .args(["--set", "policy.contract.obligation_years=8"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("holds another sweep"));
+    assert_eq!(results(&out), before);
+}
+
+#[test]
+fn shards_merged_give_the_results_of_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path());
+    let whole = dir.path().join("whole");
+    zhagen().args(args(&f, &whole)).assert().success();
+    let mut shards = Vec::new();
+    for k in 1..=4 {
+        let out = dir.path().join(format!("shard-{k}"));
+        zhagen()
+            .args(args(&f, &out))
+            .args(["--shard", &format!("{k}/4")])
+            .assert()
+            .success();
+        shards.push(out);
+    }
+    // A shard holds only its own points.
+    assert_eq!(results(&shards[0]).lines().count(), 1 + 2);
+    let merged = dir.path().join("merged");
+    zhagen()
+        .arg("merge")
+        .args(&shards)
+        .args(["--out", merged.to_str().unwrap(), "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(results(&merged), results(&whole));
+    // Merging an incomplete set says what is missing.
+    let partial = dir.path().join("partial");
+    zhagen()
+        .arg("merge")
+        .args(&shards[..3])
+        .args(["--out", partial.to_str().unwrap(), "--quiet"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "1 of 6 points are in no folder (points 3)",
+        ));
+    // A folder of one shard refuses another shard's points.
+    zhagen()
+        .args(args(&f, &shards[0]))
+        .args(["--shard", "2/4"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("holds shard 1/4"));
+}
+
+#[test]
+fn a_latin_hypercube_sweep_runs_its_points_inside_the_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "lhs.toml",
+        &format!(
+            "base = {:?}\ndesign = \"latin_hypercube\"\npoints = 5\nseed = 11\nreplications = 3\n\
+             [[axis]]\nkey = \"policy.salary.performance_uplift\"\nmin = 0.0\nmax = 0.2\n\
+             [[axis]]\nkey = \"policy.contract.obligation_years\"\nmin = 6\nmax = 9\ninteger = true\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    let out = dir.path().join("o");
+    zhagen().args(args(&f, &out)).assert().success();
+    let r = results(&out);
+    assert_eq!(r.lines().count(), 6);
+    for line in r.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let u: f64 = c[1].parse().unwrap();
+        let y: i64 = c[2].parse().expect("whole years");
+        assert!((0.0..=0.2).contains(&u) && (6..=9).contains(&y), "{line}");
+    }
+}
+
+#[test]
+fn mistakes_in_a_sweep_file_are_located_and_nothing_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    for (name, body, expect) in [
+        (
+            "typo.toml",
+            format!(
+                "base = {b:?}\nreplicatons = 3\n[[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [0]\n"
+            ),
+            "typo.toml:2:1: unknown field `replicatons`",
+        ),
+        (
+            "key.toml",
+            format!(
+                "base = {b:?}\n[[axis]]\nkey = \"policy.salary.remote_alowance\"\nvalues = [0, 1]\n"
+            ),
+            "key.toml:3",
+        ),
+        (
+            "value.toml",
+            format!(
+                "base = {b:?}\n[[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [0, -5]\n"
+            ),
+            "point 1 of the sweep (policy.salary.remote_allowance=-5)",
+        ),
+        (
+            "range.toml",
+            format!(
+                "base = {b:?}\n[[axis]]\nkey = \"policy.salary.remote_allowance\"\nmin = 0\nmax = 5\n"
+            ),
+            "a grid axis lists its `values`",
+        ),
+        (
+            "design.toml",
+            format!(
+                "base = {b:?}\ndesign = \"latin_hypercub\"\n[[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [0]\n"
+            ),
+            "did you mean `latin_hypercube`?",
+        ),
+        (
+            "nobase.toml",
+            "[[axis]]\nkey = \"a\"\nvalues = [0]\n".to_string(),
+            "required key `base`",
+        ),
+    ] {
+        let f = write(dir.path(), name, &body);
+        let out = dir.path().join(format!("out-{name}"));
+        zhagen()
+            .args(args(&f, &out))
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains(expect));
+        assert!(!out.exists(), "{name}: nothing written");
+    }
+    let key = write(
+        dir.path(),
+        "k2.toml",
+        &format!(
+            "base = {b:?}\n[[axis]]\nkey = \"policy.salary.remote_alowance\"\nvalues = [0, 1]\n"
+        ),
+    );
+    zhagen()
+        .args(args(&key, &dir.path().join("k2")))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "did you mean `remote_allowance`?",
+        ));
+}
