@@ -34,6 +34,36 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join the folders of sweep shards (`sweep --shard K/N`) into one set of results.
     Merge(MergeArgs),
+    /// Fit the scenario's free parameters ([[calibration.free]]) to its benchmarks.
+    Calibrate(CalibrateArgs),
+    /// Run a scenario and judge it against every benchmark: table, validation.csv, charts.
+    Validate(RunArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CalibrateArgs {
+    /// The scenario whose free parameters are fitted.
+    pub scenario: PathBuf,
+    /// Output folder [default: out/calibrate-<scenario name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replications per evaluation (overrides calibration.replications).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Most evaluations of the objective (overrides calibration.max_evaluations).
+    #[arg(long)]
+    pub max_evaluations: Option<u32>,
+    /// Also write the fitted values into the scenario file itself, keeping its comments.
+    #[arg(long)]
+    pub update: bool,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override a scenario value for every evaluation.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -143,7 +173,160 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare(args),
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
+        Command::Calibrate(args) => calibrate(args),
+        Command::Validate(args) => validate(args),
     }
+}
+
+fn calibrate(args: CalibrateArgs) -> Result<()> {
+    use crate::calibrate::{calibrate as fit, update_in_place};
+    let s = Scenario::load(&args.scenario, &args.set)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(format!("calibrate-{}", s.name)));
+    let pool = pool(args.threads)?;
+    let budget = args
+        .max_evaluations
+        .or(s.calibration.as_ref().map(|c| c.max_evaluations))
+        .unwrap_or(100);
+    let bar = bar(args.quiet, "evaluations");
+    bar.set_length(budget as u64);
+    let best = std::sync::Mutex::new(f64::INFINITY);
+    let report = |k: usize, e: &crate::calibrate::Evaluation| {
+        let mut b = best.lock().unwrap_or_else(|p| p.into_inner());
+        *b = b.min(e.objective);
+        bar.set_position(k as u64);
+        bar.set_message(format!("objective {:.3} (best {:.3})", e.objective, *b));
+    };
+    let f = pool.install(|| {
+        fit(
+            &args.scenario,
+            &args.set,
+            args.replications,
+            args.max_evaluations,
+            &report,
+        )
+    })?;
+    bar.finish_and_clear();
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create output folder {}", out.display()))?;
+    // The calibrated file sits in `out`; its base is the scenario, relative to it when possible.
+    let base = relative_to(&args.scenario, &out);
+    output::write_atomic(&out, "fit.csv", f.fit_csv().as_bytes())?;
+    output::write_atomic(&out, "trace.csv", f.trace_csv().as_bytes())?;
+    output::write_atomic(
+        &out,
+        "identification.csv",
+        f.identification_csv().as_bytes(),
+    )?;
+    output::write_atomic(
+        &out,
+        "calibrated.toml",
+        f.calibrated_toml(&base, &s.name).as_bytes(),
+    )?;
+    if args.update {
+        update_in_place(&args.scenario, &f)?;
+    }
+    if !args.quiet {
+        let mut text = String::new();
+        use std::fmt::Write as _;
+        let _ = writeln!(
+            text,
+            "calibrated `{}`: {} evaluations at {} replications, objective {:.3} → {:.3}\n",
+            s.name,
+            f.trace.len(),
+            f.replications,
+            f.start.objective,
+            f.best.objective
+        );
+        let _ = writeln!(
+            text,
+            "{:<46} {:>10} {:>10}  identification",
+            "parameter", "start", "fitted"
+        );
+        for (id, (p, x0)) in f
+            .identification
+            .iter()
+            .zip(f.params.iter().zip(&f.start.theta))
+        {
+            let _ = writeln!(
+                text,
+                "{:<46} {:>10.4} {:>10.4}  {}",
+                p.name(),
+                x0,
+                id.value,
+                id.note
+            );
+        }
+        let _ = writeln!(
+            text,
+            "\n{:<34} {:>9} {:>9} {:>9}  within",
+            "benchmark", "target", "start", "fitted"
+        );
+        for (b, b0) in f.best.results.iter().zip(&f.start.results) {
+            let k = if b.benchmark.metric.is_share() {
+                100.0
+            } else {
+                1.0
+            };
+            let _ = writeln!(
+                text,
+                "{:<34} {:>9.2} {:>9.2} {:>9.2}  {}",
+                b.benchmark.name,
+                b.benchmark.value * k,
+                b0.simulated.mean * k,
+                b.simulated.mean * k,
+                if b.within { "yes" } else { "NO" }
+            );
+        }
+        let _ = writeln!(
+            text,
+            "\n{}outputs in {}/ (calibrated.toml, fit.csv, trace.csv, identification.csv)",
+            if args.update {
+                format!("fitted values written into {}\n", args.scenario.display())
+            } else {
+                String::new()
+            },
+            out.display()
+        );
+        print_quietly(&text)?;
+    }
+    Ok(())
+}
+
+/// `target` as seen from folder `from` (for a `base =` line), absolute when no relative path
+/// can be formed.
+fn relative_to(target: &std::path::Path, from: &std::path::Path) -> String {
+    let abs = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (t, f) = (abs(target), abs(from));
+    let tc: Vec<_> = t.components().collect();
+    let fc: Vec<_> = f.components().collect();
+    let common = tc.iter().zip(&fc).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return t.display().to_string();
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..fc.len() {
+        rel.push("..");
+    }
+    for c in &tc[common..] {
+        rel.push(c.as_os_str());
+    }
+    rel.display().to_string()
+}
+
+fn validate(args: RunArgs) -> Result<()> {
+    let (scenario, result, out) = run_inner(&args, false)?;
+    output::write_validation(&out, &scenario, &result)?;
+    if !args.quiet {
+        let text = crate::stats::validation_table(&scenario, &result);
+        print_quietly(&format!(
+            "{text}\nvalidation.csv and validation-titles.svg/png in {}/\n",
+            out.display()
+        ))?;
+    }
+    Ok(())
 }
 
 fn sweep(args: SweepArgs) -> Result<()> {
@@ -402,6 +585,11 @@ fn print_quietly(text: &str) -> Result<()> {
 }
 
 fn run(args: RunArgs) -> Result<()> {
+    run_inner(&args, !args.quiet).map(|_| ())
+}
+
+/// Run a scenario and write its outputs; print the terminal report if `print_report`.
+fn run_inner(args: &RunArgs, print_report: bool) -> Result<(Scenario, engine::RunResult, PathBuf)> {
     let mut overrides = Vec::new();
     if let Some(r) = args.replications {
         overrides.push(format!("simulation.replications={r}"));
@@ -443,10 +631,10 @@ fn run(args: RunArgs) -> Result<()> {
         threads: pool.current_num_threads(),
     };
     output::write_all(&out, &scenario, &result, timing)?;
-    if !args.quiet {
+    if print_report {
         report(&scenario, &result, &out, timing)?;
     }
-    Ok(())
+    Ok((scenario, result, out))
 }
 
 /// A short report on stdout; a closed pipe (`zhagen … | head`) ends it quietly.
@@ -468,36 +656,9 @@ fn report(
         r.pooled.worker_years / timing.wall_seconds.max(1e-9) / 1e6,
         timing.threads
     );
-    let results = crate::stats::benchmark_results(s, r);
-    if !results.is_empty() {
-        let _ = writeln!(
-            text,
-            "\n{:<34} {:>8} {:>10} {:>21}  within",
-            "benchmark", "target", "simulated", "95% interval"
-        );
-        for b in &results {
-            let sign = match b.benchmark.bound {
-                crate::benchmark::Bound::Equal => " ",
-                crate::benchmark::Bound::AtLeast => "≥",
-                crate::benchmark::Bound::AtMost => "≤",
-            };
-            // Shares print as percentages, ages as years.
-            let (k, unit) = if b.benchmark.metric.is_share() {
-                (100.0, "%")
-            } else {
-                (1.0, "y")
-            };
-            let _ = writeln!(
-                text,
-                "{:<34} {sign}{:>6.1}{unit} {:>9.1}{unit} {:>9.1}{unit} – {:>6.1}{unit}  {}",
-                b.benchmark.name,
-                b.benchmark.value * k,
-                b.simulated.mean * k,
-                b.judged_low * k,
-                b.judged_high * k,
-                if b.within { "yes" } else { "NO" }
-            );
-        }
+    let table = crate::stats::validation_table(s, r);
+    if !table.is_empty() {
+        let _ = write!(text, "\n{table}");
     }
     let _ = writeln!(text, "\noutputs in {}/", out.display());
     let mut stdout = std::io::stdout().lock();

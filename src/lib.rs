@@ -5,6 +5,7 @@
 
 pub mod behaviour;
 pub mod benchmark;
+pub mod calibrate;
 pub mod policy;
 pub mod population;
 pub mod scenario;

@@ -3,10 +3,11 @@
 //!
 //! Files: `retention.csv`, `staffing.csv`, `exits.csv`, `titles.csv`, `villages.csv`,
 //! `costs.csv`, `summary.json`, `scenario.toml` (fully resolved), `retention.png`,
-//! `retention.svg`.
+//! `retention.svg`, `report.html` (everything above for a reader, in one page).
 
 pub mod comparison;
 pub mod plot;
+pub mod report;
 pub mod summary;
 pub mod tables;
 
@@ -115,6 +116,11 @@ pub fn write_all(
         path: png.clone(),
         source,
     })?;
+    let html = report::run_report(s, r).map_err(|source| OutputError::Plot {
+        path: dir.join("report.html"),
+        source,
+    })?;
+    write_atomic(dir, "report.html", html.as_bytes())?;
     // The summary goes last: its presence says the folder holds a complete run.
     let json = summary::summary_json(s, r, &benchmarks, timing);
     write_atomic(dir, "summary.json", json.as_bytes())?;
@@ -229,6 +235,17 @@ pub fn plot_compare(
     scenarios: &[Scenario],
     results: &[RunResult],
 ) -> Result<(), OutputError> {
+    let spec = compare_panels(scenarios, results);
+    write_chart(
+        dir,
+        "retention-compare",
+        || plot::render_panels_svg(&spec),
+        |p| plot::write_panels_png(&spec, p),
+    )
+}
+
+/// The panels of [`plot_compare`], also drawn into the comparison's `report.html`.
+pub fn compare_panels(scenarios: &[Scenario], results: &[RunResult]) -> plot::PanelPlot {
     let curves: Vec<Vec<crate::stats::Curve>> = scenarios
         .iter()
         .zip(results)
@@ -282,20 +299,14 @@ pub fn plot_compare(
         });
     }
     let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-    let spec = plot::PanelPlot {
+    plot::PanelPlot {
         title: format!("Retention by pathway: {}", names.join(" vs ")),
         panels,
         band_method: format!(
             "{} (same seed for every scenario: common random numbers)",
             crate::stats::band_method(results[0].reps.len())
         ),
-    };
-    write_chart(
-        dir,
-        "retention-compare",
-        || plot::render_panels_svg(&spec),
-        |p| plot::write_panels_png(&spec, p),
-    )
+    }
 }
 
 /// Plots of a sweep's results: a line chart per plotted metric for one numeric axis
@@ -410,4 +421,88 @@ pub fn sweep_plots(
         }
     }
     Ok(())
+}
+
+/// What `validate` adds to a run's folder: `validation.csv` (every benchmark with its interval
+/// and verdict) and `validation-titles.svg`/`.png` (the share of each pathway with a title
+/// benchmark holding those titles, by years since entry, with the published points).
+pub fn write_validation(dir: &Path, s: &Scenario, r: &RunResult) -> Result<(), OutputError> {
+    use crate::benchmark::Metric;
+    write_atomic(
+        dir,
+        "validation.csv",
+        crate::stats::validation_csv(s, r).as_bytes(),
+    )?;
+    let t = &r.pooled;
+    let mut curves = Vec::new();
+    let mut points = Vec::new();
+    for b in &s.benchmarks {
+        let Metric::TitleShare {
+            pathway,
+            titles,
+            year,
+        } = b.metric
+        else {
+            continue;
+        };
+        let p = pathway.0 as usize;
+        let names: Vec<&str> = crate::population::Title::ALL
+            .iter()
+            .zip(titles)
+            .filter(|(_, on)| *on)
+            .map(|(t, _)| t.name())
+            .collect();
+        let label = format!("{}: {}", s.pathways[p].name, names.join(" or "));
+        if !curves.iter().any(|c: &plot::CurveSeries| c.label == label) {
+            let pts = (0..=t.years)
+                .map(|d| {
+                    let (mut hit, mut all) = (0u64, 0u64);
+                    for (r, on) in titles.iter().enumerate() {
+                        let n = t.title_by_duration[t.title_duration_index(p, d, r)];
+                        all += n;
+                        if *on {
+                            hit += n;
+                        }
+                    }
+                    let v = if all > 0 {
+                        hit as f64 / all as f64
+                    } else {
+                        f64::NAN
+                    };
+                    (d as f64, v, f64::NAN, f64::NAN)
+                })
+                .filter(|x| x.1.is_finite())
+                .collect();
+            curves.push(plot::CurveSeries {
+                label: label.clone(),
+                points: pts,
+            });
+        }
+        points.push(plot::BenchmarkPoint {
+            label: format!("{}: {:.1}%", short_source(&b.source), b.value * 100.0),
+            series: Some(label),
+            x: year as f64,
+            y: b.value,
+        });
+    }
+    if curves.is_empty() {
+        return Ok(());
+    }
+    let spec = plot::RetentionPlot {
+        title: format!("Titles held by years since entry — scenario `{}`", s.name),
+        x_label: "Years since entering service (order_oriented: since graduation)".into(),
+        y_label: "Share of those still serving".into(),
+        band_method: format!(
+            "Pooled over {} replications (no band); markers: published figures",
+            r.reps.len()
+        ),
+        curves,
+        benchmarks: points,
+    };
+    write_chart(
+        dir,
+        "validation-titles",
+        || plot::render_svg(&spec),
+        |p| plot::write_png(&spec, p),
+    )
 }

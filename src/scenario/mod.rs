@@ -32,6 +32,31 @@ pub struct Simulation {
     pub steps_per_year: u32,
 }
 
+/// A parameter free to be fitted: one value written to every key in `keys`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreeParameter {
+    pub keys: Vec<String>,
+    pub min: f64,
+    pub max: f64,
+    /// Where it is declared.
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calibration {
+    /// Replications per evaluation of the objective [default: the scenario's].
+    pub replications: Option<u32>,
+    pub max_evaluations: u32,
+    pub free: Vec<FreeParameter>,
+}
+
+impl FreeParameter {
+    /// The name used in tables: the first key.
+    pub fn name(&self) -> &str {
+        &self.keys[0]
+    }
+}
+
 /// A validated scenario, ready to run.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -47,6 +72,8 @@ pub struct Scenario {
     pub policies: Vec<Policy>,
     pub pathways: Vec<Pathway>,
     pub benchmarks: Vec<Benchmark>,
+    /// The parameters `zhagen calibrate` may fit, if the scenario declares any.
+    pub calibration: Option<Calibration>,
     /// The fully resolved scenario (inheritance and overrides applied) as TOML.
     pub resolved_toml: String,
     /// SHA-256 of `resolved_toml`: two runs with the same hash ran the same scenario.

@@ -20,6 +20,26 @@ partial_table! {
         policy_from: BTreeMap<String, RawPolicy>,
         pathways: BTreeMap<String, RawPathway>,
         benchmark: Vec<RawBenchmark>,
+        calibration: RawCalibration,
+    }
+}
+
+partial_table! {
+    /// What `zhagen calibrate` may change, within bounds, to fit the benchmarks.
+    pub struct RawCalibration {
+        replications: V<i64>,
+        max_evaluations: V<i64>,
+        free: Vec<RawFree>,
+    }
+}
+
+partial_table! {
+    pub struct RawFree {
+        key: V<String>,
+        /// Several keys that share one value (e.g. the base exit rate of two pathways).
+        keys: V<Vec<String>>,
+        min: V<f64>,
+        max: V<f64>,
     }
 }
 

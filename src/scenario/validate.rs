@@ -492,6 +492,7 @@ pub(super) fn validate(
     let policies = policy_schedule(&c, raw, base_policy, &policy, &simulation)?;
     let pathways = validate_pathways(&c, raw)?;
     let benchmarks = validate_benchmarks(&c, raw, &pathways)?;
+    let calibration = validate_calibration(&c, raw)?;
 
     Ok(Scenario {
         name,
@@ -508,6 +509,7 @@ pub(super) fn validate(
         policies,
         pathways,
         benchmarks,
+        calibration,
         resolved_toml: String::new(),
         hash: String::new(),
         files: Vec::new(),
@@ -1084,6 +1086,70 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
         }
     }
     Ok(out)
+}
+
+fn validate_calibration(c: &Check, raw: &RawScenario) -> R<Option<super::Calibration>> {
+    let Some(cal) = &raw.calibration else {
+        return Ok(None);
+    };
+    let replications = match &cal.replications {
+        Some(_) => Some(c.int(
+            &cal.replications,
+            "calibration.replications",
+            2,
+            100_000,
+            "replications per evaluation",
+        )? as u32),
+        None => None,
+    };
+    let max_evaluations = match &cal.max_evaluations {
+        Some(_) => c.int(
+            &cal.max_evaluations,
+            "calibration.max_evaluations",
+            1,
+            100_000,
+            "evaluations of the objective",
+        )? as u32,
+        None => 100,
+    };
+    let mut free = Vec::new();
+    for (i, f) in cal.free.clone().unwrap_or_default().iter().enumerate() {
+        let key = |k: &str| format!("calibration.free[{i}].{k}");
+        let (keys, at) = match (&f.key, &f.keys) {
+            (Some(k), None) => (vec![k.value.clone()], c.at(k)),
+            (None, Some(ks)) if !ks.value.is_empty() => (ks.value.clone(), c.at(ks)),
+            (Some(k), Some(_)) => {
+                return Err(c.invalid(k, &key("key"), "give `key` or `keys`, not both"));
+            }
+            _ => {
+                return Err(ScenarioError::Missing {
+                    file: c.leaf.to_path_buf(),
+                    key: key("key"),
+                    allowed: "the dotted key of the parameter to fit (or `keys = [...]` for several sharing one value)".into(),
+                });
+            }
+        };
+        let lo = c.real(&f.min, &key("min"), -1e12, 1e12, "lower bound")?;
+        let hi = c.real(&f.max, &key("max"), -1e12, 1e12, "upper bound")?;
+        if lo >= hi {
+            return Err(c.invalid(
+                f.max.as_ref().expect("checked"),
+                &key("max"),
+                format!("an upper bound above min ({lo})"),
+            ));
+        }
+        free.push(super::FreeParameter {
+            keys,
+            min: lo,
+            max: hi,
+            at,
+        });
+    }
+    Ok(Some(super::Calibration {
+        replications,
+        max_evaluations,
+        free,
+    }))
 }
 
 fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<Vec<Benchmark>> {

@@ -334,3 +334,80 @@ pub fn benchmark_results(s: &Scenario, r: &RunResult) -> Vec<BenchmarkResult> {
         })
         .collect()
 }
+
+/// The benchmark table as printed by `run` and `validate`: target, simulated mean, the
+/// interval the target is judged against, and whether it is met. Empty without benchmarks.
+pub fn validation_table(s: &Scenario, r: &RunResult) -> String {
+    use std::fmt::Write;
+    let results = benchmark_results(s, r);
+    let mut text = String::new();
+    if results.is_empty() {
+        return text;
+    }
+    let _ = writeln!(
+        text,
+        "{:<34} {:>8} {:>10} {:>21}  within",
+        "benchmark", "target", "simulated", "95% interval"
+    );
+    for b in &results {
+        let sign = match b.benchmark.bound {
+            Bound::Equal => " ",
+            Bound::AtLeast => "≥",
+            Bound::AtMost => "≤",
+        };
+        // Shares print as percentages, ages as years.
+        let (k, unit) = if b.benchmark.metric.is_share() {
+            (100.0, "%")
+        } else {
+            (1.0, "y")
+        };
+        let _ = writeln!(
+            text,
+            "{:<34} {sign}{:>6.1}{unit} {:>9.1}{unit} {:>9.1}{unit} – {:>6.1}{unit}  {}",
+            b.benchmark.name,
+            b.benchmark.value * k,
+            b.simulated.mean * k,
+            b.judged_low * k,
+            b.judged_high * k,
+            if b.within { "yes" } else { "NO" }
+        );
+    }
+    text
+}
+
+/// `validation.csv`: every benchmark against the simulation, with the interval method.
+pub fn validation_csv(s: &Scenario, r: &RunResult) -> String {
+    use std::fmt::Write;
+    let num = |x: f64| {
+        if x.is_finite() {
+            format!("{x:.6}")
+        } else {
+            String::new()
+        }
+    };
+    let mut out = String::from(
+        "benchmark,metric,bound,target,n,simulated,mc_ci_low,mc_ci_high,judged_low,judged_high,within,interval_method,source\n",
+    );
+    for b in benchmark_results(s, r) {
+        let metric = format!("{:?}", b.benchmark.metric);
+        let metric = metric.split([' ', '{']).next().unwrap_or("").to_string();
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},\"{}\",\"{}\"",
+            b.benchmark.name,
+            metric,
+            b.benchmark.bound.name(),
+            num(b.benchmark.value),
+            b.benchmark.n.map_or(String::new(), |n| n.to_string()),
+            num(b.simulated.mean),
+            num(b.simulated.low),
+            num(b.simulated.high),
+            num(b.judged_low),
+            num(b.judged_high),
+            b.within,
+            b.method.replace('"', "'"),
+            b.benchmark.source.replace('"', "'"),
+        );
+    }
+    out
+}

@@ -116,6 +116,11 @@ mod tests {
         // Greenwood at year 2: S² (1/(6·5) + 2/(4·2)) = (5/12)² · (1/30 + 1/4)
         let gw = (5.0f64 / 12.0).powi(2) * (1.0 / 30.0 + 0.25);
         assert!((rows[2].greenwood_var - gw).abs() < 1e-12);
+        // Its log–log 95% interval, by hand: se = √V / (S |ln S|) = 0.6080;
+        // S^exp(±1.96 se) = 0.41667^3.2916 … 0.41667^0.3038 = 0.05599 … 0.76652.
+        let (lo, hi) = loglog_interval(rows[2].retention, rows[2].greenwood_var);
+        assert!((lo - 0.055_991_86).abs() < 1e-6, "{lo}");
+        assert!((hi - 0.766_522_22).abs() < 1e-6, "{hi}");
     }
 
     #[test]
