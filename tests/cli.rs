@@ -10,7 +10,8 @@ fn zhagen() -> Command {
     Command::cargo_bin("zhagen").expect("binary built")
 }
 
-const FILES: [&str; 10] = [
+const FILES: [&str; 11] = [
+    "report.html",
     "retention.csv",
     "staffing.csv",
     "exits.csv",

@@ -462,9 +462,7 @@ impl<'a> County<'a> {
 
     fn run(&mut self) {
         let years = self.s.simulation.years;
-        let steps = self.s.simulation.steps_per_year;
         for y in 0..years {
-            let t0 = y as f64;
             self.pol = self.s.policy_at(y);
             self.set_year_tables(y);
             self.enrol(y);
@@ -478,9 +476,7 @@ impl<'a> County<'a> {
             self.snapshot(y);
             self.staff_villages(y);
             self.pay_pensions(y);
-            for k in 0..steps {
-                self.step(y, t0 + k as f64 * self.dt);
-            }
+            self.advance_year(y);
         }
         self.censor_at_end();
     }
@@ -1102,22 +1098,70 @@ impl<'a> County<'a> {
         h
     }
 
-    /// Advance every worker over [t, t + dt): exits at the exact crossing time, retirements at
-    /// their date; spending accrues for the time served.
-    fn step(&mut self, y: u32, t: f64) {
-        let end = t + self.dt;
+    /// The hazard of worker `w` over year `y` split as `static × per-step factor`, for a worker
+    /// with no boundary inside the year (see `advance_year`): the static part holds everything
+    /// constant over the year; the per-step factor is the age effect (times, for village-paid
+    /// workers, the old-age effect and the pay gap by years of service), evaluated at each
+    /// step's start exactly as `hazard` would be.
+    #[inline]
+    fn static_hazard(&self, w: &Worker, t0: f64) -> f64 {
+        let p = w.pathway as usize;
+        if w.status == Status::Studying {
+            return self.s.pathways[p]
+                .pipeline
+                .map_or(0.0, |pp| pp.study_dropout.get());
+        }
+        let b = &self.s.behaviour;
+        let pc = &self.paths[p];
+        let mut h = pc.base * w.pref as f64;
+        let ce = w.contract_end as f64;
+        if ce.is_finite() {
+            if t0 < ce {
+                h *= self.under_contract;
+            } else if t0 < ce + b.contract_end_window_years {
+                h *= b.contract_end_hr;
+            }
+        }
+        if w.status != Status::Serving {
+            return h;
+        }
+        if pc.village_paid {
+            return h * self.centres[w.centre as usize].remote_hr;
+        }
+        h *= self.centre_mult[w.centre as usize * 4 + w.title as usize];
+        if w.flags & (BLOCKED | TRAINING | GRASSROOTS) != 0 || !w.has(FUNDED) {
+            if w.has(BLOCKED) {
+                h *= b.blocked_promotion_hr;
+            }
+            if w.has(TRAINING) && self.pol.training.months > 3.0 {
+                h *= b.training_exit_hr;
+            }
+            if w.has(GRASSROOTS) {
+                h *= b.grassroots_title_hr;
+            }
+            if !w.has(FUNDED) {
+                h *= b.unfunded_hr;
+            }
+        }
+        h
+    }
+
+    /// Walk one worker through the steps of year `y`, splitting each step at the contract and
+    /// retirement boundaries inside it: the exact, general path. Returns the exit (time, and
+    /// whether it is a retirement) if any, and what is left of the exit threshold.
+    fn walk_year(&self, w: &Worker, y: u32) -> (Option<(f64, bool)>, f64) {
         let window = self.s.behaviour.contract_end_window_years;
-        let stipend = self.pol.salary.residency_stipend.get();
-        let uplift = self.pol.salary.performance_uplift.get();
-        let mut i = 0;
-        while i < self.workers.len() {
-            let w = self.workers[i];
-            let ce = w.contract_end as f64;
-            let retire = w.retire_at as f64;
+        let ce = w.contract_end as f64;
+        let retire = w.retire_at as f64;
+        let mut remaining = w.remaining;
+        for k in 0..self.s.simulation.steps_per_year {
+            let t = y as f64 + k as f64 * self.dt;
+            let end = t + self.dt;
+            if retire <= t {
+                return (Some((t, true)), remaining);
+            }
             let mut a = t;
-            let mut remaining = w.remaining;
-            let mut outcome = if retire <= t { Some((t, true)) } else { None };
-            while outcome.is_none() && a < end {
+            while a < end {
                 // Next point where the hazard changes or the worker retires.
                 let mut b = end;
                 for x in [ce, ce + window, retire] {
@@ -1125,26 +1169,104 @@ impl<'a> County<'a> {
                         b = x;
                     }
                 }
-                let h = self.hazard(&w, a);
+                let h = self.hazard(w, a);
                 let dh = h * (b - a);
                 if dh >= remaining && h > 0.0 {
-                    outcome = Some((a + remaining / h, false));
-                    break;
+                    return (Some((a + remaining / h, false)), remaining);
                 }
                 remaining -= dh;
                 if b == retire && retire < end {
-                    outcome = Some((retire, true));
-                    break;
+                    return (Some((retire, true)), remaining);
                 }
                 a = b;
             }
-            let until = outcome.map_or(end, |o| o.0);
-            let served = until - t;
+        }
+        (None, remaining)
+    }
+
+    /// Advance every worker through year `y`: exits at the exact crossing time of the
+    /// cumulative hazard, retirements at their date, spending for the time served.
+    ///
+    /// Most workers have no boundary inside a year (no contract end, end of the contract-end
+    /// window, retirement, age cap or 60th birthday for village-paid workers): their hazard is
+    /// a constant times a per-step factor that changes by a fixed ratio from step to step, so
+    /// one `exp` per worker-year gives every step's hazard. The rest take `walk_year`, which
+    /// evaluates the hazard at every segment start. Both give the same hazard at the same
+    /// points, so the results do not depend on which path a worker takes.
+    fn advance_year(&mut self, y: u32) {
+        let t0 = y as f64;
+        let t1 = t0 + 1.0;
+        let steps = self.s.simulation.steps_per_year as usize;
+        let dt = self.dt;
+        let b = &self.s.behaviour;
+        let window = b.contract_end_window_years;
+        let cap = b.age_effect_cap;
+        let (beta, reference) = (b.age_effect_per_year, b.age_reference);
+        let r_age = (beta * dt).exp();
+        let r_old = (b.old_age_effect_per_year * dt).exp();
+        let last_step = t1 - dt;
+        let stipend = self.pol.salary.residency_stipend.get();
+        let uplift = self.pol.salary.performance_uplift.get();
+        let inside = |x: f64| x > t0 && x < t1;
+        let mut i = 0;
+        while i < self.workers.len() {
+            let w = self.workers[i];
+            let pc = &self.paths[w.pathway as usize];
+            let studying = w.status == Status::Studying;
+            let village = pc.village_paid && w.status == Status::Serving;
+            let ce = w.contract_end as f64;
+            let retire = w.retire_at as f64;
+            let age0 = t0 - w.birth as f64;
+            let age_last = last_step - w.birth as f64;
+            let simple = retire > t0
+                && !inside(retire)
+                && !(ce.is_finite() && (inside(ce) || inside(ce + window)))
+                && (studying || !(age0 < cap && age_last > cap))
+                && !(village && age0 < 60.0 && age_last > 60.0);
+            let (outcome, remaining) = if simple {
+                let c = self.static_hazard(&w, t0);
+                // Per-step factor at the first step, and its ratio from step to step.
+                let (mut g, ratio) = if studying {
+                    (1.0, 1.0)
+                } else if age0 >= cap {
+                    ((beta * (cap - reference)).exp(), 1.0)
+                } else {
+                    ((beta * (age0 - reference)).exp(), r_age)
+                };
+                let (mut old, old_ratio) = if village && age0 >= 60.0 {
+                    ((b.old_age_effect_per_year * (age0 - 60.0)).exp(), r_old)
+                } else {
+                    (1.0, 1.0)
+                };
+                let mut remaining = w.remaining;
+                let mut out = None;
+                for k in 0..steps {
+                    let mut h = c * g * old;
+                    if village {
+                        let a = t0 + k as f64 * dt;
+                        let service = (a - w.rank_since as f64).max(0.0) as usize;
+                        h *= self.village_mult[service.min(self.village_mult.len() - 1)];
+                    }
+                    let dh = h * dt;
+                    if dh >= remaining && h > 0.0 {
+                        out = Some((t0 + k as f64 * dt + remaining / h, false));
+                        break;
+                    }
+                    remaining -= dh;
+                    g *= ratio;
+                    old *= old_ratio;
+                }
+                (out, remaining)
+            } else {
+                self.walk_year(&w, y)
+            };
+            let until = outcome.map_or(t1, |o| o.0);
+            let served = until - t0;
             self.tally.worker_years += served;
             let cost = &mut self.tally.cost[y as usize];
             match w.status {
                 Status::Serving => {
-                    if self.paths[w.pathway as usize].village_paid {
+                    if pc.village_paid {
                         cost.village_subsidy += self.village_subsidy_now * served;
                         cost.village_floor += self.village_topup_now * served;
                     } else {

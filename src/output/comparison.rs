@@ -1,6 +1,7 @@
 //! The output folder of `zhagen compare`: `comparison.csv`, the retention curves of every
-//! scenario overlaid per pathway (`retention-compare.svg`/`.png`), `provenance.json`, each
-//! resolved scenario under `scenarios/`, and each scenario's full run outputs under `runs/`.
+//! scenario overlaid per pathway (`retention-compare.svg`/`.png`), `report.html` (the
+//! differences in words, with every chart), `provenance.json`, each resolved scenario under
+//! `scenarios/`, and each scenario's full run outputs under `runs/`.
 
 use super::{OutputError, Timing, write_all, write_atomic};
 use crate::compare::{ComparedMetric, comparison_csv};
@@ -57,6 +58,13 @@ pub fn write_comparison(
         "comparison.csv",
         comparison_csv(&names, metrics).as_bytes(),
     )?;
+    let html = super::report::compare_report(scenarios, results, metrics).map_err(|source| {
+        OutputError::Plot {
+            path: dir.join("report.html"),
+            source,
+        }
+    })?;
+    write_atomic(dir, "report.html", html.as_bytes())?;
     let p = Provenance {
         build: build(),
         reference: names[0].clone(),
