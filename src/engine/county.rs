@@ -155,7 +155,8 @@ struct County<'a> {
     pensioners: Vec<(f64, f32, f32)>,
     // Reusable buffers: no allocation in the yearly loop once they have grown.
     buf: Vec<u32>,
-    candidates: Vec<(u32, u8, f32, u64, u32)>,
+    /// Promotion candidates: (packed sort key, worker index); see `candidate_key`.
+    candidates: Vec<(u128, u32)>,
 }
 
 impl Worker {
@@ -168,6 +169,21 @@ impl Worker {
     fn is_village_paid(&self, paths: &[PathwayConst]) -> bool {
         paths[self.pathway as usize].village_paid
     }
+}
+
+/// Sort key of a promotion candidate, as one integer: pool, then rank from the top (a
+/// promotion frees a post below), then seniority (earliest `rank_since` first, in `f32`
+/// total order), then the worker's key — so that sorting is a plain integer sort.
+#[inline]
+fn candidate_key(pool: u32, rank: usize, since: f32, key: u64) -> u128 {
+    let bits = since.to_bits();
+    // Flip so that unsigned order is `f32::total_cmp` order.
+    let since = if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 0x8000_0000
+    };
+    ((pool as u128) << 98) | (((3 - rank) as u128) << 96) | ((since as u128) << 64) | key as u128
 }
 
 /// Simulate county `county` of replication `rep`.
@@ -467,10 +483,10 @@ impl<'a> County<'a> {
             self.set_year_tables(y);
             self.enrol(y);
             self.advance_pipeline(y);
+            // Also draws this year's training and applies the village exit rule, in the same
+            // pass over the workers.
             self.promote(y);
-            self.train(y);
             self.recruit(y);
-            self.village_exit_rule(y);
             // The start-of-year count comes before this year's village refills, so that the
             // first year shows the stock as the scenario describes it.
             self.snapshot(y);
@@ -686,12 +702,36 @@ impl<'a> County<'a> {
             QuotaPool::Centre => c as u32,
             QuotaPool::County => 0,
         };
+        let training = &self.pol.training;
+        let (train_p, train_cost) = (
+            training.probability.get(),
+            training.months * training.cost_per_month.get(),
+        );
+        let rehire = self.pol.village.rehire_share.get();
+        let year_end = (y + 1) as f32;
+        let (mut trained, mut rehired) = (0u32, 0u64);
         self.candidates.clear();
         for (i, w) in self.workers.iter_mut().enumerate() {
-            if w.status != Status::Serving || self.paths[w.pathway as usize].village_paid {
+            let village_paid = self.paths[w.pathway as usize].village_paid;
+            // The local exit rule: village-paid workers reaching the exit age this year leave
+            // at that age unless the clinic rehires them (decided now).
+            if village_paid && !w.has(REHIRED) && w.retire_at < year_end {
+                if rng::unit(w.key, Draw::Rehire, 0) < rehire {
+                    w.retire_at = f32::INFINITY;
+                    w.flags |= REHIRED;
+                    rehired += 1;
+                }
+            }
+            if w.status != Status::Serving || village_paid {
                 continue;
             }
-            w.flags &= !BLOCKED;
+            // Last year's training helps this evaluation; then this year's is drawn.
+            let trained_last_year = w.has(TRAINING);
+            w.flags &= !(BLOCKED | TRAINING);
+            if train_p > 0.0 && rng::unit(w.key, Draw::Training, y) < train_p {
+                w.flags |= TRAINING;
+                trained += 1;
+            }
             let next = w.title as usize + 1;
             if next > 3 {
                 continue;
@@ -708,7 +748,7 @@ impl<'a> County<'a> {
             }
             if !w.has(PASSED) {
                 let mut pass = rules.pass_probability.0[next];
-                if w.has(TRAINING) {
+                if trained_last_year {
                     pass = (pass * train_mult).min(1.0);
                 }
                 // Those who fail may still try the grassroots track, when there is one.
@@ -718,19 +758,18 @@ impl<'a> County<'a> {
                     continue;
                 }
             }
-            self.candidates
-                .push((pool_of(w.centre), next as u8, w.rank_since, w.key, i as u32));
+            self.candidates.push((
+                candidate_key(pool_of(w.centre), next, w.rank_since, w.key),
+                i as u32,
+            ));
         }
+        self.tally.cost[y as usize].training += trained as f64 * train_cost;
+        self.tally.villages[y as usize].rehired += rehired;
         if self.candidates.is_empty() {
             return;
         }
         // Pool, then rank from the top (a promotion frees a post below), then seniority.
-        self.candidates.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(b.1.cmp(&a.1))
-                .then(a.2.total_cmp(&b.2))
-                .then(a.3.cmp(&b.3))
-        });
+        self.candidates.sort_unstable();
         let pools = match rules.quota_pool {
             QuotaPool::Centre => self.centres.len(),
             QuotaPool::County => 1,
@@ -758,17 +797,26 @@ impl<'a> County<'a> {
                 }
             }
         }
+        // Posts each pool may hold at each rank: within the quota, and set aside for the track.
+        let limits: Vec<[(u64, u64); 4]> = posts
+            .iter()
+            .map(|&n| {
+                std::array::from_fn(|r| {
+                    let q = rules.quota.0[r];
+                    let allowed = if q >= 1.0 {
+                        u64::MAX
+                    } else {
+                        (q * n as f64 + 1e-9).floor() as u64
+                    };
+                    let set_aside = (rules.grassroots_quota.0[r] * n as f64 + 1e-9).floor() as u64;
+                    (allowed, set_aside)
+                })
+            })
+            .collect();
         for k in 0..self.candidates.len() {
-            let (pool, rank, _, _, i) = self.candidates[k];
-            let (pool, r) = (pool as usize, rank as usize);
-            let q = rules.quota.0[r];
-            let allowed = if q >= 1.0 {
-                u64::MAX
-            } else {
-                (q * posts[pool] as f64 + 1e-9).floor() as u64
-            };
-            let set_aside =
-                (rules.grassroots_quota.0[r] * posts[pool] as f64 + 1e-9).floor() as u64;
+            let (packed, i) = self.candidates[k];
+            let (pool, r) = ((packed >> 98) as usize, 3 - ((packed >> 96) & 3) as usize);
+            let (allowed, set_aside) = limits[pool][r];
             let w = &mut self.workers[i as usize];
             let passed = w.has(PASSED);
             // The regular route: passed the evaluation and a quota post is free. The grassroots
@@ -806,27 +854,6 @@ impl<'a> County<'a> {
                 w.flags |= BLOCKED;
             }
         }
-    }
-
-    /// Continuing education: each centre worker is sent for training or rotation with the
-    /// year's probability (after the evaluation, which last year's training helped).
-    fn train(&mut self, y: u32) {
-        let tr = &self.pol.training;
-        let p = tr.probability.get();
-        let cost = tr.months * tr.cost_per_month.get();
-        let mut spent = 0.0;
-        for w in self.workers.iter_mut() {
-            w.flags &= !TRAINING;
-            if p > 0.0
-                && w.status == Status::Serving
-                && !self.paths[w.pathway as usize].village_paid
-                && rng::unit(w.key, Draw::Training, y) < p
-            {
-                w.flags |= TRAINING;
-                spent += cost;
-            }
-        }
-        self.tally.cost[y as usize].training += spent;
     }
 
     /// The annual open-recruitment round: each vacant establishment post (then each vacant
@@ -884,34 +911,16 @@ impl<'a> County<'a> {
         }
     }
 
-    /// The local exit rule: village-paid workers reaching the exit age this year leave at that
-    /// age unless the clinic rehires them (decided now, at the start of the year).
-    fn village_exit_rule(&mut self, y: u32) {
-        let end = (y + 1) as f32;
-        let share = self.pol.village.rehire_share.get();
-        let mut rehired = 0;
-        for w in self.workers.iter_mut() {
-            if self.paths[w.pathway as usize].village_paid
-                && !w.has(REHIRED)
-                && w.retire_at < end
-                && rng::unit(w.key, Draw::Rehire, 0) < share
-            {
-                w.retire_at = f32::INFINITY;
-                w.flags |= REHIRED;
-                rehired += 1;
-            }
-        }
-        self.tally.villages[y as usize].rehired += rehired;
-    }
-
     /// Vacant village posts are filled first from the township's staffing reserve (centre
     /// staff sent to the village), then, each with probability `refill_rate`, by a new
     /// village doctor.
     fn staff_villages(&mut self, y: u32) {
         let t = y as f64;
-        // Reserve staff still at their centre, in (centre, key) order.
+        // Reserve staff still at their centre, in (centre, key) order; none without reserve
+        // posts (then the scan over every worker is skipped).
         self.buf.clear();
-        for (i, w) in self.workers.iter().enumerate() {
+        let any_reserve = self.centres.iter().any(|c| c.reserve_filled > 0);
+        for (i, w) in self.workers.iter().enumerate().filter(|_| any_reserve) {
             if w.status == Status::Serving && w.has(RESERVE) && !w.at_village() {
                 self.buf.push(i as u32);
             }
@@ -1022,7 +1031,8 @@ impl<'a> County<'a> {
             if self.paths[p].village_paid {
                 continue;
             }
-            let d = ((t - w.entry as f64).round().max(0.0) as usize).min(years);
+            // Whole years since entry, rounded (durations are never negative here).
+            let d = ((t - w.entry as f64 + 0.5).max(0.0) as usize).min(years);
             // Titles *held* count qualification: a worker who passed the evaluation but waits
             // for a quota post holds the title without the appointment (Tang 2024 counts titles
             // held; yearbooks count appointments, as `centre_titles` does).
@@ -1400,5 +1410,35 @@ impl<'a> County<'a> {
             let bin = self.tally.bin(end - w.entry as f64 - half_bin);
             self.tally.censored[w.pathway as usize * bins + bin] += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_sort_by_pool_then_higher_rank_then_seniority_then_key() {
+        let mut v = vec![
+            candidate_key(1, 1, -3.0, 5),
+            candidate_key(0, 1, 2.0, 9),
+            candidate_key(0, 2, 5.0, 1),
+            candidate_key(0, 1, -1.5, 7),
+            candidate_key(0, 1, -1.5, 3),
+            candidate_key(0, 1, 0.0, 1),
+        ];
+        v.sort_unstable();
+        let expected = [
+            candidate_key(0, 2, 5.0, 1),
+            candidate_key(0, 1, -1.5, 3),
+            candidate_key(0, 1, -1.5, 7),
+            candidate_key(0, 1, 0.0, 1),
+            candidate_key(0, 1, 2.0, 9),
+            candidate_key(1, 1, -3.0, 5),
+        ];
+        assert_eq!(v, expected);
+        // Pool and rank come back out of the key.
+        let k = candidate_key(517, 3, 1.0, u64::MAX);
+        assert_eq!(((k >> 98) as usize, 3 - ((k >> 96) & 3) as usize), (517, 3));
     }
 }
