@@ -715,12 +715,14 @@ impl<'a> County<'a> {
             let village_paid = self.paths[w.pathway as usize].village_paid;
             // The local exit rule: village-paid workers reaching the exit age this year leave
             // at that age unless the clinic rehires them (decided now).
-            if village_paid && !w.has(REHIRED) && w.retire_at < year_end {
-                if rng::unit(w.key, Draw::Rehire, 0) < rehire {
-                    w.retire_at = f32::INFINITY;
-                    w.flags |= REHIRED;
-                    rehired += 1;
-                }
+            if village_paid
+                && !w.has(REHIRED)
+                && w.retire_at < year_end
+                && rng::unit(w.key, Draw::Rehire, 0) < rehire
+            {
+                w.retire_at = f32::INFINITY;
+                w.flags |= REHIRED;
+                rehired += 1;
             }
             if w.status != Status::Serving || village_paid {
                 continue;
@@ -919,10 +921,11 @@ impl<'a> County<'a> {
         // Reserve staff still at their centre, in (centre, key) order; none without reserve
         // posts (then the scan over every worker is skipped).
         self.buf.clear();
-        let any_reserve = self.centres.iter().any(|c| c.reserve_filled > 0);
-        for (i, w) in self.workers.iter().enumerate().filter(|_| any_reserve) {
-            if w.status == Status::Serving && w.has(RESERVE) && !w.at_village() {
-                self.buf.push(i as u32);
+        if self.centres.iter().any(|c| c.reserve_filled > 0) {
+            for (i, w) in self.workers.iter().enumerate() {
+                if w.status == Status::Serving && w.has(RESERVE) && !w.at_village() {
+                    self.buf.push(i as u32);
+                }
             }
         }
         let mut buf = std::mem::take(&mut self.buf);
