@@ -67,7 +67,10 @@ struct Worker {
     key: u64,
     /// What is left of the Exp(1) exit threshold after the cumulative hazard so far.
     remaining: f64,
-    /// Individual hazard multiplier: latent preference × origin effects (fixed for life).
+    /// Individual hazard multiplier (latent preference × origin effects, fixed for life) times
+    /// `exp(−β_age · birth)`: then the age effect `exp(β_age · (age − ref))` of everyone under
+    /// the age cap is the same `exp(β_age · (t − ref))` for all, computed once per step instead
+    /// of once per worker (see `advance_year`).
     pref: f32,
     /// Calendar times, in years since the start of the simulation.
     birth: f32,
@@ -93,6 +96,9 @@ struct Worker {
 }
 
 const _: () = assert!(std::mem::size_of::<Worker>() <= 56);
+
+/// Bytes of one simulated person in memory (reported by the memory bench).
+pub const WORKER_BYTES: usize = std::mem::size_of::<Worker>();
 
 struct Centre {
     /// Establishment posts.
@@ -264,6 +270,11 @@ impl<'a> County<'a> {
                 c.villages.push(VillageClinic { posts, filled: 0 });
             }
         }
+        // Room for everyone the posts can hold plus a margin for students and turnover, so
+        // that the vector rarely doubles (and overshoots memory) mid-run.
+        let posts: usize = c.centres.iter().map(|x| x.posts as usize).sum::<usize>()
+            + c.villages.iter().map(|v| v.posts as usize).sum::<usize>();
+        c.workers.reserve(posts + posts / 8 + 64);
         c.seed_incumbents();
         c.seed_village_doctors();
         c
@@ -366,7 +377,8 @@ impl<'a> County<'a> {
         let w = Worker {
             key,
             remaining: threshold,
-            pref: pref as f32,
+            // The birth date as stored (f32), so that `hazard` undoes exactly this factor.
+            pref: (pref * (-b.age_effect_per_year * (birth as f32) as f64).exp()) as f32,
             birth: birth as f32,
             entry: age_at as f32,
             stage_end: f32::INFINITY,
@@ -1068,10 +1080,12 @@ impl<'a> County<'a> {
         }
         let b = &self.s.behaviour;
         let pc = &self.paths[p];
-        let age = a - w.birth as f64;
+        let birth = w.birth as f64;
+        let age = a - birth;
+        // `pref` carries exp(−β·birth) (see `Worker::pref`).
         let mut h = pc.base
             * w.pref as f64
-            * (b.age_effect_per_year * (age.min(b.age_effect_cap) - b.age_reference)).exp();
+            * (b.age_effect_per_year * (age.min(b.age_effect_cap) - b.age_reference + birth)).exp();
         // Only workers with a service contract have a contract phase.
         let ce = w.contract_end as f64;
         if ce.is_finite() {
@@ -1216,6 +1230,9 @@ impl<'a> County<'a> {
         let cap = b.age_effect_cap;
         let (beta, reference) = (b.age_effect_per_year, b.age_reference);
         let r_age = (beta * dt).exp();
+        // The age effect of everyone under the cap at the year's first step (`pref` holds the
+        // worker's own part).
+        let shared_age = (beta * (t0 - reference)).exp();
         let r_old = (b.old_age_effect_per_year * dt).exp();
         let last_step = t1 - dt;
         let stipend = self.pol.salary.residency_stipend.get();
@@ -1239,14 +1256,23 @@ impl<'a> County<'a> {
             let (outcome, remaining) = if simple {
                 let c = self.static_hazard(&w, t0);
                 // Per-step factor at the first step, and its ratio from step to step.
+                let birth = w.birth as f64;
+                let old_age = village && age0 >= 60.0;
                 let (mut g, ratio) = if studying {
                     (1.0, 1.0)
-                } else if age0 >= cap {
-                    ((beta * (cap - reference)).exp(), 1.0)
+                } else if age0 < cap {
+                    (shared_age, r_age)
+                } else if old_age {
+                    // Capped, and past 60: both effects in one exponential.
+                    let x = beta * (cap - reference + birth)
+                        + b.old_age_effect_per_year * (age0 - 60.0);
+                    (x.exp(), r_old)
                 } else {
-                    ((beta * (age0 - reference)).exp(), r_age)
+                    ((beta * (cap - reference + birth)).exp(), 1.0)
                 };
-                let (mut old, old_ratio) = if village && age0 >= 60.0 {
+                // Past 60 and still under the age cap (a cap above 60): the old-age factor on
+                // its own.
+                let (mut old, old_ratio) = if old_age && age0 < cap {
                     ((b.old_age_effect_per_year * (age0 - 60.0)).exp(), r_old)
                 } else {
                     (1.0, 1.0)

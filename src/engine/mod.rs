@@ -53,21 +53,44 @@ pub struct RunResult {
     pub reps: Vec<RepMetrics>,
 }
 
-/// Replications are simulated in chunks so that memory stays bounded by the chunk, not by the
-/// number of replications, while the merge order stays fixed.
-const CHUNK: u32 = 64;
+/// Replications are simulated in chunks of about one per thread, so that memory stays bounded
+/// by the chunk, not by the number of replications; the merge order stays fixed (replication
+/// order), so results do not depend on the chunk size.
+fn rep_chunk() -> u32 {
+    rayon::current_num_threads().max(1) as u32
+}
 
 /// Simulate one replication (all its counties, merged in county order). The replication's
 /// draws depend only on the seed and `rep`, so two scenarios run at the same seed share them
 /// (common random numbers).
 pub fn simulate_replication(scenario: &Scenario, rep: u32) -> Tally {
-    let parts: Vec<Tally> = (0..scenario.region.counties)
-        .into_par_iter()
-        .map(|c| county::simulate_county(scenario, rep, c))
-        .collect();
+    simulate_replication_with(scenario, rep, &Silent)
+}
+
+/// Counties are simulated in blocks of this many, in parallel within a block, and each
+/// block's tallies are added in county order before the next block starts: memory holds one
+/// block of tallies, not one per county (a national run has thousands), and the order of
+/// additions — hence every floating-point sum — does not depend on the thread count.
+const COUNTY_BLOCK: u32 = 64;
+
+fn simulate_replication_with(scenario: &Scenario, rep: u32, progress: &dyn Progress) -> Tally {
+    let counties = scenario.region.counties;
     let mut total = Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
-    for p in &parts {
-        total += p;
+    let mut first = 0;
+    while first < counties {
+        let last = (first + COUNTY_BLOCK).min(counties);
+        let parts: Vec<Tally> = (first..last)
+            .into_par_iter()
+            .map(|c| {
+                let t = county::simulate_county(scenario, rep, c);
+                progress.advance(1);
+                t
+            })
+            .collect();
+        for p in &parts {
+            total += p;
+        }
+        first = last;
     }
     total
 }
@@ -81,23 +104,11 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
     let mut metrics = Vec::with_capacity(reps as usize);
     let mut first = 0;
     while first < reps {
-        let last = (first + CHUNK).min(reps);
+        let last = (first + rep_chunk()).min(reps);
         let chunk: Vec<(Tally, RepMetrics)> = (first..last)
             .into_par_iter()
             .map(|rep| {
-                let parts: Vec<Tally> = (0..counties)
-                    .into_par_iter()
-                    .map(|c| {
-                        let t = county::simulate_county(scenario, rep, c);
-                        progress.advance(1);
-                        t
-                    })
-                    .collect();
-                let mut total =
-                    Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
-                for p in &parts {
-                    total += p;
-                }
+                let total = simulate_replication_with(scenario, rep, progress);
                 let m = stats::rep_metrics(scenario, &total);
                 (total, m)
             })
