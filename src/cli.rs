@@ -64,6 +64,9 @@ pub struct CalibrateArgs {
     pub set: Vec<String>,
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even if the size estimate says the calibration is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +92,9 @@ pub struct SweepArgs {
     /// No progress bar and no terminal report.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even if the size estimate says the sweep is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -126,6 +132,12 @@ pub struct CompareArgs {
     /// No progress bar and no terminal report.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Replace another comparison's results in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Run even if the size estimate says the run is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -150,6 +162,12 @@ pub struct RunArgs {
     /// No progress bar and no terminal report.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Replace the results of another scenario in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Run even if the size estimate says the run is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 /// Progress bar on stderr; indicatif hides it when stderr is not a terminal.
@@ -165,6 +183,27 @@ impl Progress for Bar {
     fn finish(&self) {
         self.0.finish_and_clear();
     }
+    fn cancelled(&self) -> bool {
+        crate::interrupt::interrupted()
+    }
+}
+
+/// Refuse a run whose estimated size is absurd, before anything is allocated. `times` scales
+/// the estimate (points of a sweep, evaluations of a calibration).
+fn check_size(s: &Scenario, threads: usize, times: f64, allow: bool) -> Result<()> {
+    let mut e = engine::estimate(s, threads);
+    e.worker_years *= times;
+    match e.refusal(threads) {
+        Some(why) if !allow => anyhow::bail!(
+            "`{}` looks absurdly large: {why}. Check the sizes in [region] and [simulation] (counties, townships, posts, villages, years, replications); to run it anyway, pass --allow-large",
+            s.name
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn interrupted(what: String) -> anyhow::Error {
+    crate::interrupt::Interrupted(what).into()
 }
 
 pub fn main_with(cli: Cli) -> Result<()> {
@@ -186,6 +225,24 @@ fn calibrate(args: CalibrateArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(format!("calibrate-{}", s.name)));
     let pool = pool(args.threads)?;
+    let mut sized = s.clone();
+    if let Some(r) = args
+        .replications
+        .or(s.calibration.as_ref().and_then(|c| c.replications))
+    {
+        sized.simulation.replications = r;
+    }
+    let evaluations = args
+        .max_evaluations
+        .or(s.calibration.as_ref().map(|c| c.max_evaluations))
+        .unwrap_or(100) as f64
+        + 2.0 * s.calibration.as_ref().map_or(0, |c| c.free.len()) as f64;
+    check_size(
+        &sized,
+        pool.current_num_threads(),
+        evaluations,
+        args.allow_large,
+    )?;
     let budget = args
         .max_evaluations
         .or(s.calibration.as_ref().map(|c| c.max_evaluations))
@@ -317,8 +374,8 @@ fn relative_to(target: &std::path::Path, from: &std::path::Path) -> String {
 }
 
 fn validate(args: RunArgs) -> Result<()> {
-    let (scenario, result, out) = run_inner(&args, false)?;
-    output::write_validation(&out, &scenario, &result)?;
+    let (scenario, result, out) =
+        run_inner(&args, false, &|d, s, r| output::write_validation(d, s, r))?;
     if !args.quiet {
         let text = crate::stats::validation_table(&scenario, &result);
         print_quietly(&format!(
@@ -346,6 +403,12 @@ fn sweep(args: SweepArgs) -> Result<()> {
         PathBuf::from("out").join(stem)
     });
     let pool = pool(args.threads)?;
+    check_size(
+        &sweep.scenario,
+        pool.current_num_threads(),
+        sweep.points.len() as f64,
+        args.allow_large,
+    )?;
     let progress = Bar(bar(args.quiet, "county-replications"));
     let total = sweep.points.len();
     progress.0.set_message(format!("sweep of {total} points"));
@@ -356,6 +419,14 @@ fn sweep(args: SweepArgs) -> Result<()> {
             bar_ref.set_message(format!("point {} done", p.point));
         })
     })?;
+    if outcome.interrupted {
+        return Err(interrupted(format!(
+            "{} of the {} points of this run finished and are kept in {}; run the same command again to resume",
+            outcome.skipped + outcome.ran,
+            outcome.planned,
+            out.display()
+        )));
+    }
     if !args.quiet {
         let secs = start.elapsed().as_secs_f64();
         let text = format!(
@@ -472,6 +543,11 @@ fn compare(args: CompareArgs) -> Result<()> {
         PathBuf::from("out").join(format!("compare-{}", names.join("-vs-")))
     });
     let pool = pool(args.threads)?;
+    for s in &scenarios {
+        check_size(s, pool.current_num_threads(), 1.0, args.allow_large)?;
+    }
+    let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+    output::check_target(&out, output::Expect::Compare(&names), args.force)?;
     let bar = bar(args.quiet, "county-replications");
     let total: u64 = scenarios
         .iter()
@@ -482,7 +558,13 @@ fn compare(args: CompareArgs) -> Result<()> {
     let mut results = Vec::new();
     for s in &scenarios {
         progress.0.set_message(format!("simulating `{}`", s.name));
-        let r = pool.install(|| engine::run(s, &Silent(&progress)));
+        let Some(r) = pool.install(|| engine::run_until_cancelled(s, &Silent(&progress))) else {
+            progress.0.finish_and_clear();
+            return Err(interrupted(format!(
+                "nothing written; {} keeps what it held",
+                out.display()
+            )));
+        };
         results.push(r);
     }
     progress.0.set_length(total);
@@ -497,7 +579,9 @@ fn compare(args: CompareArgs) -> Result<()> {
         .map(|(s, r)| crate::headline::headlines(s, r))
         .collect();
     let metrics = crate::compare::compare(&heads);
-    output::comparison::write_comparison(&out, &scenarios, &results, &metrics, timing)?;
+    output::write_folder(&out, |d| {
+        output::comparison::write_comparison(d, &scenarios, &results, &metrics, timing)
+    })?;
     if !args.quiet {
         let mut text = String::new();
         use std::fmt::Write as _;
@@ -570,6 +654,9 @@ impl Progress for Silent<'_> {
     fn advance(&self, n: u64) {
         self.0.advance(n);
     }
+    fn cancelled(&self) -> bool {
+        self.0.cancelled()
+    }
 }
 
 /// Print to stdout; a closed pipe (`zhagen … | head`) ends quietly.
@@ -585,11 +672,19 @@ fn print_quietly(text: &str) -> Result<()> {
 }
 
 fn run(args: RunArgs) -> Result<()> {
-    run_inner(&args, !args.quiet).map(|_| ())
+    run_inner(&args, !args.quiet, &|_, _, _| Ok(())).map(|_| ())
 }
 
 /// Run a scenario and write its outputs; print the terminal report if `print_report`.
-fn run_inner(args: &RunArgs, print_report: bool) -> Result<(Scenario, engine::RunResult, PathBuf)> {
+/// Extra files a command writes into a run's folder (validation).
+type Extra<'a> =
+    &'a dyn Fn(&std::path::Path, &Scenario, &engine::RunResult) -> Result<(), output::OutputError>;
+
+fn run_inner(
+    args: &RunArgs,
+    print_report: bool,
+    extra: Extra,
+) -> Result<(Scenario, engine::RunResult, PathBuf)> {
     let mut overrides = Vec::new();
     if let Some(r) = args.replications {
         overrides.push(format!("simulation.replications={r}"));
@@ -611,6 +706,8 @@ fn run_inner(args: &RunArgs, print_report: bool) -> Result<(Scenario, engine::Ru
         .num_threads(threads)
         .build()
         .context("cannot start the worker threads")?;
+    check_size(&scenario, pool.current_num_threads(), 1.0, args.allow_large)?;
+    output::check_target(&out, output::Expect::Run(&scenario.name), args.force)?;
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -625,12 +722,21 @@ fn run_inner(args: &RunArgs, print_report: bool) -> Result<(Scenario, engine::Ru
     bar.set_message(format!("simulating `{}`", scenario.name));
     let progress = Bar(bar);
     let start = Instant::now();
-    let result = pool.install(|| engine::run(&scenario, &progress));
+    let Some(result) = pool.install(|| engine::run_until_cancelled(&scenario, &progress)) else {
+        progress.0.finish_and_clear();
+        return Err(interrupted(format!(
+            "nothing written; {} keeps what it held",
+            out.display()
+        )));
+    };
     let timing = Timing {
         wall_seconds: start.elapsed().as_secs_f64(),
         threads: pool.current_num_threads(),
     };
-    output::write_all(&out, &scenario, &result, timing)?;
+    output::write_folder(&out, |d| {
+        output::write_all(d, &scenario, &result, timing)?;
+        extra(d, &scenario, &result)
+    })?;
     if print_report {
         report(&scenario, &result, &out, timing)?;
     }

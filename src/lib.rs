@@ -17,6 +17,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod headline;
+pub mod interrupt;
 pub mod output;
 pub mod provenance;
 pub mod stats;

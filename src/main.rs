@@ -4,8 +4,22 @@ use clap::Parser;
 
 fn main() {
     let cli = zhagen::cli::Cli::parse();
+    zhagen::interrupt::install();
     if let Err(e) = zhagen::cli::main_with(cli) {
-        eprintln!("Error: {e:#}");
+        if e.downcast_ref::<zhagen::interrupt::Interrupted>().is_some() {
+            eprintln!("{e:#}");
+            std::process::exit(zhagen::interrupt::EXIT_CODE);
+        }
+        // The error and its causes, each once (our messages often quote their cause already).
+        let mut msg = e.to_string();
+        for cause in e.chain().skip(1) {
+            let c = cause.to_string();
+            if !msg.contains(&c) {
+                msg.push_str(": ");
+                msg.push_str(&c);
+            }
+        }
+        eprintln!("Error: {msg}");
         std::process::exit(1);
     }
 }

@@ -242,6 +242,24 @@ impl Dist {
     pub fn sample_count<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> u32 {
         self.sample(rng).round().max(0.0) as u32
     }
+    /// The expected value (of the truncated normal: approximated by its mean clamped to the
+    /// bounds, which is enough for size estimates).
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Normal { mean, min, max, .. } => mean.clamp(min, max),
+            Dist::Histogram { bins, edges, cum } => {
+                let mut lo = 0.0;
+                let mut m = 0.0;
+                for i in 0..bins as usize {
+                    m += (cum[i] - lo) * (edges[i] + edges[i + 1]) / 2.0;
+                    lo = cum[i];
+                }
+                m
+            }
+        }
+    }
     pub fn min_value(&self) -> f64 {
         match *self {
             Dist::Fixed(v) => v,

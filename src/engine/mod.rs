@@ -17,11 +17,101 @@ pub trait Progress: Sync {
     /// `n` more units are done.
     fn advance(&self, _n: u64) {}
     fn finish(&self) {}
+    /// Whether the user asked to stop (Ctrl-C); `run_until_cancelled` then stops at the next
+    /// block of counties.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Progress that goes nowhere (tests, library use).
 pub struct Silent;
 impl Progress for Silent {}
+
+/// How big a run would be, estimated from the scenario before anything is allocated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Expected people on the books of one county at a time.
+    pub people_per_county: f64,
+    /// At most, with every size distribution at its maximum.
+    pub max_people_per_county: f64,
+    /// Expected simulated worker-years of the whole run.
+    pub worker_years: f64,
+    /// Peak memory on `threads` threads, bytes (people of the counties in flight, at their
+    /// maximum, plus the result tallies).
+    pub peak_bytes: f64,
+}
+
+/// Largest run accepted without `--allow-large`: a day of one core at 10 M worker-years a
+/// second, and 8 GB of memory.
+pub const MAX_WORKER_YEARS: f64 = 8.64e11;
+pub const MAX_BYTES: f64 = 8e9;
+
+/// Estimate the size of a run on `threads` threads.
+pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
+    let r = &s.region;
+    let per_township =
+        |posts: f64, villages: f64, village_posts: f64| posts + villages * village_posts;
+    let students: f64 = s
+        .pathways
+        .iter()
+        .filter_map(|p| p.pipeline)
+        .map(|pp| pp.intake_per_county * (pp.study_years + pp.residency_years) as f64)
+        .sum();
+    let people = r.townships_per_county.mean()
+        * per_township(
+            r.posts_per_centre.mean(),
+            r.villages_per_township.mean(),
+            r.village_posts.mean(),
+        )
+        + students;
+    let max_people = r.townships_per_county.max_value()
+        * per_township(
+            r.posts_per_centre.max_value(),
+            r.villages_per_township.max_value(),
+            r.village_posts.max_value(),
+        )
+        + students;
+    let years = s.simulation.years as f64;
+    let reps = s.simulation.replications as f64;
+    let worker_years = people * r.counties as f64 * years * reps;
+    // Each thread holds one county's people (with a margin for turnover); tallies per county
+    // block and per replication in flight.
+    let tally = s.pathways.len() as f64
+        * years
+        * (2.0 * 4.0 * tally::BINS_PER_YEAR as f64 + 4.0 * tally::AGE_BINS as f64 + 64.0);
+    let in_flight = threads.max(1) as f64;
+    let peak_bytes = in_flight * max_people * 1.25 * county::WORKER_BYTES as f64
+        + in_flight * (COUNTY_BLOCK as f64 + 2.0) * tally;
+    Estimate {
+        people_per_county: people,
+        max_people_per_county: max_people,
+        worker_years,
+        peak_bytes,
+    }
+}
+
+impl Estimate {
+    /// Why the run is too large to start without being asked to, if it is.
+    pub fn refusal(&self, threads: usize) -> Option<String> {
+        let hours = self.worker_years / (1e7 * threads.max(1) as f64) / 3600.0;
+        let mut why = Vec::new();
+        if self.worker_years > MAX_WORKER_YEARS {
+            why.push(format!(
+                "it would simulate about {:.2e} worker-years (≈ {hours:.0} hours on {threads} threads at 10 M worker-years a second per thread)",
+                self.worker_years
+            ));
+        }
+        if self.peak_bytes > MAX_BYTES {
+            why.push(format!(
+                "it could need about {:.1} GB of memory (up to {:.2e} people per county, one county per thread)",
+                self.peak_bytes / 1e9,
+                self.max_people_per_county
+            ));
+        }
+        (!why.is_empty()).then(|| why.join(", and "))
+    }
+}
 
 /// Per-replication results needed for confidence intervals.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +167,7 @@ fn simulate_replication_with(scenario: &Scenario, rep: u32, progress: &dyn Progr
     let counties = scenario.region.counties;
     let mut total = Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
     let mut first = 0;
-    while first < counties {
+    while first < counties && !progress.cancelled() {
         let last = (first + COUNTY_BLOCK).min(counties);
         let parts: Vec<Tally> = (first..last)
             .into_par_iter()
@@ -97,6 +187,27 @@ fn simulate_replication_with(scenario: &Scenario, rep: u32, progress: &dyn Progr
 
 /// Run every replication of `scenario` on the current rayon pool.
 pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
+    run_until_cancelled(scenario, &Uncancellable(progress))
+        .expect("a run that cannot be cancelled finishes")
+}
+
+/// Progress forwarded without its cancellation: `run` always finishes.
+struct Uncancellable<'a>(&'a dyn Progress);
+impl Progress for Uncancellable<'_> {
+    fn start(&self, total: u64) {
+        self.0.start(total);
+    }
+    fn advance(&self, n: u64) {
+        self.0.advance(n);
+    }
+    fn finish(&self) {
+        self.0.finish();
+    }
+}
+
+/// Like `run`, but stops soon after `progress.cancelled()` turns true (at the next block of
+/// counties) and then returns `None`: an interrupted run has no results, rather than wrong ones.
+pub fn run_until_cancelled(scenario: &Scenario, progress: &dyn Progress) -> Option<RunResult> {
     let reps = scenario.simulation.replications;
     let counties = scenario.region.counties;
     progress.start(reps as u64 * counties as u64);
@@ -104,6 +215,9 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
     let mut metrics = Vec::with_capacity(reps as usize);
     let mut first = 0;
     while first < reps {
+        if progress.cancelled() {
+            return None;
+        }
         let last = (first + rep_chunk()).min(reps);
         let chunk: Vec<(Tally, RepMetrics)> = (first..last)
             .into_par_iter()
@@ -113,6 +227,9 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
                 (total, m)
             })
             .collect();
+        if progress.cancelled() {
+            return None;
+        }
         for (t, m) in chunk {
             pooled += &t;
             metrics.push(m);
@@ -120,8 +237,8 @@ pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
         first = last;
     }
     progress.finish();
-    RunResult {
+    Some(RunResult {
         pooled,
         reps: metrics,
-    }
+    })
 }

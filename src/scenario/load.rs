@@ -110,7 +110,21 @@ fn parse_source<T: serde::de::DeserializeOwned + Layer>(
             Ok(raw)
         }
         Err(e) => {
-            let message = e.message().trim().to_string();
+            // serde's type names mean nothing to an analyst.
+            let message = e
+                .message()
+                .trim()
+                .replace("expected i64", "expected a whole number")
+                .replace("expected f64", "expected a number")
+                .replace("expected a boolean", "expected true or false")
+                .replace(" as i128", "");
+            // Name the key the error is about when serde's message does not.
+            let message = match e.span().and_then(|sp| key_at(text, sp.start)) {
+                Some(k) if !message.contains(&k) && !message.starts_with("unknown field") => {
+                    format!("key `{k}`: {message}")
+                }
+                _ => message,
+            };
             let at = match e.span() {
                 Some(span) => sources.locate(id, span.start),
                 None => Location {
@@ -127,6 +141,35 @@ fn parse_source<T: serde::de::DeserializeOwned + Layer>(
             })
         }
     }
+}
+
+/// The dotted key written on the line holding byte `offset`: the `[table]` header above it
+/// and the key left of `=` (None when the line assigns nothing).
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    // `get` rather than indexing: an offset inside a multi-byte character gives None, not a panic.
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(offset..)?
+        .find('\n')
+        .map_or(text.len(), |i| offset + i);
+    let line = text.get(line_start..line_end)?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('#') || key.starts_with('[') {
+        return None;
+    }
+    let header = text
+        .get(..line_start)?
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    Some(match header {
+        Some(h) if !h.is_empty() => format!("{h}.{key}"),
+        _ => key.to_string(),
+    })
 }
 
 fn read(path: &Path) -> Result<String, std::io::Error> {

@@ -49,10 +49,21 @@ impl Check<'_> {
         key: &str,
         allowed: impl Into<String>,
     ) -> ScenarioError {
+        // Show the value as the user wrote it (a table, a list, a number), not as parsed.
+        let written = self
+            .sources
+            .list
+            .get(v.source)
+            .and_then(|s| s.text.get(v.span.clone()))
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
         ScenarioError::Invalid {
             at: self.at(v),
             key: key.to_string(),
-            value: format!("{:?}", v.value).trim_matches('"').to_string(),
+            value: written
+                .unwrap_or_else(|| format!("{:?}", v.value))
+                .trim_matches('"')
+                .to_string(),
             allowed: allowed.into(),
         }
     }

@@ -171,6 +171,8 @@ pub struct SweepOutcome {
     /// Points run now.
     pub ran: usize,
     pub simulated_worker_years: f64,
+    /// Stopped early because `progress` was cancelled (Ctrl-C); finished points are kept.
+    pub interrupted: bool,
 }
 
 /// Run the sweep (or shard `K/N` of it) into `dir`, skipping points already finished there.
@@ -231,17 +233,26 @@ pub fn run_sweep(
         skipped: mine.len() - todo.len(),
         ran: 0,
         simulated_worker_years: 0.0,
+        interrupted: false,
     };
     // Keep results.csv in step with the folder even when nothing is left to run.
     write_results(dir, &m)?;
     for p in todo {
+        if progress.cancelled() {
+            outcome.interrupted = true;
+            return Ok(outcome);
+        }
         let s = sweep.point_scenario(p).map_err(|e| SweepError::Point {
             at: sweep.axes[0].at.clone(),
             point: p.id,
             assignment: p.overrides(&sweep.axes).join(", "),
             source: Box::new(e),
         })?;
-        let r = engine::run(&s, &Forward(progress));
+        // An interrupted point is not written: it will run again on resume.
+        let Some(r) = engine::run_until_cancelled(&s, &Forward(progress)) else {
+            outcome.interrupted = true;
+            return Ok(outcome);
+        };
         outcome.simulated_worker_years += r.pooled.worker_years;
         let hs = headlines(&s, &r);
         let metrics = m
@@ -278,6 +289,9 @@ struct Forward<'a>(&'a dyn Progress);
 impl Progress for Forward<'_> {
     fn advance(&self, n: u64) {
         self.0.advance(n);
+    }
+    fn cancelled(&self) -> bool {
+        self.0.cancelled()
     }
 }
 
