@@ -39,6 +39,8 @@ const GRASSROOTS: u16 = 1 << 8;
 const RESERVE: u16 = 1 << 9;
 /// A village doctor kept on past the local exit age.
 const REHIRED: u16 = 1 << 10;
+/// Joined after this year's start-of-year count (a village refill): not counted until next year.
+const NEW: u16 = 1 << 11;
 
 /// Not posted at a village clinic.
 const NO_VILLAGE: u32 = u32::MAX;
@@ -124,6 +126,8 @@ struct Centre {
 struct VillageClinic {
     posts: u32,
     filled: u32,
+    /// Posts held by centre staff sent from the staffing reserve.
+    from_reserve: u32,
 }
 
 /// Precomputed per-pathway constants.
@@ -267,7 +271,11 @@ impl<'a> County<'a> {
             for v in c.centres[ci].first_village..c.centres[ci].end_village {
                 let mut r = rng::stream(c.key(&[Entity::VillageFill as u64, v as u64, 1]));
                 let posts = s.region.village_posts.sample_count(&mut r);
-                c.villages.push(VillageClinic { posts, filled: 0 });
+                c.villages.push(VillageClinic {
+                    posts,
+                    filled: 0,
+                    from_reserve: 0,
+                });
             }
         }
         // Room for everyone the posts can hold plus a margin for students and turnover, so
@@ -958,6 +966,7 @@ impl<'a> County<'a> {
                 {
                     let w = &mut self.workers[buf[next] as usize];
                     w.village = v;
+                    self.villages[v as usize].from_reserve += 1;
                     self.villages[v as usize].filled += 1;
                     next += 1;
                 }
@@ -993,6 +1002,7 @@ impl<'a> County<'a> {
                 ]);
                 let (mut w, _) = self.new_worker(p, key, t, Status::Serving, &age_dist);
                 self.place_village(&mut w, v);
+                w.flags |= NEW;
                 self.tally.entrants[p] += 1;
                 self.tally.villages[y as usize].refilled += 1;
                 self.workers.push(w);
@@ -1001,7 +1011,6 @@ impl<'a> County<'a> {
     }
 
     fn snapshot(&mut self, y: u32) {
-        let t = y as f64;
         let yi = y as usize;
         let mut posts = 0;
         let mut filled = 0;
@@ -1027,34 +1036,40 @@ impl<'a> County<'a> {
         vc.reserve_posts +=
             self.pol.village.reserve_per_township as u64 * self.centres.len() as u64;
         vc.reserve_filled += reserve_filled;
-        let years = self.tally.years;
-        for w in &self.workers {
-            if w.status == Status::Studying {
-                continue;
-            }
-            let p = w.pathway as usize;
-            if w.status == Status::Serving {
-                let ai = self.tally.age_index(p, yi, t - w.birth as f64);
-                self.tally.ages[ai] += 1;
-                if w.at_village() && !self.paths[p].village_paid {
-                    self.tally.villages[yi].from_reserve += 1;
-                }
-                if w.has(BLOCKED) {
-                    self.tally.staffing[yi].blocked += 1;
-                }
-            }
-            if self.paths[p].village_paid {
-                continue;
-            }
-            // Whole years since entry, rounded (durations are never negative here).
-            let d = ((t - w.entry as f64 + 0.5).max(0.0) as usize).min(years);
-            // Titles *held* count qualification: a worker who passed the evaluation but waits
-            // for a quota post holds the title without the appointment (Tang 2024 counts titles
-            // held; yearbooks count appointments, as `centre_titles` does).
-            let held = (w.title + u8::from(w.has(PASSED))).min(3);
-            let idx = self.tally.title_duration_index(p, d, held as usize);
-            self.tally.title_by_duration[idx] += 1;
+        for v in &self.villages {
+            self.tally.villages[yi].from_reserve += v.from_reserve as u64;
         }
+        // The people's part of the count (ages, blocked, titles held) is taken in
+        // `advance_year`'s pass, before each worker's year, sparing a pass over everyone.
+    }
+
+    /// The start-of-year count of one worker (see `snapshot`).
+    #[inline]
+    fn count_worker(&mut self, w: &Worker, y: u32) {
+        if w.status == Status::Studying || w.has(NEW) {
+            return;
+        }
+        let t = y as f64;
+        let yi = y as usize;
+        let p = w.pathway as usize;
+        if w.status == Status::Serving {
+            let ai = self.tally.age_index(p, yi, t - w.birth as f64);
+            self.tally.ages[ai] += 1;
+            if w.has(BLOCKED) {
+                self.tally.staffing[yi].blocked += 1;
+            }
+        }
+        if self.paths[p].village_paid {
+            return;
+        }
+        // Whole years since entry, rounded (durations are never negative here).
+        let d = ((t - w.entry as f64 + 0.5).max(0.0) as usize).min(self.tally.years);
+        // Titles *held* count qualification: a worker who passed the evaluation but waits for a
+        // quota post holds the title without the appointment (Tang 2024 counts titles held;
+        // yearbooks count appointments, as `centre_titles` does).
+        let held = (w.title + u8::from(w.has(PASSED))).min(3);
+        let idx = self.tally.title_duration_index(p, d, held as usize);
+        self.tally.title_by_duration[idx] += 1;
     }
 
     /// Pensions paid during year `y` to village doctors who left in post at pension age.
@@ -1241,6 +1256,7 @@ impl<'a> County<'a> {
         let mut i = 0;
         while i < self.workers.len() {
             let w = self.workers[i];
+            self.count_worker(&w, y);
             let pc = &self.paths[w.pathway as usize];
             let studying = w.status == Status::Studying;
             let village = pc.village_paid && w.status == Status::Serving;
@@ -1322,6 +1338,7 @@ impl<'a> County<'a> {
             match outcome {
                 None => {
                     self.workers[i].remaining = remaining;
+                    self.workers[i].flags &= !NEW;
                     i += 1;
                 }
                 Some((at, retired)) => {
@@ -1353,7 +1370,11 @@ impl<'a> County<'a> {
             return;
         }
         if w.at_village() {
-            self.villages[w.village as usize].filled -= 1;
+            let v = &mut self.villages[w.village as usize];
+            v.filled -= 1;
+            if !self.paths[w.pathway as usize].village_paid {
+                v.from_reserve -= 1;
+            }
         }
         if self.paths[w.pathway as usize].village_paid {
             let v = &self.pol.village;
