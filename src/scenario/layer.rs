@@ -51,9 +51,24 @@ pub trait Layer {
     fn overlay(&mut self, over: Self);
 }
 
-impl<T> Layer for V<T> {
+/// What a [`V`] may hold: a plain value, or an inline table whose own values carry positions
+/// too (a distribution, `{ dist = "uniform", min = 8, max = 16 }`) and so must learn their
+/// source with it.
+pub trait Leaf {
+    fn tag_inner(&mut self, _source: SourceId) {}
+}
+
+impl Leaf for f64 {}
+impl Leaf for i64 {}
+impl Leaf for bool {}
+impl Leaf for String {}
+impl Leaf for toml::Value {}
+impl<T: Leaf> Leaf for Vec<T> {}
+
+impl<T: Leaf> Layer for V<T> {
     fn tag(&mut self, source: SourceId) {
         self.source = source;
+        self.value.tag_inner(source);
     }
     fn overlay(&mut self, over: Self) {
         *self = over;

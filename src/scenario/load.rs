@@ -23,7 +23,13 @@ impl Sources {
     /// Location (file, line, column) of a byte offset in a source.
     pub fn locate(&self, source: SourceId, offset: usize) -> Location {
         let s = &self.list[source];
-        let upto = &s.text[..offset.min(s.text.len())];
+        // Never slice inside a character: a span that does not fit this text (a bug elsewhere)
+        // must still give a location, not a panic.
+        let mut end = offset.min(s.text.len());
+        while !s.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let upto = &s.text[..end];
         let line = (upto.matches('\n').count() + 1) as u32;
         let column = upto
             .rsplit('\n')

@@ -103,9 +103,22 @@ impl Scenario {
         let mut resolved = raw.clone();
         resolved.name = None;
         let body = toml::to_string_pretty(&resolved).unwrap_or_default();
+        // A TOML comment ends at a newline and holds no control characters: a name with one
+        // (`name = "a\nb"`) would break the resolved file, so they are escaped in the comment.
+        let shown: String = scenario
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
         scenario.resolved_toml = format!(
             "# Fully resolved scenario `{}` (inheritance and overrides applied) — written by zhagen {}\nname = {}\n{}",
-            scenario.name,
+            shown,
             crate::VERSION,
             toml::Value::String(scenario.name.clone()),
             body

@@ -69,6 +69,13 @@ partial_table! {
     }
 }
 
+/// A distribution's values were written in the same file as the key that holds it.
+impl super::layer::Leaf for RawDist {
+    fn tag_inner(&mut self, source: super::layer::SourceId) {
+        super::layer::Layer::tag(self, source);
+    }
+}
+
 partial_table! {
     pub struct RawRegion {
         counties: V<i64>,

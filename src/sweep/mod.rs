@@ -340,13 +340,27 @@ impl Sweep {
             });
         }
 
-        let points = design_points(&design, &axes);
-        if points.len() > 1_000_000 {
-            return Err(missing(
-                "axis",
-                &format!("at most 1,000,000 points (this grid has {})", points.len()),
-            ));
+        // Counted before the points are built: a grid's size is the product of its axes'
+        // lengths, which can exceed memory, or overflow, long before anything runs.
+        let count = match &design {
+            Design::Grid => axes.iter().try_fold(1usize, |n, a| match &a.values {
+                AxisValues::List(v) => n.checked_mul(v.len()),
+                AxisValues::Range { .. } => Some(n),
+            }),
+            Design::LatinHypercube { points, .. } => Some(*points as usize),
+        };
+        if count.is_none_or(|n| n > 1_000_000) {
+            return Err(SweepError::Spec(ScenarioError::Invalid {
+                at: axes[0].at.clone(),
+                key: "axis".into(),
+                value: match count {
+                    Some(n) => format!("{n} points"),
+                    None => format!("more than {} points", usize::MAX),
+                },
+                allowed: "at most 1,000,000 points (fewer axes, or fewer values on an axis)".into(),
+            }));
         }
+        let points = design_points(&design, &axes);
         // Every point must make a valid scenario; report the first that does not.
         for p in &points {
             let mut o = common.clone();
