@@ -1087,64 +1087,33 @@ impl<'a> County<'a> {
     /// Hazard of worker `w` at time `a` (constant until the next boundary).
     #[inline]
     fn hazard(&self, w: &Worker, a: f64) -> f64 {
-        let p = w.pathway as usize;
+        // Everything but the effects that change with time within a year, evaluated at `a`
+        // (the contract phase included), then those effects at `a`.
+        let h = self.static_hazard(w, a);
         if w.status == Status::Studying {
-            return self.s.pathways[p]
-                .pipeline
-                .map_or(0.0, |pp| pp.study_dropout.get());
+            return h;
         }
         let b = &self.s.behaviour;
-        let pc = &self.paths[p];
         let birth = w.birth as f64;
         let age = a - birth;
         // `pref` carries exp(−β·birth) (see `Worker::pref`).
-        let mut h = pc.base
-            * w.pref as f64
-            * (b.age_effect_per_year * (age.min(b.age_effect_cap) - b.age_reference + birth)).exp();
-        // Only workers with a service contract have a contract phase.
-        let ce = w.contract_end as f64;
-        if ce.is_finite() {
-            if a < ce {
-                h *= self.under_contract;
-            } else if a < ce + b.contract_end_window_years {
-                h *= b.contract_end_hr;
-            }
-        }
-        if w.status != Status::Serving {
-            return h;
-        }
-        if pc.village_paid {
+        let mut g =
+            (b.age_effect_per_year * (age.min(b.age_effect_cap) - b.age_reference + birth)).exp();
+        if w.status == Status::Serving && self.paths[w.pathway as usize].village_paid {
             // No statutory retirement: exit rises with age past 60 instead.
             if age > 60.0 {
-                h *= (b.old_age_effect_per_year * (age - 60.0)).exp();
+                g *= (b.old_age_effect_per_year * (age - 60.0)).exp();
             }
             let service = (a - w.rank_since as f64).max(0.0) as usize;
-            let mult = self.village_mult[service.min(self.village_mult.len() - 1)];
-            return h * mult * self.centres[w.centre as usize].remote_hr;
+            g *= self.village_mult[service.min(self.village_mult.len() - 1)];
         }
-        h *= self.centre_mult[w.centre as usize * 4 + w.title as usize];
-        if w.flags & (BLOCKED | TRAINING | GRASSROOTS) != 0 || !w.has(FUNDED) {
-            if w.has(BLOCKED) {
-                h *= b.blocked_promotion_hr;
-            }
-            if w.has(TRAINING) && self.pol.training.months > 3.0 {
-                h *= b.training_exit_hr;
-            }
-            if w.has(GRASSROOTS) {
-                h *= b.grassroots_title_hr;
-            }
-            if !w.has(FUNDED) {
-                h *= b.unfunded_hr;
-            }
-        }
-        h
+        h * g
     }
 
-    /// The hazard of worker `w` over year `y` split as `static × per-step factor`, for a worker
-    /// with no boundary inside the year (see `advance_year`): the static part holds everything
-    /// constant over the year; the per-step factor is the age effect (times, for village-paid
-    /// workers, the old-age effect and the pay gap by years of service), evaluated at each
-    /// step's start exactly as `hazard` would be.
+    /// The part of worker `w`'s hazard at time `t0` that does not change with time inside a
+    /// year (all but the age effect and, for village-paid workers, the old-age effect and the
+    /// pay gap by years of service): `hazard` multiplies those in at a given moment, and
+    /// `advance_year` steps them along for workers with no boundary in the year.
     #[inline]
     fn static_hazard(&self, w: &Worker, t0: f64) -> f64 {
         let p = w.pathway as usize;
