@@ -698,27 +698,10 @@ fn run_inner(
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
-    let threads = args.threads.unwrap_or(0);
-    if args.threads == Some(0) {
-        anyhow::bail!("--threads must be at least 1");
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start the worker threads")?;
+    let pool = pool(args.threads)?;
     check_size(&scenario, pool.current_num_threads(), 1.0, args.allow_large)?;
     output::check_target(&out, output::Expect::Run(&scenario.name), args.force)?;
-    let bar = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(0)
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:40}] {pos}/{len} county-replications, ETA {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let bar = bar(args.quiet, "county-replications");
     bar.set_message(format!("simulating `{}`", scenario.name));
     let progress = Bar(bar);
     let start = Instant::now();
@@ -767,12 +750,5 @@ fn report(
         let _ = write!(text, "\n{table}");
     }
     let _ = writeln!(text, "\noutputs in {}/", out.display());
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
+    print_quietly(&text)
 }
