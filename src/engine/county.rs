@@ -147,7 +147,12 @@ struct County<'a> {
     dt: f64,
     centres: Vec<Centre>,
     villages: Vec<VillageClinic>,
-    workers: Vec<Worker>,
+    /// Centre staff (incumbents, recruits, order-oriented graduates, from enrolment on) and
+    /// village-paid workers (village doctors, local apprentices), kept apart: the hot loops run
+    /// over one kind at a time with no per-worker branch on which kind it is. A worker's kind
+    /// is fixed by its pathway.
+    staff: Vec<Worker>,
+    village_paid: Vec<Worker>,
     paths: Vec<PathwayConst>,
     tally: Tally,
     /// Hazard multiplier per centre × title for the current year (pay gap and remoteness).
@@ -175,9 +180,6 @@ impl Worker {
     }
     fn at_village(&self) -> bool {
         self.village != NO_VILLAGE
-    }
-    fn is_village_paid(&self, paths: &[PathwayConst]) -> bool {
-        paths[self.pathway as usize].village_paid
     }
 }
 
@@ -252,7 +254,8 @@ impl<'a> County<'a> {
             dt: 1.0 / s.simulation.steps_per_year as f64,
             centres,
             villages: Vec::with_capacity(n_villages as usize),
-            workers: Vec::new(),
+            staff: Vec::new(),
+            village_paid: Vec::new(),
             paths,
             tally: Tally::new(s.pathways.len(), s.simulation.years as usize),
             centre_mult: vec![1.0; n_centres * 4],
@@ -279,10 +282,12 @@ impl<'a> County<'a> {
             }
         }
         // Room for everyone the posts can hold plus a margin for students and turnover, so
-        // that the vector rarely doubles (and overshoots memory) mid-run.
-        let posts: usize = c.centres.iter().map(|x| x.posts as usize).sum::<usize>()
-            + c.villages.iter().map(|v| v.posts as usize).sum::<usize>();
-        c.workers.reserve(posts + posts / 8 + 64);
+        // that the vectors rarely double (and overshoot memory) mid-run.
+        let posts: usize = c.centres.iter().map(|x| x.posts as usize).sum();
+        let village_posts: usize = c.villages.iter().map(|v| v.posts as usize).sum();
+        c.staff.reserve(posts + posts / 8 + 64);
+        c.village_paid
+            .reserve(village_posts + village_posts / 8 + 16);
         c.seed_incumbents();
         c.seed_village_doctors();
         c
@@ -295,6 +300,33 @@ impl<'a> County<'a> {
         all[2] = self.county as u64;
         all[3..3 + parts.len()].copy_from_slice(parts);
         rng::key(&all[..3 + parts.len()])
+    }
+
+    /// The workers of one kind, taken out of `self` so that a pass over them can call `&mut
+    /// self` methods; `put_kind` puts them back.
+    fn take_kind(&mut self, village_paid: bool) -> Vec<Worker> {
+        std::mem::take(if village_paid {
+            &mut self.village_paid
+        } else {
+            &mut self.staff
+        })
+    }
+
+    fn put_kind(&mut self, village_paid: bool, ws: Vec<Worker>) {
+        *(if village_paid {
+            &mut self.village_paid
+        } else {
+            &mut self.staff
+        }) = ws;
+    }
+
+    /// Add a worker to the vector of its kind.
+    fn push(&mut self, w: Worker) {
+        if self.paths[w.pathway as usize].village_paid {
+            self.village_paid.push(w);
+        } else {
+            self.staff.push(w);
+        }
     }
 
     fn centre_of_village(&self, v: u32) -> usize {
@@ -440,7 +472,7 @@ impl<'a> County<'a> {
                 }
                 self.place(&mut w, c, false);
                 self.tally.entrants[p] += 1;
-                self.workers.push(w);
+                self.staff.push(w);
             }
         }
     }
@@ -468,7 +500,7 @@ impl<'a> County<'a> {
                 w.rank_since = -((age - VILLAGE_CAREER_START_AGE).max(0.0) as f32);
                 self.place_village(&mut w, v);
                 self.tally.entrants[p] += 1;
-                self.workers.push(w);
+                self.village_paid.push(w);
             }
         }
     }
@@ -609,7 +641,7 @@ impl<'a> County<'a> {
                     w.village = self.home_village(key);
                 }
                 self.tally.pipeline[p].enrolled += 1;
-                self.workers.push(w);
+                self.push(w);
             }
         }
     }
@@ -619,11 +651,19 @@ impl<'a> County<'a> {
     /// report for service — order-oriented graduates at a township centre, apprentices at their
     /// own village — or do not.
     fn advance_pipeline(&mut self, y: u32) {
+        for village_paid in [false, true] {
+            let mut ws = self.take_kind(village_paid);
+            self.advance_pipeline_of(&mut ws, y);
+            self.put_kind(village_paid, ws);
+        }
+    }
+
+    /// `advance_pipeline` for the workers of one kind.
+    fn advance_pipeline_of(&mut self, ws: &mut Vec<Worker>, y: u32) {
         let t = y as f64;
         let contract = &self.pol.contract;
         self.buf.clear();
-        for i in 0..self.workers.len() {
-            let w = &mut self.workers[i];
+        for (i, w) in ws.iter_mut().enumerate() {
             if w.status == Status::Studying && (w.stage_end as f64) <= t + 1e-6 {
                 let p = w.pathway as usize;
                 let pipe = self.s.pathways[p]
@@ -644,17 +684,16 @@ impl<'a> County<'a> {
                 self.tally.pipeline[p].graduated += 1;
                 self.tally.entrants[p] += 1;
             }
-            let w = &self.workers[i];
             if w.status == Status::Residency && (w.stage_end as f64) <= t + 1e-6 {
                 self.buf.push(i as u32);
             }
         }
         // Place in key order, so placement does not depend on where workers sit in memory.
         let mut buf = std::mem::take(&mut self.buf);
-        buf.sort_unstable_by_key(|&i| self.workers[i as usize].key);
+        buf.sort_unstable_by_key(|&i| ws[i as usize].key);
         let mut leaving = Vec::new();
         for &i in &buf {
-            let mut w = self.workers[i as usize];
+            let mut w = ws[i as usize];
             let p = w.pathway as usize;
             let pipe = self.s.pathways[p]
                 .pipeline
@@ -679,13 +718,13 @@ impl<'a> County<'a> {
                 self.place(&mut w, centre, false);
                 self.tally.staffing[y as usize].placed += 1;
             }
-            self.workers[i as usize] = w;
+            ws[i as usize] = w;
         }
         self.buf = buf;
         // Remove no-shows from the back so that indices stay valid.
         leaving.sort_unstable();
         for &i in leaving.iter().rev() {
-            let w = self.workers.swap_remove(i as usize);
+            let w = ws.swap_remove(i as usize);
             self.record_exit(&w, t, y);
         }
     }
@@ -730,13 +769,10 @@ impl<'a> County<'a> {
         let rehire = self.pol.village.rehire_share.get();
         let year_end = (y + 1) as f32;
         let (mut trained, mut rehired) = (0u32, 0u64);
-        self.candidates.clear();
-        for (i, w) in self.workers.iter_mut().enumerate() {
-            let village_paid = self.paths[w.pathway as usize].village_paid;
-            // The local exit rule: village-paid workers reaching the exit age this year leave
-            // at that age unless the clinic rehires them (decided now).
-            if village_paid
-                && !w.has(REHIRED)
+        // The local exit rule: village-paid workers reaching the exit age this year leave at
+        // that age unless the clinic rehires them (decided now).
+        for w in self.village_paid.iter_mut() {
+            if !w.has(REHIRED)
                 && w.retire_at < year_end
                 && rng::unit(w.key, Draw::Rehire, 0) < rehire
             {
@@ -744,7 +780,10 @@ impl<'a> County<'a> {
                 w.flags |= REHIRED;
                 rehired += 1;
             }
-            if w.status != Status::Serving || village_paid {
+        }
+        self.candidates.clear();
+        for (i, w) in self.staff.iter_mut().enumerate() {
+            if w.status != Status::Serving {
                 continue;
             }
             // Last year's training helps this evaluation; then this year's is drawn.
@@ -808,11 +847,8 @@ impl<'a> County<'a> {
             }
         }
         if rules.grassroots_track {
-            for w in &self.workers {
-                if w.status == Status::Serving
-                    && w.has(GRASSROOTS)
-                    && !w.is_village_paid(&self.paths)
-                {
+            for w in &self.staff {
+                if w.status == Status::Serving && w.has(GRASSROOTS) {
                     let p = pool_of(w.centre) as usize;
                     track[p][w.title as usize] += 1;
                     held[p][w.title as usize] -= 1;
@@ -839,7 +875,7 @@ impl<'a> County<'a> {
             let (packed, i) = self.candidates[k];
             let (pool, r) = ((packed >> 98) as usize, 3 - ((packed >> 96) & 3) as usize);
             let (allowed, set_aside) = limits[pool][r];
-            let w = &mut self.workers[i as usize];
+            let w = &mut self.staff[i as usize];
             let passed = w.has(PASSED);
             // The regular route: passed the evaluation and a quota post is free. The grassroots
             // track: a post set aside for it is free, and the worker either passed already
@@ -925,7 +961,7 @@ impl<'a> County<'a> {
                     w.flags |= FUNDED;
                     self.place(&mut w, ci, j >= vacant);
                     self.tally.entrants[hire] += 1;
-                    self.workers.push(w);
+                    self.push(w);
                 } else {
                     st.cancelled += 1;
                 }
@@ -942,7 +978,7 @@ impl<'a> County<'a> {
         // posts (then the scan over every worker is skipped).
         self.buf.clear();
         if self.centres.iter().any(|c| c.reserve_filled > 0) {
-            for (i, w) in self.workers.iter().enumerate() {
+            for (i, w) in self.staff.iter().enumerate() {
                 if w.status == Status::Serving && w.has(RESERVE) && !w.at_village() {
                     self.buf.push(i as u32);
                 }
@@ -950,21 +986,21 @@ impl<'a> County<'a> {
         }
         let mut buf = std::mem::take(&mut self.buf);
         buf.sort_unstable_by_key(|&i| {
-            let w = &self.workers[i as usize];
+            let w = &self.staff[i as usize];
             (w.centre, w.key)
         });
         let mut next = 0;
         for ci in 0..self.centres.len() {
-            while next < buf.len() && (self.workers[buf[next] as usize].centre as usize) < ci {
+            while next < buf.len() && (self.staff[buf[next] as usize].centre as usize) < ci {
                 next += 1;
             }
             let (first, end) = (self.centres[ci].first_village, self.centres[ci].end_village);
             for v in first..end {
                 while self.villages[v as usize].filled < self.villages[v as usize].posts
                     && next < buf.len()
-                    && self.workers[buf[next] as usize].centre as usize == ci
+                    && self.staff[buf[next] as usize].centre as usize == ci
                 {
-                    let w = &mut self.workers[buf[next] as usize];
+                    let w = &mut self.staff[buf[next] as usize];
                     w.village = v;
                     self.villages[v as usize].from_reserve += 1;
                     self.villages[v as usize].filled += 1;
@@ -1005,7 +1041,7 @@ impl<'a> County<'a> {
                 w.flags |= NEW;
                 self.tally.entrants[p] += 1;
                 self.tally.villages[y as usize].refilled += 1;
-                self.workers.push(w);
+                self.village_paid.push(w);
             }
         }
     }
@@ -1045,7 +1081,7 @@ impl<'a> County<'a> {
 
     /// The start-of-year count of one worker (see `snapshot`).
     #[inline]
-    fn count_worker(&mut self, w: &Worker, y: u32) {
+    fn count_worker<const VILLAGE: bool>(&mut self, w: &Worker, y: u32) {
         if w.status == Status::Studying || w.has(NEW) {
             return;
         }
@@ -1059,7 +1095,7 @@ impl<'a> County<'a> {
                 self.tally.staffing[yi].blocked += 1;
             }
         }
-        if self.paths[p].village_paid {
+        if VILLAGE {
             return;
         }
         // Whole years since entry, rounded (durations are never negative here).
@@ -1116,6 +1152,16 @@ impl<'a> County<'a> {
     /// `advance_year` steps them along for workers with no boundary in the year.
     #[inline]
     fn static_hazard(&self, w: &Worker, t0: f64) -> f64 {
+        if self.paths[w.pathway as usize].village_paid {
+            self.static_hazard_of::<true>(w, t0)
+        } else {
+            self.static_hazard_of::<false>(w, t0)
+        }
+    }
+
+    /// `static_hazard` for a worker known to be village-paid (`VILLAGE`) or not.
+    #[inline]
+    fn static_hazard_of<const VILLAGE: bool>(&self, w: &Worker, t0: f64) -> f64 {
         let p = w.pathway as usize;
         if w.status == Status::Studying {
             return self.s.pathways[p]
@@ -1136,7 +1182,7 @@ impl<'a> County<'a> {
         if w.status != Status::Serving {
             return h;
         }
-        if pc.village_paid {
+        if VILLAGE {
             return h * self.centres[w.centre as usize].remote_hr;
         }
         h *= self.centre_mult[w.centre as usize * 4 + w.title as usize];
@@ -1205,6 +1251,16 @@ impl<'a> County<'a> {
     /// evaluates the hazard at every segment start. Both give the same hazard at the same
     /// points, so the results do not depend on which path a worker takes.
     fn advance_year(&mut self, y: u32) {
+        let mut ws = self.take_kind(false);
+        self.advance_kind::<false>(&mut ws, y);
+        self.put_kind(false, ws);
+        let mut ws = self.take_kind(true);
+        self.advance_kind::<true>(&mut ws, y);
+        self.put_kind(true, ws);
+    }
+
+    /// `advance_year` for the workers of one kind: `VILLAGE` says whether they are village-paid.
+    fn advance_kind<const VILLAGE: bool>(&mut self, ws: &mut Vec<Worker>, y: u32) {
         let t0 = y as f64;
         let t1 = t0 + 1.0;
         let steps = self.s.simulation.steps_per_year as usize;
@@ -1223,12 +1279,11 @@ impl<'a> County<'a> {
         let uplift = self.pol.salary.performance_uplift.get();
         let inside = |x: f64| x > t0 && x < t1;
         let mut i = 0;
-        while i < self.workers.len() {
-            let w = self.workers[i];
-            self.count_worker(&w, y);
-            let pc = &self.paths[w.pathway as usize];
+        while i < ws.len() {
+            let w = ws[i];
+            self.count_worker::<VILLAGE>(&w, y);
             let studying = w.status == Status::Studying;
-            let village = pc.village_paid && w.status == Status::Serving;
+            let village = VILLAGE && w.status == Status::Serving;
             let ce = w.contract_end as f64;
             let retire = w.retire_at as f64;
             let age0 = t0 - w.birth as f64;
@@ -1239,7 +1294,7 @@ impl<'a> County<'a> {
                 && (studying || !(age0 < cap && age_last > cap))
                 && !(village && age0 < 60.0 && age_last > 60.0);
             let (outcome, remaining) = if simple {
-                let c = self.static_hazard(&w, t0);
+                let c = self.static_hazard_of::<VILLAGE>(&w, t0);
                 // Per-step factor at the first step, and its ratio from step to step.
                 let birth = w.birth as f64;
                 let old_age = village && age0 >= 60.0;
@@ -1290,7 +1345,7 @@ impl<'a> County<'a> {
             let cost = &mut self.tally.cost[y as usize];
             match w.status {
                 Status::Serving => {
-                    if pc.village_paid {
+                    if VILLAGE {
                         cost.village_subsidy += self.village_subsidy_now * served;
                         cost.village_floor += self.village_topup_now * served;
                     } else {
@@ -1306,12 +1361,12 @@ impl<'a> County<'a> {
             }
             match outcome {
                 None => {
-                    self.workers[i].remaining = remaining;
-                    self.workers[i].flags &= !NEW;
+                    ws[i].remaining = remaining;
+                    ws[i].flags &= !NEW;
                     i += 1;
                 }
                 Some((at, retired)) => {
-                    let w = self.workers.swap_remove(i);
+                    let w = ws.swap_remove(i);
                     if retired {
                         self.record_retirement(&w, at, y);
                     } else {
@@ -1421,7 +1476,7 @@ impl<'a> County<'a> {
         let end = self.s.simulation.years as f64;
         let bins = self.tally.bins();
         let half_bin = 0.5 / super::tally::BINS_PER_YEAR as f64;
-        for w in &self.workers {
+        for w in self.staff.iter().chain(&self.village_paid) {
             if w.status == Status::Studying {
                 continue;
             }
