@@ -42,6 +42,20 @@ const REHIRED: u16 = 1 << 10;
 /// Joined after this year's start-of-year count (a village refill): not counted until next year.
 const NEW: u16 = 1 << 11;
 
+/// Which age normalisation `Worker::pref` carries (two flag bits; see `County::log_norm`).
+/// Under the age cap: `pref × exp(−β·birth)`, so everyone's age effect at time `t` is the
+/// shared `exp(β·(t − ref))`.
+const YOUNG: u16 = 0;
+/// At or past the age cap: `pref × exp(β·(cap − ref))`, the age effect folded in for good.
+const CAPPED: u16 = 1 << 12;
+/// Village-paid, past the cap and past `OLD_AGE`: also `× exp(−γ·(birth + OLD_AGE))`, so the
+/// old-age effect `exp(γ·(age − OLD_AGE))` at time `t` is the shared `exp(γ·t)`.
+const CAPPED_OLD: u16 = 2 << 12;
+const REGIME: u16 = 3 << 12;
+
+/// Age past which a village doctor's exit hazard rises (no statutory retirement for them).
+const OLD_AGE: f64 = 60.0;
+
 /// Not posted at a village clinic.
 const NO_VILLAGE: u32 = u32::MAX;
 
@@ -70,9 +84,10 @@ struct Worker {
     /// What is left of the Exp(1) exit threshold after the cumulative hazard so far.
     remaining: f64,
     /// Individual hazard multiplier (latent preference × origin effects, fixed for life) times
-    /// `exp(−β_age · birth)`: then the age effect `exp(β_age · (age − ref))` of everyone under
-    /// the age cap is the same `exp(β_age · (t − ref))` for all, computed once per step instead
-    /// of once per worker (see `advance_year`).
+    /// the age normalisation of the worker's age regime (`YOUNG`, `CAPPED`, `CAPPED_OLD` in
+    /// `flags`): under the cap it carries `exp(−β_age · birth)`, so that the age effect
+    /// `exp(β_age · (age − ref))` is the same `exp(β_age · (t − ref))` for everyone, computed
+    /// once per step instead of once per worker (see `advance_year`).
     pref: f32,
     /// Calendar times, in years since the start of the simulation.
     birth: f32,
@@ -172,6 +187,8 @@ struct County<'a> {
     buf: Vec<u32>,
     /// Promotion candidates: (packed sort key, worker index); see `candidate_key`.
     candidates: Vec<(u128, u32)>,
+    /// The same, grouped by pool and rank (see `promote`).
+    grouped: Vec<(u128, u32)>,
 }
 
 impl Worker {
@@ -267,6 +284,7 @@ impl<'a> County<'a> {
             pensioners: Vec::new(),
             buf: Vec::new(),
             candidates: Vec::new(),
+            grouped: Vec::new(),
         };
         // Village posts come from each village's own stream, so the township layout above does
         // not depend on the village settings.
@@ -781,6 +799,31 @@ impl<'a> County<'a> {
                 rehired += 1;
             }
         }
+        // Years at the current rank needed for the next, by pathway, rank held and degree
+        // (infinite at the top rank).
+        let need_years: Vec<[[f64; 2]; 4]> = self
+            .paths
+            .iter()
+            .map(|pc| {
+                std::array::from_fn(|title| {
+                    std::array::from_fn(|bachelor| {
+                        let next = title + 1;
+                        if next > 3 {
+                            return f64::INFINITY;
+                        }
+                        let mut need = rules.min_years.0[next];
+                        if bachelor == 0 {
+                            need += rules.college_extra_years;
+                        }
+                        if next == 1 && pc.kind == PathwayKind::OrderOriented {
+                            need -= rules.order_oriented_head_start;
+                        }
+                        need
+                    })
+                })
+            })
+            .collect();
+        let train_salt = rng::salt(Draw::Training, y);
         self.candidates.clear();
         for (i, w) in self.staff.iter_mut().enumerate() {
             if w.status != Status::Serving {
@@ -789,24 +832,16 @@ impl<'a> County<'a> {
             // Last year's training helps this evaluation; then this year's is drawn.
             let trained_last_year = w.has(TRAINING);
             w.flags &= !(BLOCKED | TRAINING);
-            if train_p > 0.0 && rng::unit(w.key, Draw::Training, y) < train_p {
+            if train_p > 0.0 && rng::unit_salted(w.key, train_salt) < train_p {
                 w.flags |= TRAINING;
                 trained += 1;
             }
-            let next = w.title as usize + 1;
-            if next > 3 {
-                continue;
-            }
-            let mut need = rules.min_years.0[next];
-            if !w.has(BACHELOR) {
-                need += rules.college_extra_years;
-            }
-            if next == 1 && self.paths[w.pathway as usize].kind == PathwayKind::OrderOriented {
-                need -= rules.order_oriented_head_start;
-            }
+            let bachelor = usize::from(w.has(BACHELOR));
+            let need = need_years[w.pathway as usize][w.title as usize][bachelor];
             if t - w.rank_since as f64 + 1e-6 < need {
                 continue;
             }
+            let next = w.title as usize + 1;
             if !w.has(PASSED) {
                 let mut pass = rules.pass_probability.0[next];
                 if trained_last_year {
@@ -829,8 +864,6 @@ impl<'a> County<'a> {
         if self.candidates.is_empty() {
             return;
         }
-        // Pool, then rank from the top (a promotion frees a post below), then seniority.
-        self.candidates.sort_unstable();
         let pools = match rules.quota_pool {
             QuotaPool::Centre => self.centres.len(),
             QuotaPool::County => 1,
@@ -871,10 +904,42 @@ impl<'a> County<'a> {
                 })
             })
             .collect();
-        for k in 0..self.candidates.len() {
-            let (packed, i) = self.candidates[k];
-            let (pool, r) = ((packed >> 98) as usize, 3 - ((packed >> 96) & 3) as usize);
+        // Candidates are taken by pool, then rank from the top (a promotion frees a post
+        // below), then seniority. Grouped by (pool, rank) with a counting sort; a group is
+        // sorted by seniority only if it has a free post at its start (free posts only shrink
+        // while a group is served), since without one every candidate's outcome is the same
+        // whatever the order. Most years most groups have none.
+        let groups = pools * 4;
+        let mut starts = vec![0usize; groups + 1];
+        for &(packed, _) in &self.candidates {
+            starts[(packed >> 96) as usize + 1] += 1;
+        }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        let mut next = starts.clone();
+        self.grouped.clear();
+        self.grouped.resize(self.candidates.len(), (0, 0));
+        for &c in &self.candidates {
+            let g = (c.0 >> 96) as usize;
+            self.grouped[next[g]] = c;
+            next[g] += 1;
+        }
+        let mut group_end = 0;
+        for k in 0..self.grouped.len() {
+            let (pool, r) = {
+                let packed = self.grouped[k].0;
+                ((packed >> 98) as usize, 3 - ((packed >> 96) & 3) as usize)
+            };
             let (allowed, set_aside) = limits[pool][r];
+            if k == group_end {
+                group_end = starts[(self.grouped[k].0 >> 96) as usize + 1];
+                if held[pool][r] < allowed || (rules.grassroots_track && track[pool][r] < set_aside)
+                {
+                    self.grouped[k..group_end].sort_unstable();
+                }
+            }
+            let i = self.grouped[k].1;
             let w = &mut self.staff[i as usize];
             let passed = w.has(PASSED);
             // The regular route: passed the evaluation and a quota post is free. The grassroots
@@ -1099,7 +1164,7 @@ impl<'a> County<'a> {
             return;
         }
         // Whole years since entry, rounded (durations are never negative here).
-        let d = ((t - w.entry as f64 + 0.5).max(0.0) as usize).min(self.tally.years);
+        let d = ((t - w.entry as f64 + 0.5).max(0.0) as u32 as usize).min(self.tally.years);
         // Titles *held* count qualification: a worker who passed the evaluation but waits for a
         // quota post holds the title without the appointment (Tang 2024 counts titles held;
         // yearbooks count appointments, as `centre_titles` does).
@@ -1132,18 +1197,41 @@ impl<'a> County<'a> {
         let b = &self.s.behaviour;
         let birth = w.birth as f64;
         let age = a - birth;
-        // `pref` carries exp(−β·birth) (see `Worker::pref`).
-        let mut g =
-            (b.age_effect_per_year * (age.min(b.age_effect_cap) - b.age_reference + birth)).exp();
-        if w.status == Status::Serving && self.paths[w.pathway as usize].village_paid {
-            // No statutory retirement: exit rises with age past 60 instead.
-            if age > 60.0 {
-                g *= (b.old_age_effect_per_year * (age - 60.0)).exp();
-            }
-            let service = (a - w.rank_since as f64).max(0.0) as usize;
-            g *= self.village_mult[service.min(self.village_mult.len() - 1)];
+        let mut x = b.age_effect_per_year * (age.min(b.age_effect_cap) - b.age_reference);
+        let village = w.status == Status::Serving && self.paths[w.pathway as usize].village_paid;
+        // No statutory retirement: exit rises with age past `OLD_AGE` instead.
+        if village && age > OLD_AGE {
+            x += b.old_age_effect_per_year * (age - OLD_AGE);
+        }
+        // Less what `pref` already carries.
+        let mut g = (x - self.log_norm(w.flags & REGIME, birth)).exp();
+        if village {
+            g *= self.village_mult[self.service_bucket(w, a)];
         }
         h * g
+    }
+
+    /// Log of the age normalisation that `pref` carries in age regime `regime`.
+    fn log_norm(&self, regime: u16, birth: f64) -> f64 {
+        let b = &self.s.behaviour;
+        let capped = b.age_effect_per_year * (b.age_effect_cap - b.age_reference);
+        match regime {
+            CAPPED => capped,
+            CAPPED_OLD => capped - b.old_age_effect_per_year * (birth + OLD_AGE),
+            _ => -b.age_effect_per_year * birth,
+        }
+    }
+
+    /// Index into `village_mult` of a village-paid worker's whole years of service at `a`.
+    #[inline]
+    fn service_bucket(&self, w: &Worker, a: f64) -> usize {
+        let last = self.village_mult.len() - 1;
+        // One bucket when the pension does not grow with service (no pension at all, say).
+        if last == 0 {
+            return 0;
+        }
+        let service = (a - w.rank_since as f64).max(0.0) as u32 as usize;
+        service.min(last)
     }
 
     /// The part of worker `w`'s hazard at time `t0` that does not change with time inside a
@@ -1246,21 +1334,26 @@ impl<'a> County<'a> {
     ///
     /// Most workers have no boundary inside a year (no contract end, end of the contract-end
     /// window, retirement, age cap or 60th birthday for village-paid workers): their hazard is
-    /// a constant times a per-step factor that changes by a fixed ratio from step to step, so
-    /// one `exp` per worker-year gives every step's hazard. The rest take `walk_year`, which
-    /// evaluates the hazard at every segment start. Both give the same hazard at the same
-    /// points, so the results do not depend on which path a worker takes.
+    /// a constant times a per-step age factor shared by everyone in the same age regime (see
+    /// `Worker::pref`), so the whole year's cumulative hazard is that constant times a sum
+    /// computed once per year, and only a worker whose threshold it reaches is walked step by
+    /// step to find the crossing. The others take `walk_year`, which evaluates the hazard at
+    /// every segment start. Both evaluate the same hazard at the same points, so the results do
+    /// not depend on which path a worker takes (up to rounding in the last bits).
     fn advance_year(&mut self, y: u32) {
         let mut ws = self.take_kind(false);
-        self.advance_kind::<false>(&mut ws, y);
+        let n = self.advance_kind::<false>(&mut ws, y);
+        ws.truncate(n);
         self.put_kind(false, ws);
         let mut ws = self.take_kind(true);
-        self.advance_kind::<true>(&mut ws, y);
+        let n = self.advance_kind::<true>(&mut ws, y);
+        ws.truncate(n);
         self.put_kind(true, ws);
     }
 
-    /// `advance_year` for the workers of one kind: `VILLAGE` says whether they are village-paid.
-    fn advance_kind<const VILLAGE: bool>(&mut self, ws: &mut Vec<Worker>, y: u32) {
+    /// `advance_year` for the workers of one kind (`VILLAGE`: village-paid), in place: leavers
+    /// are swap-removed and the number of workers left is returned.
+    fn advance_kind<const VILLAGE: bool>(&mut self, ws: &mut [Worker], y: u32) -> usize {
         let t0 = y as f64;
         let t1 = t0 + 1.0;
         let steps = self.s.simulation.steps_per_year as usize;
@@ -1268,20 +1361,35 @@ impl<'a> County<'a> {
         let b = &self.s.behaviour;
         let window = b.contract_end_window_years;
         let cap = b.age_effect_cap;
-        let (beta, reference) = (b.age_effect_per_year, b.age_reference);
-        let r_age = (beta * dt).exp();
-        // The age effect of everyone under the cap at the year's first step (`pref` holds the
-        // worker's own part).
-        let shared_age = (beta * (t0 - reference)).exp();
-        let r_old = (b.old_age_effect_per_year * dt).exp();
+        let (beta, gamma) = (b.age_effect_per_year, b.old_age_effect_per_year);
+        // Per-step age factors shared by everyone in an age regime (`pref` holds each worker's
+        // own part): the first step's value, the ratio from step to step, and the year's sum
+        // Σ factor × dt, which is the whole year's cumulative hazard per unit of the rest.
+        let year_sum = |first: f64, ratio: f64| {
+            let (mut f, mut sum) = (first, 0.0);
+            for _ in 0..steps {
+                sum += f * dt;
+                f *= ratio;
+            }
+            sum
+        };
+        let (r_age, r_old) = ((beta * dt).exp(), (gamma * dt).exp());
+        let young = (beta * (t0 - b.age_reference)).exp();
+        let old = (gamma * t0).exp();
+        let (young_sum, flat_sum, old_sum) = (
+            year_sum(young, r_age),
+            year_sum(1.0, 1.0),
+            year_sum(old, r_old),
+        );
         let last_step = t1 - dt;
         let stipend = self.pol.salary.residency_stipend.get();
         let uplift = self.pol.salary.performance_uplift.get();
         let inside = |x: f64| x > t0 && x < t1;
         let mut i = 0;
-        while i < ws.len() {
-            let w = ws[i];
-            self.count_worker::<VILLAGE>(&w, y);
+        let mut n = ws.len();
+        while i < n {
+            let w = &mut ws[i];
+            self.count_worker::<VILLAGE>(w, y);
             let studying = w.status == Status::Studying;
             let village = VILLAGE && w.status == Status::Serving;
             let ce = w.contract_end as f64;
@@ -1292,52 +1400,72 @@ impl<'a> County<'a> {
                 && !inside(retire)
                 && !(ce.is_finite() && (inside(ce) || inside(ce + window)))
                 && (studying || !(age0 < cap && age_last > cap))
-                && !(village && age0 < 60.0 && age_last > 60.0);
+                && !(village && age0 < OLD_AGE && age_last > OLD_AGE);
             let (outcome, remaining) = if simple {
-                let c = self.static_hazard_of::<VILLAGE>(&w, t0);
-                // Per-step factor at the first step, and its ratio from step to step.
-                let birth = w.birth as f64;
-                let old_age = village && age0 >= 60.0;
-                let (mut g, ratio) = if studying {
-                    (1.0, 1.0)
+                // The worker's age regime this year, and its per-step factor (first, ratio, sum).
+                let (regime, first, ratio, sum) = if studying {
+                    (w.flags & REGIME, 1.0, 1.0, flat_sum)
                 } else if age0 < cap {
-                    (shared_age, r_age)
-                } else if old_age {
-                    // Capped, and past 60: both effects in one exponential.
-                    let x = beta * (cap - reference + birth)
-                        + b.old_age_effect_per_year * (age0 - 60.0);
-                    (x.exp(), r_old)
-                } else {
-                    ((beta * (cap - reference + birth)).exp(), 1.0)
-                };
-                // Past 60 and still under the age cap (a cap above 60): the old-age factor on
-                // its own.
-                let (mut old, old_ratio) = if old_age && age0 < cap {
-                    ((b.old_age_effect_per_year * (age0 - 60.0)).exp(), r_old)
-                } else {
-                    (1.0, 1.0)
-                };
-                let mut remaining = w.remaining;
-                let mut out = None;
-                for k in 0..steps {
-                    let mut h = c * g * old;
-                    if village {
-                        let a = t0 + k as f64 * dt;
-                        let service = (a - w.rank_since as f64).max(0.0) as usize;
-                        h *= self.village_mult[service.min(self.village_mult.len() - 1)];
+                    if village && age0 >= OLD_AGE {
+                        // Past `OLD_AGE` under a cap above it: both effects change.
+                        let first = young * (gamma * (age0 - OLD_AGE)).exp();
+                        (YOUNG, first, r_age * r_old, year_sum(first, r_age * r_old))
+                    } else {
+                        (YOUNG, young, r_age, young_sum)
                     }
-                    let dh = h * dt;
-                    if dh >= remaining && h > 0.0 {
-                        out = Some((t0 + k as f64 * dt + remaining / h, false));
-                        break;
-                    }
-                    remaining -= dh;
-                    g *= ratio;
-                    old *= old_ratio;
+                } else if village && age0 >= OLD_AGE {
+                    (CAPPED_OLD, old, r_old, old_sum)
+                } else {
+                    (CAPPED, 1.0, 1.0, flat_sum)
+                };
+                if regime != w.flags & REGIME {
+                    // Passed into a new regime since last year: renormalise `pref` (once in a
+                    // career or twice).
+                    let birth = w.birth as f64;
+                    let shift =
+                        self.log_norm(regime, birth) - self.log_norm(w.flags & REGIME, birth);
+                    w.pref = (w.pref as f64 * shift.exp()) as f32;
+                    w.flags = (w.flags & !REGIME) | regime;
                 }
-                (out, remaining)
+                let c = self.static_hazard_of::<VILLAGE>(w, t0);
+                // Village-paid: the pay gap by whole years of service, constant over the year
+                // unless a service year ends inside it.
+                let (vm, vm_constant) = if village {
+                    let first = self.service_bucket(w, t0);
+                    (
+                        self.village_mult[first],
+                        first == self.service_bucket(w, last_step),
+                    )
+                } else {
+                    (1.0, true)
+                };
+                let whole = c * vm * sum;
+                if vm_constant && whole < w.remaining {
+                    // Most worker-years: no exit this year, whatever the step.
+                    (None, w.remaining - whole)
+                } else {
+                    // Find the step in which the cumulative hazard crosses the threshold.
+                    let mut remaining = w.remaining;
+                    let mut out = None;
+                    let mut f = first;
+                    for k in 0..steps {
+                        let a = t0 + k as f64 * dt;
+                        let mut h = c * f;
+                        if village {
+                            h *= self.village_mult[self.service_bucket(w, a)];
+                        }
+                        let dh = h * dt;
+                        if dh >= remaining && h > 0.0 {
+                            out = Some((a + remaining / h, false));
+                            break;
+                        }
+                        remaining -= dh;
+                        f *= ratio;
+                    }
+                    (out, remaining)
+                }
             } else {
-                self.walk_year(&w, y)
+                self.walk_year(w, y)
             };
             let until = outcome.map_or(t1, |o| o.0);
             let served = until - t0;
@@ -1361,20 +1489,24 @@ impl<'a> County<'a> {
             }
             match outcome {
                 None => {
-                    ws[i].remaining = remaining;
-                    ws[i].flags &= !NEW;
+                    w.remaining = remaining;
+                    w.flags &= !NEW;
                     i += 1;
                 }
                 Some((at, retired)) => {
-                    let w = ws.swap_remove(i);
+                    let gone = *w;
+                    // Swap-remove: the last worker takes this place and is advanced next.
+                    n -= 1;
+                    ws[i] = ws[n];
                     if retired {
-                        self.record_retirement(&w, at, y);
+                        self.record_retirement(&gone, at, y);
                     } else {
-                        self.record_exit(&w, at, y);
+                        self.record_exit(&gone, at, y);
                     }
                 }
             }
         }
+        n
     }
 
     fn phase(w: &Worker, at: f64) -> Phase {

@@ -60,7 +60,20 @@ pub enum Draw {
 /// A uniform in [0, 1) for draw `what` of the entity `k` in year `year`.
 #[inline]
 pub fn unit(k: u64, what: Draw, year: u32) -> f64 {
-    let z = mix(k ^ mix(((what as u64) << 32) | year as u64));
+    unit_salted(k, salt(what, year))
+}
+
+/// The part of `unit`'s hash that depends only on the draw and the year: computed once for a
+/// pass over many entities.
+#[inline]
+pub fn salt(what: Draw, year: u32) -> u64 {
+    mix(((what as u64) << 32) | year as u64)
+}
+
+/// `unit(k, what, year)` given `salt(what, year)`: the same number.
+#[inline]
+pub fn unit_salted(k: u64, salt: u64) -> f64 {
+    let z = mix(k ^ salt);
     (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 

@@ -231,7 +231,8 @@ impl Tally {
 
     #[inline]
     pub fn age_index(&self, pathway: usize, year: usize, age: f64) -> usize {
-        let a = (age.max(0.0) as usize).min(AGE_BINS - 1);
+        // Through `u32`: a cheaper conversion than to `usize`, and ages fit.
+        let a = (age.max(0.0) as u32 as usize).min(AGE_BINS - 1);
         (pathway * self.years + year) * AGE_BINS + a
     }
 
