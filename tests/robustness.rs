@@ -432,3 +432,167 @@ fn a_folder_holding_another_scenario_needs_force_and_other_files_are_never_repla
         .stderr(predicates::str::contains("not zhagen results"));
     assert!(mine.join("chapter1.docx").is_file());
 }
+
+/// Run the binary with `args` under a memory limit, killed if it has not finished within
+/// `limit`: a loader that blocks on a FIFO or reads /dev/zero for ever fails the test instead
+/// of hanging it (or eating the machine's memory).
+fn output_within(args: &[String], limit: Duration) -> std::process::Output {
+    let script = format!(
+        "ulimit -v 8388608; exec {}",
+        std::iter::once(bin().display().to_string())
+            .chain(args.iter().cloned())
+            .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let mut child = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("zhagen {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Scenario and sweep files were read whole with no check: a `base` (or the file itself)
+/// naming a FIFO blocked for ever, /dev/zero ate memory until the process died, a directory
+/// gave the system's bare "Is a directory". Each is now refused at once, naming the file and
+/// what is allowed, with exit status 1 and nothing written.
+#[test]
+fn a_fifo_a_device_a_directory_or_a_huge_file_is_refused_at_once_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fifo = d.join("pipe.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    std::fs::create_dir(d.join("folder.toml")).unwrap();
+    // A valid TOML file (comments only) just over the 1 MiB limit.
+    let line = format!("# {}\n", "x".repeat(62));
+    write(d, "huge.toml", &line.repeat((1 << 20) / line.len() + 1));
+    let b = baseline_path().display().to_string();
+    let child = |name: &str, base: &str| {
+        write(d, name, &format!("base = {base:?}\n"))
+            .display()
+            .to_string()
+    };
+    let sweep_over = |name: &str, base: &str| {
+        write(
+            d,
+            name,
+            &format!(
+                "base = {base:?}\n[[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [0]\n"
+            ),
+        )
+        .display()
+        .to_string()
+    };
+    let fifo_s = fifo.display().to_string();
+    let cases: Vec<(&str, String, Vec<String>)> = vec![
+        (
+            "run",
+            fifo_s.clone(),
+            vec![
+                "pipe.toml".into(),
+                "a named pipe (FIFO), not a regular file".into(),
+            ],
+        ),
+        (
+            "run",
+            "/dev/zero".into(),
+            vec!["/dev/zero".into(), "a device, not a regular file".into()],
+        ),
+        (
+            "run",
+            d.join("folder.toml").display().to_string(),
+            vec![
+                "folder.toml".into(),
+                "a directory, not a regular file".into(),
+            ],
+        ),
+        (
+            "run",
+            d.join("huge.toml").display().to_string(),
+            vec!["huge.toml".into(), "bytes long".into()],
+        ),
+        (
+            "run",
+            child("over_fifo.toml", &fifo_s),
+            vec![
+                "over_fifo.toml:1:8".into(),
+                "pipe.toml".into(),
+                "named pipe".into(),
+            ],
+        ),
+        (
+            "run",
+            child("over_zero.toml", "/dev/zero"),
+            vec![
+                "over_zero.toml:1:8".into(),
+                "/dev/zero".into(),
+                "a device".into(),
+            ],
+        ),
+        (
+            "run",
+            child("over_huge.toml", "huge.toml"),
+            vec![
+                "over_huge.toml:1:8".into(),
+                "huge.toml".into(),
+                "bytes long".into(),
+            ],
+        ),
+        (
+            "sweep",
+            fifo_s.clone(),
+            vec!["pipe.toml".into(), "named pipe".into()],
+        ),
+        (
+            "sweep",
+            sweep_over("sweep_zero.toml", "/dev/zero"),
+            vec![
+                "sweep_zero.toml:1:8".into(),
+                "/dev/zero".into(),
+                "a device".into(),
+            ],
+        ),
+        ("compare", child("cmp.toml", &b), vec![]),
+    ];
+    for (i, (command, file, expect)) in cases.into_iter().enumerate() {
+        let out = d.join(format!("out{i}"));
+        let mut args = vec![command.to_string(), file.clone()];
+        if command == "compare" {
+            // Any command that loads scenarios: the second file here is the FIFO.
+            args.push(fifo_s.clone());
+        }
+        args.extend(["--out".into(), out.display().to_string(), "--quiet".into()]);
+        let o = output_within(&args, Duration::from_secs(30));
+        let err = String::from_utf8_lossy(&o.stderr);
+        let what = format!("{command} {file}");
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{what}: exit status; stderr: {err}"
+        );
+        assert!(err.starts_with("Error: "), "{what}: {err}");
+        assert!(!err.contains("panicked"), "{what}: {err}");
+        for e in expect
+            .iter()
+            .chain(&["regular TOML files of at most 1 MiB".to_string()])
+        {
+            assert!(err.contains(e.as_str()), "{what}: should say `{e}`: {err}");
+        }
+        assert!(!out.exists(), "{what}: nothing written");
+    }
+}

@@ -184,6 +184,133 @@ fn overrides_apply_last_and_are_validated_like_files() {
     assert!(m.contains("--set") && m.contains("obligation_years"), "{m}");
 }
 
+/// `--set name=…` was silently ignored: the name was read from the leaf file's text, after
+/// the overrides had been merged.
+#[test]
+fn set_name_renames_the_scenario_and_its_resolved_file() {
+    let s = baseline_with(&["name=my-run"]);
+    assert_eq!(s.name, "my-run");
+    assert!(
+        s.resolved_toml.contains("\nname = \"my-run\"\n"),
+        "{}",
+        s.resolved_toml
+    );
+    assert_ne!(s.hash, baseline_with(&[]).hash);
+    // Over a policy file too; without it, the policy file keeps its own name (not the
+    // baseline's, which it does not inherit).
+    let dir = tempfile::tempdir().unwrap();
+    let child = write(
+        dir.path(),
+        "longer.toml",
+        &format!(
+            "base = {:?}\n[policy.contract]\nobligation_years = 8\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    assert_eq!(Scenario::load(&child, &[]).unwrap().name, "longer");
+    let s = Scenario::load(&child, &["name=\"eight years\"".into()]).unwrap();
+    assert_eq!(s.name, "eight years");
+    // The last override wins, as for any key.
+    let s = baseline_with(&["name=first", "name=second"]);
+    assert_eq!(s.name, "second");
+}
+
+/// A scenario as a string, without what tells one run of it from another.
+fn model(s: &Scenario) -> String {
+    let mut s = s.clone();
+    s.resolved_toml.clear();
+    s.hash.clear();
+    s.files.clear();
+    format!("{s:?}")
+}
+
+/// Every value of the baseline, given a different value by `--set`, changes the scenario or
+/// is refused: no key is accepted and then ignored.
+#[test]
+fn every_set_key_of_the_baseline_takes_effect_or_is_refused() {
+    fn leaves(prefix: &str, t: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
+        for (k, v) in t {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                toml::Value::Table(t) => leaves(&key, t, out),
+                // Arrays of tables (benchmarks, free parameters) cannot be set by a dotted key.
+                toml::Value::Array(a) if a.iter().any(|x| x.is_table()) => {}
+                v => out.push((key, v.clone())),
+            }
+        }
+    }
+    let base = baseline_with(&[]);
+    let mut keys = Vec::new();
+    leaves("", &toml::from_str(&base.resolved_toml).unwrap(), &mut keys);
+    assert!(keys.len() > 100, "{} keys", keys.len());
+    assert!(keys.iter().any(|(k, _)| k == "name"));
+    let before = model(&base);
+    let mut checked = 0;
+    for (key, v) in keys {
+        let changed = match v {
+            toml::Value::Integer(i) => toml::Value::Integer(i + 1),
+            toml::Value::Float(x) => toml::Value::Float(if x == 0.0 { 0.01 } else { x * 0.9 }),
+            toml::Value::Boolean(b) => toml::Value::Boolean(!b),
+            toml::Value::String(_) => toml::Value::String("something-else".into()),
+            // Lists (histogram edges, title lists): reversed, or one more element.
+            toml::Value::Array(mut a) => {
+                a.reverse();
+                if a.len() < 2 {
+                    a.push(toml::Value::Float(1.0));
+                }
+                toml::Value::Array(a)
+            }
+            _ => continue,
+        };
+        let o = format!("{key}={changed}");
+        // Refused (a value out of range, shares that no longer sum to 1) is not silent.
+        if let Ok(s) = Scenario::load(&baseline_path(), std::slice::from_ref(&o)) {
+            assert_ne!(
+                model(&s),
+                before,
+                "--set {o} was accepted but changed nothing"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 100);
+}
+
+/// An override is read as one TOML key and one value: what cannot be is refused, naming it.
+#[test]
+fn a_set_that_is_not_one_key_and_one_value_is_refused_naming_it() {
+    for (o, expect) in [
+        (
+            "policy.contract.obligation_years",
+            "no `=`; an override is written KEY=VALUE",
+        ),
+        ("policy.contract.\"obligation_years=8", "not closed"),
+        ("policy contract=8", "neither a `.` nor the end of the key"),
+        ("政策.x=8", "cannot be written unquoted"),
+        ("policy..contract=8", "empty"),
+    ] {
+        let e = Scenario::load(&baseline_path(), &[o.to_string()]).unwrap_err();
+        let m = e.to_string();
+        assert!(m.starts_with(&format!("--set {o}")), "{o}: {m}");
+        assert!(m.contains(expect), "{o}: should say `{expect}`: {m}");
+    }
+    // A value holding a newline is one value, never a second key.
+    let s = baseline_with(&["description=one\nsimulation.seed = 99"]);
+    assert_eq!(s.description, "one\nsimulation.seed = 99");
+    assert_eq!(s.simulation.seed, baseline_with(&[]).simulation.seed);
+    // A quoted part of a key may hold `.` and `=`: it names one pathway.
+    let e = Scenario::load(
+        &baseline_path(),
+        &["pathways.\"a.b=c\".base_exit_rate=0.1".into()],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("pathways.a.b=c.kind"), "{e}");
+}
+
 #[test]
 fn the_resolved_scenario_loads_back_to_the_same_model() {
     let s = Scenario::load(&baseline_path(), &[]).unwrap();

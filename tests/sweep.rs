@@ -319,3 +319,103 @@ fn mistakes_in_a_sweep_file_are_located_and_nothing_runs() {
             "did you mean `remote_allowance`?",
         ));
 }
+
+/// The baseline with its RTME pathway renamed `rtme.v2=x`: a name that must be quoted in a
+/// dotted key, holding both a `.` and an `=`.
+fn renamed_pathway_scenario(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(baseline_path())
+        .unwrap()
+        .replace(
+            "[pathways.order_oriented]",
+            "[pathways.\"rtme.v2=x\"]\nkind = \"order_oriented\"",
+        )
+        .replace("pathway = \"order_oriented\"", "pathway = \"rtme.v2=x\"");
+    write(dir, "renamed.toml", &text)
+}
+
+/// Axis keys and values were pasted into `--set` text unescaped: a quoted part of a key holding
+/// `=` split the override in the wrong place, and a key holding a newline set a second,
+/// unswept key at every point. Keys are now read as TOML dotted keys when the sweep is loaded
+/// (refused there, at their line, if they are not one), and every value reaches its point
+/// exactly.
+#[test]
+fn axis_keys_and_text_values_reach_every_point_exactly_or_are_refused_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    renamed_pathway_scenario(dir.path());
+    let texts = [
+        "say \"hi\" = 'x' # not a comment",
+        "two\nlines\nsimulation.seed = 99",
+        "back\\slash, \"\"\" and a tab\t",
+    ];
+    let f = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "base = \"renamed.toml\"\nreplications = 1\n\
+             [[axis]]\nkey = 'pathways.\"rtme.v2=x\".base_exit_rate'\nvalues = [0.05, 0.07]\n\
+             [[axis]]\nkey = \"description\"\nvalues = {}\n",
+            toml::Value::Array(
+                texts
+                    .iter()
+                    .map(|t| toml::Value::String(t.to_string()))
+                    .collect()
+            )
+        ),
+    );
+    let sweep = zhagen::sweep::Sweep::load(&f, &["region.counties=2".into()]).unwrap();
+    assert_eq!(sweep.points.len(), 6);
+    let seed = sweep.scenario.simulation.seed;
+    for p in &sweep.points {
+        let s = sweep.point_scenario(p).unwrap();
+        let rtme = s.pathway(s.pathway_id("rtme.v2=x").expect("the renamed pathway"));
+        assert_eq!(Some(rtme.base_exit_rate.get()), p.values[0].as_float());
+        assert_eq!(Some(s.description.as_str()), p.values[1].as_str());
+        assert_eq!(s.simulation.seed, seed, "no value sets another key");
+        assert_eq!(
+            s.pathways.len(),
+            sweep.scenario.pathways.len(),
+            "no new pathway"
+        );
+    }
+    // The key reaches results.csv as one cell.
+    let out = dir.path().join("out");
+    zhagen().args(args(&f, &out)).assert().success();
+    let r = results(&out);
+    assert!(
+        r.starts_with("point,\"pathways.\"\"rtme.v2=x\"\".base_exit_rate\",description,"),
+        "{}",
+        r.lines().next().unwrap()
+    );
+    assert!(r.contains("\"two\nlines\nsimulation.seed = 99\""));
+
+    // Keys that are not one dotted key are refused when the sweep is loaded, at their line.
+    for (i, key) in [
+        "region.counties = 1\nsimulation.seed",
+        "pathways.\"rtme.v2=x.base_exit_rate",
+        "policy.salary.remote_allowance=5",
+        "policy.salary..remote_allowance",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let name = format!("bad{i}.toml");
+        let f = write(
+            dir.path(),
+            &name,
+            &format!(
+                "base = \"renamed.toml\"\n[[axis]]\nkey = {}\nvalues = [0, 1]\n",
+                toml::Value::String(key.into())
+            ),
+        );
+        let out = dir.path().join(format!("out-{name}"));
+        zhagen()
+            .args(args(&f, &out))
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains(format!(
+                "{name}:3:7: key `axis[0].key`"
+            )))
+            .stderr(predicates::str::contains("a dotted scenario key"));
+        assert!(!out.exists(), "{name}: nothing written");
+    }
+}

@@ -178,18 +178,79 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
     })
 }
 
+/// The largest file the loaders read: 1 MiB, fifty times the commented baseline. A scenario
+/// or sweep file is a page or two of TOML; anything bigger is a mistake (a data file named by
+/// accident), and reading it whole would only eat memory before failing to parse.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// What the loaders accept, for the messages that refuse something else.
+const ALLOWED_FILES: &str = "scenario and sweep files must be regular TOML files of at most 1 MiB";
+
+/// Read a scenario or sweep file as UTF-8 text. Only regular files of at most
+/// [`MAX_FILE_BYTES`] are read: a directory, a FIFO (whose read would block), a device such as
+/// `/dev/zero` (whose read never ends) or a huge file is refused before any of it is read.
 fn read(path: &Path) -> Result<String, std::io::Error> {
-    let bytes = std::fs::read(path)?;
+    use std::io::{Error, ErrorKind, Read};
+    let refuse =
+        |why: String| Error::new(ErrorKind::InvalidInput, format!("{why}; {ALLOWED_FILES}"));
+    let check = |meta: &std::fs::Metadata| -> Result<(), Error> {
+        if !meta.is_file() {
+            return Err(refuse(format!(
+                "it is {}, not a regular file",
+                file_kind(&meta.file_type())
+            )));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(refuse(format!("it is {} bytes long", meta.len())));
+        }
+        Ok(())
+    };
+    // Checked before opening (opening a FIFO blocks until someone writes to it) and again on
+    // the file opened, in case the path was swapped in between.
+    check(&std::fs::metadata(path)?)?;
+    let file = std::fs::File::open(path)?;
+    check(&file.metadata()?)?;
+    // A file that grows while it is read (or reports a false size) still stops at the limit.
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(refuse(format!(
+            "it is more than {MAX_FILE_BYTES} bytes long"
+        )));
+    }
     String::from_utf8(bytes).map_err(|_| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
+        Error::new(
+            ErrorKind::InvalidData,
             "the file is not UTF-8 text (a scenario file must be TOML text)",
         )
     })
 }
 
+/// A file type in words, for the message that refuses it.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
 /// Read `path` and every file it inherits from; return the merged layers and the sources.
-/// `overrides` are `dotted.key=value` strings applied last, each as its own layer.
+/// `overrides` are `dotted.key=value` strings applied last, each as its own layer. `name` is
+/// the leaf file's (or an override's), never a base file's.
 pub fn load_layers(
     path: &Path,
     overrides: &[String],
@@ -237,13 +298,37 @@ pub fn load_layers(
         layers.push(parse_layer(&sources, id)?);
     }
 
+    // The name is not inherited: a policy file over the baseline is its own scenario. It is
+    // the leaf file's, or what `--set name=…` makes it.
+    let leaf_name = layers[0].name.clone();
     // Overlay from the root down so that nearer files win.
     let mut merged = layers.pop().expect("root layer");
     while let Some(layer) = layers.pop() {
         merged.overlay(layer);
     }
+    merged.name = leaf_name;
     for o in overrides {
-        let id = sources.push(PathBuf::from(format!("--set {o}")), override_text(o));
+        // A value may hold a newline (a sweep over a text value): the source's name is shown
+        // on one line.
+        let name = PathBuf::from(format!("--set {}", escape_controls(o)));
+        let (text, problem) = match override_text(o) {
+            Ok(text) => (text, None),
+            Err(problem) => (o.clone(), Some(problem)),
+        };
+        let id = sources.push(name, text);
+        if let Some(OverrideProblem {
+            key,
+            value,
+            allowed,
+        }) = problem
+        {
+            return Err(ScenarioError::Invalid {
+                at: sources.locate(id, 0),
+                key,
+                value,
+                allowed,
+            });
+        }
         let layer = parse_layer(&sources, id)?;
         if layer.base.is_some() {
             return Err(ScenarioError::Invalid {
@@ -259,16 +344,181 @@ pub fn load_layers(
     Ok((merged, sources))
 }
 
-/// `a.b.c=value` → the TOML line `a.b.c = value`; a bare word is taken as a string.
-fn override_text(o: &str) -> String {
-    let (key, value) = o.split_once('=').unwrap_or((o, ""));
-    let (key, value) = (key.trim(), value.trim());
-    let candidate = format!("{key} = {value}\n");
-    if toml::from_str::<toml::Table>(&candidate).is_ok() {
-        candidate
+/// `text` with its control characters but tab (newlines, carriage returns) escaped, for a
+/// name shown on one line.
+pub fn escape_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Why a `--set` override cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+struct OverrideProblem {
+    key: String,
+    value: String,
+    allowed: String,
+}
+
+/// What a `--set` key may be.
+const ALLOWED_KEY: &str = "a dotted scenario key, e.g. policy.contract.obligation_years; \
+    a part holding anything but letters, digits, `_` and `-` is quoted, \
+    e.g. pathways.\"my.pathway\".base_exit_rate";
+
+/// `a.b.c=value` → the TOML line `a.b.c = value`. The key is read as a TOML dotted key (quoted
+/// parts may hold `.`, `=` or quotes) and written back in its plain form; the value is taken as
+/// written when it is one TOML value, and as a string otherwise (`county`, `my scenario`), so
+/// that an override sets exactly one key, never a second one smuggled in after a newline.
+fn override_text(o: &str) -> Result<String, OverrideProblem> {
+    let (key, value) = split_override(o).map_err(|why| OverrideProblem {
+        key: escape_controls(o.trim()),
+        value: "(none)".into(),
+        allowed: format!(
+            "{why}; an override is written KEY=VALUE, e.g. --set policy.contract.obligation_years=8"
+        ),
+    })?;
+    let parts = key_parts(key).map_err(|why| OverrideProblem {
+        key: escape_controls(key.trim()),
+        value: escape_controls(value.trim()),
+        allowed: format!("{why}; {ALLOWED_KEY}"),
+    })?;
+    let key = key_text(&parts);
+    let value = value.trim();
+    let one_value =
+        toml::from_str::<toml::Table>(&format!("v = {value}\n")).is_ok_and(|t| t.len() == 1);
+    Ok(if one_value {
+        format!("{key} = {value}\n")
     } else {
         format!("{key} = {}\n", toml::Value::String(value.to_string()))
+    })
+}
+
+/// Split `KEY=VALUE` at the first `=` that is not inside a quoted part of the key.
+fn split_override(o: &str) -> Result<(&str, &str), &'static str> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in o.char_indices() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '=' => return Ok((&o[..i], &o[i + 1..])),
+            None => {}
+        }
     }
+    Err(if quote.is_some() {
+        "a quote in the key is not closed"
+    } else {
+        "there is no `=`"
+    })
+}
+
+/// The parts of a dotted key as TOML reads it: `policy.salary.base` → `policy`, `salary`,
+/// `base`; `pathways."my.path".kind` → `pathways`, `my.path`, `kind`. Each part is a bare word
+/// (letters, digits, `_`, `-`) or a quoted string; spaces are allowed around the dots only.
+pub fn key_parts(key: &str) -> Result<Vec<String>, String> {
+    let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let blank = |c: char| c == ' ' || c == '\t';
+    let mut parts = Vec::new();
+    let mut rest = key.trim_matches(blank);
+    if rest.is_empty() {
+        return Err("the key is empty".into());
+    }
+    loop {
+        let part_len = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let mut escaped = false;
+                let end = rest.char_indices().skip(1).find(|&(_, c)| {
+                    let closes = c == q && !escaped;
+                    escaped = q == '"' && c == '\\' && !escaped;
+                    closes
+                });
+                match end {
+                    Some((i, _)) => i + 1,
+                    None => {
+                        return Err(format!(
+                            "the quote opened at `{}` is not closed",
+                            escape_controls(rest)
+                        ));
+                    }
+                }
+            }
+            _ => rest.find(|c: char| !bare(c)).unwrap_or(rest.len()),
+        };
+        if part_len == 0 {
+            return Err(match rest.chars().next() {
+                Some('.') | None => "a part of the key is empty".into(),
+                Some(c) => format!(
+                    "`{}` cannot be written unquoted in a key",
+                    c.escape_default()
+                ),
+            });
+        }
+        let (part, after) = rest.split_at(part_len);
+        parts.push(if part.starts_with(['"', '\'']) {
+            // The quoted part, unescaped by the TOML reader itself.
+            toml::from_str::<toml::Table>(&format!("k = {part}"))
+                .ok()
+                .and_then(|t| t.get("k").and_then(|v| v.as_str().map(String::from)))
+                .ok_or_else(|| {
+                    format!(
+                        "the quoted part {} is not a TOML string (a key holds no newline or control character unescaped)",
+                        escape_controls(part)
+                    )
+                })?
+        } else {
+            part.to_string()
+        });
+        let after = after.trim_start_matches(blank);
+        match after.strip_prefix('.') {
+            Some(next) => rest = next.trim_start_matches(blank),
+            None if after.is_empty() => return Ok(parts),
+            None => {
+                let c = after.chars().next().expect("not empty");
+                return Err(format!(
+                    "`{}` after `{}` is neither a `.` nor the end of the key",
+                    c.escape_default(),
+                    escape_controls(part)
+                ));
+            }
+        }
+    }
+}
+
+/// A dotted key written as TOML from its parts: bare where a part allows, quoted and escaped
+/// where it does not. [`key_parts`] reads it back to the same parts.
+pub fn key_text(parts: &[String]) -> String {
+    let bare = |p: &String| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let quoted = |p: &String| {
+        let mut q = String::from("\"");
+        for c in p.chars() {
+            match c {
+                '"' => q.push_str("\\\""),
+                '\\' => q.push_str("\\\\"),
+                c if c.is_control() => q.push_str(&format!("\\u{:04X}", c as u32)),
+                c => q.push(c),
+            }
+        }
+        q.push('"');
+        q
+    };
+    parts
+        .iter()
+        .map(|p| if bare(p) { p.clone() } else { quoted(p) })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -296,7 +546,93 @@ mod tests {
 
     #[test]
     fn overrides_accept_numbers_and_bare_words() {
-        assert_eq!(override_text("a.b=3"), "a.b = 3\n");
-        assert_eq!(override_text("a.b=county"), "a.b = \"county\"\n");
+        assert_eq!(override_text("a.b=3").unwrap(), "a.b = 3\n");
+        assert_eq!(override_text("a.b=county").unwrap(), "a.b = \"county\"\n");
+    }
+
+    #[test]
+    fn an_override_sets_one_key_whatever_its_value_holds() {
+        // A value that would add a second line of TOML is one string, not two keys.
+        let t = override_text("name=x\nsimulation.seed = 5").unwrap();
+        let table: toml::Table = toml::from_str(&t).unwrap();
+        assert_eq!(table.len(), 1, "{t}");
+        assert_eq!(table["name"].as_str(), Some("x\nsimulation.seed = 5"));
+        // `=` inside a quoted part of the key is not where the value starts.
+        assert_eq!(
+            override_text("pathways.\"a=b\".base_exit_rate=0.1").unwrap(),
+            "pathways.\"a=b\".base_exit_rate = 0.1\n"
+        );
+        assert!(override_text("name").is_err(), "no `=`");
+    }
+
+    #[test]
+    fn keys_are_read_as_toml_dotted_keys() {
+        let p = |k: &str| key_parts(k);
+        assert_eq!(p("a.b.c").unwrap(), ["a", "b", "c"]);
+        assert_eq!(p(" a . \"b.c\" . 'd=e' ").unwrap(), ["a", "b.c", "d=e"]);
+        assert_eq!(p("a.\"q\\\"x\"").unwrap(), ["a", "q\"x"]);
+        assert_eq!(p("a.\"new\\nline\"").unwrap(), ["a", "new\nline"]);
+        for bad in [
+            "",
+            "a..b",
+            "a.",
+            ".a",
+            "a b",
+            "a = 1\nb",
+            "a.\"open",
+            "a.\"raw\nnewline\"",
+            "a # comment",
+            "a.\"\"\"x\"\"\"",
+            "[a]",
+        ] {
+            assert!(p(bad).is_err(), "{bad:?} is not a key: {:?}", p(bad));
+        }
+    }
+
+    #[test]
+    fn a_key_written_back_reads_as_the_same_parts() {
+        for parts in [
+            vec!["policy", "salary", "base"],
+            vec!["pathways", "my.path", "kind"],
+            vec![
+                "x",
+                "a=b",
+                "\"q\"",
+                "back\\slash",
+                "new\nline\ttab",
+                "",
+                "中文",
+            ],
+        ] {
+            let parts: Vec<String> = parts.into_iter().map(String::from).collect();
+            let text = key_text(&parts);
+            assert_eq!(key_parts(&text).unwrap(), parts, "{text}");
+            // And TOML itself reads it so.
+            let table: toml::Table = toml::from_str(&format!("{text} = 1")).unwrap();
+            let mut v = &toml::Value::Table(table);
+            for p in &parts {
+                v = &v.as_table().unwrap()[p];
+            }
+            assert_eq!(v.as_integer(), Some(1));
+        }
+    }
+
+    #[test]
+    fn an_override_for_any_value_reads_back_as_that_value() {
+        for v in [
+            toml::Value::String("plain".into()),
+            toml::Value::String("quote \" and ' and = and # and \\".into()),
+            toml::Value::String("two\nlines\r\nand \"\"\" inside".into()),
+            toml::Value::String("".into()),
+            toml::Value::Integer(-3),
+            toml::Value::Float(0.1),
+            toml::Value::Boolean(true),
+        ] {
+            // As a sweep writes a point's override: the key as TOML, the value as TOML.
+            let o = format!("{}={v}", key_text(&key_parts("a.\"b.c\".d").unwrap()));
+            let text = override_text(&o).unwrap();
+            let table: toml::Table = toml::from_str(&text).unwrap();
+            assert_eq!(table["a"]["b.c"]["d"], v, "{o:?} → {text:?}");
+        }
     }
 }

@@ -86,18 +86,13 @@ impl Scenario {
     /// Load, inherit, override and validate a scenario file.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
         let (raw, sources) = load::load_layers(path, overrides)?;
-        let default_name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into());
-        // The name is not inherited: a policy file over the baseline is its own scenario.
-        let leaf_name = sources.list[0].text.as_str();
-        let name = match toml::from_str::<toml::Table>(leaf_name)
-            .ok()
-            .and_then(|t| t.get("name").and_then(|v| v.as_str().map(String::from)))
-        {
-            Some(n) => n,
-            None => default_name,
+        // The leaf file's own name or `--set name=…`'s, else the file's stem.
+        let name = match &raw.name {
+            Some(n) => n.value.clone(),
+            None => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".into()),
         };
         let mut scenario = validate::validate(&raw, &sources, path, name)?;
         let mut resolved = raw.clone();
@@ -105,17 +100,7 @@ impl Scenario {
         let body = toml::to_string_pretty(&resolved).unwrap_or_default();
         // A TOML comment ends at a newline and holds no control characters: a name with one
         // (`name = "a\nb"`) would break the resolved file, so they are escaped in the comment.
-        let shown: String = scenario
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_control() && c != '\t' {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect();
+        let shown = load::escape_controls(&scenario.name);
         scenario.resolved_toml = format!(
             "# Fully resolved scenario `{}` (inheritance and overrides applied) — written by zhagen {}\nname = {}\n{}",
             shown,

@@ -19,7 +19,7 @@
 pub mod run;
 
 use crate::scenario::layer::{V, partial_table};
-use crate::scenario::load::{Sources, parse_file, suggest};
+use crate::scenario::load::{Sources, escape_controls, key_parts, key_text, parse_file, suggest};
 use crate::scenario::{Location, Scenario, ScenarioError, sha256_hex};
 use rand::RngExt;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,8 @@ pub enum AxisValues {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
-    /// Dotted scenario key, e.g. `policy.salary.remote_allowance`.
+    /// Dotted scenario key, e.g. `policy.salary.remote_allowance`, in its plain TOML form
+    /// ([`key_text`]): parts quoted only where they must be.
     pub key: String,
     pub values: AxisValues,
     /// Where the axis is written (for errors about its values).
@@ -97,7 +98,9 @@ pub struct Point {
 }
 
 impl Point {
-    /// `--set` style overrides that make this point's scenario.
+    /// `--set` style overrides that make this point's scenario. Each reads back as exactly
+    /// its key and value: the key is a checked TOML dotted key, the value written as TOML (a
+    /// string quoted and escaped, whatever it holds).
     pub fn overrides(&self, axes: &[Axis]) -> Vec<String> {
         axes.iter()
             .zip(&self.values)
@@ -262,7 +265,23 @@ impl Sweep {
                 .as_ref()
                 .ok_or_else(|| missing(&k("key"), "the dotted scenario key the axis sweeps"))?;
             let loc = at(0, key.span.start);
-            if axes.iter().any(|x: &Axis| x.key == key.value) {
+            // The key becomes `--set` text for every point: read it as a TOML dotted key now,
+            // and refuse it here, at its line, if it is not one (an unclosed quote, a newline
+            // that would set a second key).
+            let parts = key_parts(&key.value).map_err(|why| {
+                invalid(
+                    key,
+                    &k("key"),
+                    escape_controls(&key.value),
+                    format!(
+                        "{why}; a dotted scenario key, e.g. \"policy.salary.remote_allowance\" \
+                         (a part holding anything but letters, digits, `_` and `-` is quoted: \
+                         \"pathways.'my.pathway'.base_exit_rate\")"
+                    ),
+                )
+            })?;
+            let canonical = key_text(&parts);
+            if axes.iter().any(|x: &Axis| x.key == canonical) {
                 return Err(invalid(
                     key,
                     &k("key"),
@@ -334,7 +353,7 @@ impl Sweep {
                 _ => {}
             }
             axes.push(Axis {
-                key: key.value.clone(),
+                key: canonical,
                 values,
                 at: loc,
             });

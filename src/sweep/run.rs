@@ -306,7 +306,8 @@ fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<(), Swe
 pub fn results_csv(m: &Manifest, points: &[PointResult]) -> String {
     let mut out = String::from("point");
     for a in &m.axes {
-        let _ = write!(out, ",{a}");
+        // A key with a quoted part holds quotes, perhaps commas.
+        let _ = write!(out, ",{}", csv_cell(a));
     }
     for k in &m.metrics {
         let _ = write!(out, ",{0},{0}_ci_low,{0}_ci_high", k.key);
@@ -336,7 +337,7 @@ pub fn results_csv(m: &Manifest, points: &[PointResult]) -> String {
 }
 
 fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
