@@ -56,6 +56,12 @@ const REGIME: u16 = 3 << 12;
 /// Age past which a village doctor's exit hazard rises (no statutory retirement for them).
 const OLD_AGE: f64 = 60.0;
 
+/// The kinds of worker a county keeps in separate vectors (see `County::pipeline`): passes
+/// over workers take the kind as a const generic parameter.
+const PIPELINE: u8 = 0;
+const STAFF: u8 = 1;
+const VILLAGE_PAID: u8 = 2;
+
 /// Not posted at a village clinic.
 const NO_VILLAGE: u32 = u32::MAX;
 
@@ -162,10 +168,11 @@ struct County<'a> {
     dt: f64,
     centres: Vec<Centre>,
     villages: Vec<VillageClinic>,
-    /// Centre staff (incumbents, recruits, order-oriented graduates, from enrolment on) and
-    /// village-paid workers (village doctors, local apprentices), kept apart: the hot loops run
-    /// over one kind at a time with no per-worker branch on which kind it is. A worker's kind
-    /// is fixed by its pathway.
+    /// Workers by kind (`PIPELINE`, `STAFF`, `VILLAGE_PAID`), kept apart so that the hot loops
+    /// run over one kind at a time with no per-worker branch on which kind it is: students and
+    /// residents of every pathway; serving centre staff (incumbents, recruits, order-oriented
+    /// graduates); serving village-paid workers (village doctors, local apprentices).
+    pipeline: Vec<Worker>,
     staff: Vec<Worker>,
     village_paid: Vec<Worker>,
     paths: Vec<PathwayConst>,
@@ -271,6 +278,7 @@ impl<'a> County<'a> {
             dt: 1.0 / s.simulation.steps_per_year as f64,
             centres,
             villages: Vec::with_capacity(n_villages as usize),
+            pipeline: Vec::new(),
             staff: Vec::new(),
             village_paid: Vec::new(),
             paths,
@@ -320,26 +328,17 @@ impl<'a> County<'a> {
         rng::key(&all[..3 + parts.len()])
     }
 
-    /// The workers of one kind, taken out of `self` so that a pass over them can call `&mut
-    /// self` methods; `put_kind` puts them back.
-    fn take_kind(&mut self, village_paid: bool) -> Vec<Worker> {
-        std::mem::take(if village_paid {
-            &mut self.village_paid
-        } else {
-            &mut self.staff
-        })
+    fn kind_mut(&mut self, kind: u8) -> &mut Vec<Worker> {
+        match kind {
+            PIPELINE => &mut self.pipeline,
+            STAFF => &mut self.staff,
+            _ => &mut self.village_paid,
+        }
     }
 
-    fn put_kind(&mut self, village_paid: bool, ws: Vec<Worker>) {
-        *(if village_paid {
-            &mut self.village_paid
-        } else {
-            &mut self.staff
-        }) = ws;
-    }
-
-    /// Add a worker to the vector of its kind.
-    fn push(&mut self, w: Worker) {
+    /// Add a serving worker to the vector of its kind.
+    fn push_serving(&mut self, w: Worker) {
+        debug_assert!(w.status == Status::Serving);
         if self.paths[w.pathway as usize].village_paid {
             self.village_paid.push(w);
         } else {
@@ -659,7 +658,7 @@ impl<'a> County<'a> {
                     w.village = self.home_village(key);
                 }
                 self.tally.pipeline[p].enrolled += 1;
-                self.push(w);
+                self.pipeline.push(w);
             }
         }
     }
@@ -669,15 +668,7 @@ impl<'a> County<'a> {
     /// report for service — order-oriented graduates at a township centre, apprentices at their
     /// own village — or do not.
     fn advance_pipeline(&mut self, y: u32) {
-        for village_paid in [false, true] {
-            let mut ws = self.take_kind(village_paid);
-            self.advance_pipeline_of(&mut ws, y);
-            self.put_kind(village_paid, ws);
-        }
-    }
-
-    /// `advance_pipeline` for the workers of one kind.
-    fn advance_pipeline_of(&mut self, ws: &mut Vec<Worker>, y: u32) {
+        let mut ws = std::mem::take(&mut self.pipeline);
         let t = y as f64;
         let contract = &self.pol.contract;
         self.buf.clear();
@@ -709,7 +700,6 @@ impl<'a> County<'a> {
         // Place in key order, so placement does not depend on where workers sit in memory.
         let mut buf = std::mem::take(&mut self.buf);
         buf.sort_unstable_by_key(|&i| ws[i as usize].key);
-        let mut leaving = Vec::new();
         for &i in &buf {
             let mut w = ws[i as usize];
             let p = w.pathway as usize;
@@ -722,7 +712,7 @@ impl<'a> County<'a> {
             if rng::unit(w.key, Draw::NoShow, 0) < pipe.no_show.get()
                 || (apprentice && w.village == NO_VILLAGE)
             {
-                leaving.push(i);
+                self.record_exit(&w, t, y);
                 continue;
             }
             self.tally.pipeline[p].reported += 1;
@@ -736,15 +726,16 @@ impl<'a> County<'a> {
                 self.place(&mut w, centre, false);
                 self.tally.staffing[y as usize].placed += 1;
             }
-            ws[i as usize] = w;
+            self.push_serving(w);
+        }
+        // Everyone who finished residency leaves the pipeline; from the back, so that indices
+        // stay valid.
+        buf.sort_unstable();
+        for &i in buf.iter().rev() {
+            ws.swap_remove(i as usize);
         }
         self.buf = buf;
-        // Remove no-shows from the back so that indices stay valid.
-        leaving.sort_unstable();
-        for &i in leaving.iter().rev() {
-            let w = ws.swap_remove(i as usize);
-            self.record_exit(&w, t, y);
-        }
+        self.pipeline = ws;
     }
 
     /// The centre with the most vacant posts (lowest index on ties); over establishment at a
@@ -789,7 +780,12 @@ impl<'a> County<'a> {
         let (mut trained, mut rehired) = (0u32, 0u64);
         // The local exit rule: village-paid workers reaching the exit age this year leave at
         // that age unless the clinic rehires them (decided now).
-        for w in self.village_paid.iter_mut() {
+        let paths = &self.paths;
+        let pipeline_village_paid = self
+            .pipeline
+            .iter_mut()
+            .filter(|w| paths[w.pathway as usize].village_paid);
+        for w in self.village_paid.iter_mut().chain(pipeline_village_paid) {
             if !w.has(REHIRED)
                 && w.retire_at < year_end
                 && rng::unit(w.key, Draw::Rehire, 0) < rehire
@@ -826,9 +822,6 @@ impl<'a> County<'a> {
         let train_salt = rng::salt(Draw::Training, y);
         self.candidates.clear();
         for (i, w) in self.staff.iter_mut().enumerate() {
-            if w.status != Status::Serving {
-                continue;
-            }
             // Last year's training helps this evaluation; then this year's is drawn.
             let trained_last_year = w.has(TRAINING);
             w.flags &= !(BLOCKED | TRAINING);
@@ -881,7 +874,7 @@ impl<'a> County<'a> {
         }
         if rules.grassroots_track {
             for w in &self.staff {
-                if w.status == Status::Serving && w.has(GRASSROOTS) {
+                if w.has(GRASSROOTS) {
                     let p = pool_of(w.centre) as usize;
                     track[p][w.title as usize] += 1;
                     held[p][w.title as usize] -= 1;
@@ -1026,7 +1019,7 @@ impl<'a> County<'a> {
                     w.flags |= FUNDED;
                     self.place(&mut w, ci, j >= vacant);
                     self.tally.entrants[hire] += 1;
-                    self.push(w);
+                    self.push_serving(w);
                 } else {
                     st.cancelled += 1;
                 }
@@ -1044,7 +1037,7 @@ impl<'a> County<'a> {
         self.buf.clear();
         if self.centres.iter().any(|c| c.reserve_filled > 0) {
             for (i, w) in self.staff.iter().enumerate() {
-                if w.status == Status::Serving && w.has(RESERVE) && !w.at_village() {
+                if w.has(RESERVE) && !w.at_village() {
                     self.buf.push(i as u32);
                 }
             }
@@ -1146,21 +1139,21 @@ impl<'a> County<'a> {
 
     /// The start-of-year count of one worker (see `snapshot`).
     #[inline]
-    fn count_worker<const VILLAGE: bool>(&mut self, w: &Worker, y: u32) {
-        if w.status == Status::Studying || w.has(NEW) {
+    fn count_worker<const KIND: u8>(&mut self, w: &Worker, y: u32) {
+        if (KIND == PIPELINE && w.status == Status::Studying) || w.has(NEW) {
             return;
         }
         let t = y as f64;
         let yi = y as usize;
         let p = w.pathway as usize;
-        if w.status == Status::Serving {
+        if KIND != PIPELINE {
             let ai = self.tally.age_index(p, yi, t - w.birth as f64);
             self.tally.ages[ai] += 1;
             if w.has(BLOCKED) {
                 self.tally.staffing[yi].blocked += 1;
             }
         }
-        if VILLAGE {
+        if KIND == VILLAGE_PAID || (KIND == PIPELINE && self.paths[p].village_paid) {
             return;
         }
         // Whole years since entry, rounded (durations are never negative here).
@@ -1240,18 +1233,20 @@ impl<'a> County<'a> {
     /// `advance_year` steps them along for workers with no boundary in the year.
     #[inline]
     fn static_hazard(&self, w: &Worker, t0: f64) -> f64 {
-        if self.paths[w.pathway as usize].village_paid {
-            self.static_hazard_of::<true>(w, t0)
-        } else {
-            self.static_hazard_of::<false>(w, t0)
+        match w.status {
+            Status::Serving if self.paths[w.pathway as usize].village_paid => {
+                self.static_hazard_of::<VILLAGE_PAID>(w, t0)
+            }
+            Status::Serving => self.static_hazard_of::<STAFF>(w, t0),
+            _ => self.static_hazard_of::<PIPELINE>(w, t0),
         }
     }
 
-    /// `static_hazard` for a worker known to be village-paid (`VILLAGE`) or not.
+    /// `static_hazard` for a worker of a known kind (see `County::pipeline`).
     #[inline]
-    fn static_hazard_of<const VILLAGE: bool>(&self, w: &Worker, t0: f64) -> f64 {
+    fn static_hazard_of<const KIND: u8>(&self, w: &Worker, t0: f64) -> f64 {
         let p = w.pathway as usize;
-        if w.status == Status::Studying {
+        if KIND == PIPELINE && w.status == Status::Studying {
             return self.s.pathways[p]
                 .pipeline
                 .map_or(0.0, |pp| pp.study_dropout.get());
@@ -1267,10 +1262,10 @@ impl<'a> County<'a> {
                 h *= b.contract_end_hr;
             }
         }
-        if w.status != Status::Serving {
+        if KIND == PIPELINE {
             return h;
         }
-        if VILLAGE {
+        if KIND == VILLAGE_PAID {
             return h * self.centres[w.centre as usize].remote_hr;
         }
         h *= self.centre_mult[w.centre as usize * 4 + w.title as usize];
@@ -1341,19 +1336,22 @@ impl<'a> County<'a> {
     /// every segment start. Both evaluate the same hazard at the same points, so the results do
     /// not depend on which path a worker takes (up to rounding in the last bits).
     fn advance_year(&mut self, y: u32) {
-        let mut ws = self.take_kind(false);
-        let n = self.advance_kind::<false>(&mut ws, y);
-        ws.truncate(n);
-        self.put_kind(false, ws);
-        let mut ws = self.take_kind(true);
-        let n = self.advance_kind::<true>(&mut ws, y);
-        ws.truncate(n);
-        self.put_kind(true, ws);
+        self.advance_kind::<PIPELINE>(y);
+        self.advance_kind::<STAFF>(y);
+        self.advance_kind::<VILLAGE_PAID>(y);
     }
 
-    /// `advance_year` for the workers of one kind (`VILLAGE`: village-paid), in place: leavers
-    /// are swap-removed and the number of workers left is returned.
-    fn advance_kind<const VILLAGE: bool>(&mut self, ws: &mut [Worker], y: u32) -> usize {
+    /// `advance_year` for the workers of one kind (see `County::pipeline`).
+    fn advance_kind<const KIND: u8>(&mut self, y: u32) {
+        let mut ws = std::mem::take(self.kind_mut(KIND));
+        let n = self.advance_workers::<KIND>(&mut ws, y);
+        ws.truncate(n);
+        *self.kind_mut(KIND) = ws;
+    }
+
+    /// `advance_kind` on the workers `ws`, in place: leavers are swap-removed, and the number
+    /// of workers left is returned.
+    fn advance_workers<const KIND: u8>(&mut self, ws: &mut [Worker], y: u32) -> usize {
         let t0 = y as f64;
         let t1 = t0 + 1.0;
         let steps = self.s.simulation.steps_per_year as usize;
@@ -1389,9 +1387,9 @@ impl<'a> County<'a> {
         let mut n = ws.len();
         while i < n {
             let w = &mut ws[i];
-            self.count_worker::<VILLAGE>(w, y);
-            let studying = w.status == Status::Studying;
-            let village = VILLAGE && w.status == Status::Serving;
+            self.count_worker::<KIND>(w, y);
+            let studying = KIND == PIPELINE && w.status == Status::Studying;
+            let village = KIND == VILLAGE_PAID;
             let ce = w.contract_end as f64;
             let retire = w.retire_at as f64;
             let age0 = t0 - w.birth as f64;
@@ -1427,7 +1425,7 @@ impl<'a> County<'a> {
                     w.pref = (w.pref as f64 * shift.exp()) as f32;
                     w.flags = (w.flags & !REGIME) | regime;
                 }
-                let c = self.static_hazard_of::<VILLAGE>(w, t0);
+                let c = self.static_hazard_of::<KIND>(w, t0);
                 // Village-paid: the pay gap by whole years of service, constant over the year
                 // unless a service year ends inside it.
                 let (vm, vm_constant) = if village {
@@ -1471,21 +1469,24 @@ impl<'a> County<'a> {
             let served = until - t0;
             self.tally.worker_years += served;
             let cost = &mut self.tally.cost[y as usize];
-            match w.status {
-                Status::Serving => {
-                    if VILLAGE {
-                        cost.village_subsidy += self.village_subsidy_now * served;
-                        cost.village_floor += self.village_topup_now * served;
-                    } else {
-                        let pay = self.pay_now[w.title as usize] * served;
-                        cost.pay += pay;
-                        cost.performance += uplift * pay;
-                        cost.allowances += self.centres[w.centre as usize].allowance * served;
-                    }
+            match KIND {
+                STAFF => {
+                    let pay = self.pay_now[w.title as usize] * served;
+                    cost.pay += pay;
+                    cost.performance += uplift * pay;
+                    cost.allowances += self.centres[w.centre as usize].allowance * served;
                     cost.serving_years += served;
                 }
-                Status::Residency => cost.stipends += stipend * served,
-                Status::Studying => {}
+                VILLAGE_PAID => {
+                    cost.village_subsidy += self.village_subsidy_now * served;
+                    cost.village_floor += self.village_topup_now * served;
+                    cost.serving_years += served;
+                }
+                _ => {
+                    if w.status == Status::Residency {
+                        cost.stipends += stipend * served;
+                    }
+                }
             }
             match outcome {
                 None => {
@@ -1608,7 +1609,12 @@ impl<'a> County<'a> {
         let end = self.s.simulation.years as f64;
         let bins = self.tally.bins();
         let half_bin = 0.5 / super::tally::BINS_PER_YEAR as f64;
-        for w in self.staff.iter().chain(&self.village_paid) {
+        for w in self
+            .pipeline
+            .iter()
+            .chain(&self.staff)
+            .chain(&self.village_paid)
+        {
             if w.status == Status::Studying {
                 continue;
             }
