@@ -163,8 +163,8 @@ struct County<'a> {
     s: &'a Scenario,
     /// The policy in force this year.
     pol: &'a Policy,
-    rep: u32,
-    county: u32,
+    /// `rng::key(&[seed, rep, county])`, which every key of this county extends.
+    key_prefix: u64,
     dt: f64,
     centres: Vec<Centre>,
     villages: Vec<VillageClinic>,
@@ -273,8 +273,7 @@ impl<'a> County<'a> {
         let mut c = County {
             s,
             pol: s.policy_at(0),
-            rep,
-            county,
+            key_prefix: rng::key(&[seed, rep as u64, county as u64]),
             dt: 1.0 / s.simulation.steps_per_year as f64,
             centres,
             villages: Vec::with_capacity(n_villages as usize),
@@ -319,13 +318,9 @@ impl<'a> County<'a> {
         c
     }
 
+    /// The key of an entity of this county: `rng::key(&[seed, rep, county, parts…])`.
     fn key(&self, parts: &[u64]) -> u64 {
-        let mut all = [0u64; 8];
-        all[0] = self.s.simulation.seed;
-        all[1] = self.rep as u64;
-        all[2] = self.county as u64;
-        all[3..3 + parts.len()].copy_from_slice(parts);
-        rng::key(&all[..3 + parts.len()])
+        rng::extend_key(self.key_prefix, parts)
     }
 
     fn kind_mut(&mut self, kind: u8) -> &mut Vec<Worker> {

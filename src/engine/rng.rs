@@ -20,7 +20,14 @@ pub fn mix(mut z: u64) -> u64 {
 /// A key from a sequence of identifiers; every word of the result depends on all of them.
 #[inline]
 pub fn key(parts: &[u64]) -> u64 {
-    let mut h: u64 = 0x6a09_e667_f3bc_c909;
+    extend_key(0x6a09_e667_f3bc_c909, parts)
+}
+
+/// `key(&[a…, b…])` given `key(&[a…])`: a key extended by further identifiers, so that a
+/// prefix shared by many keys (seed, replication, county) is hashed once.
+#[inline]
+pub fn extend_key(prefix: u64, parts: &[u64]) -> u64 {
+    let mut h = prefix;
     for &p in parts {
         h = mix(h ^ mix(p.wrapping_add(0x9e37_79b9_7f4a_7c15)));
     }
@@ -101,6 +108,12 @@ mod tests {
             .sum::<f64>()
             / n as f64;
         assert!((cov / var).abs() < 0.01, "lag-1 correlation {}", cov / var);
+    }
+
+    #[test]
+    fn an_extended_key_is_the_key_of_the_joined_parts() {
+        assert_eq!(extend_key(key(&[7, 8]), &[9, 10]), key(&[7, 8, 9, 10]));
+        assert_eq!(extend_key(key(&[7]), &[]), key(&[7]));
     }
 
     #[test]
