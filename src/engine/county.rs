@@ -15,7 +15,7 @@
 //! posted.
 
 use super::rng::{self, Draw, Entity};
-use super::tally::{Phase, RETIRED, Tally};
+use super::tally::{Cost, Phase, RETIRED, Tally};
 use crate::policy::{Policy, QuotaPool};
 use crate::population::{PathwayKind, Title, standard_normal};
 use crate::scenario::Scenario;
@@ -1378,6 +1378,9 @@ impl<'a> County<'a> {
         let stipend = self.pol.salary.residency_stipend.get();
         let uplift = self.pol.salary.performance_uplift.get();
         let inside = |x: f64| x > t0 && x < t1;
+        // Sums kept in locals (registers) through the loop, added to the tally at the end.
+        let mut cost = Cost::default();
+        let mut worker_years = 0.0;
         let mut i = 0;
         let mut n = ws.len();
         while i < n {
@@ -1462,8 +1465,7 @@ impl<'a> County<'a> {
             };
             let until = outcome.map_or(t1, |o| o.0);
             let served = until - t0;
-            self.tally.worker_years += served;
-            let cost = &mut self.tally.cost[y as usize];
+            worker_years += served;
             match KIND {
                 STAFF => {
                     let pay = self.pay_now[w.title as usize] * served;
@@ -1502,6 +1504,8 @@ impl<'a> County<'a> {
                 }
             }
         }
+        self.tally.cost[y as usize] += &cost;
+        self.tally.worker_years += worker_years;
         n
     }
 
