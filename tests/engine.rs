@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use zhagen::engine::tally::Phase;
+use zhagen::engine::tally::{Phase, Tally};
 
 #[test]
 fn every_entrant_leaves_the_curve_exactly_once() {
@@ -152,6 +152,62 @@ fn same_seed_gives_identical_results_at_any_thread_count() {
     assert_eq!(one.reps, two.reps);
     assert_eq!(one.pooled, four.pooled);
     assert_eq!(one.reps, four.reps);
+}
+
+/// Counties are merged by a tree that threads steal halves of; an odd county count makes the
+/// halves uneven and 3 or 8 threads make them stolen in different places.
+#[test]
+fn many_counties_give_identical_results_at_any_thread_count() {
+    let s = baseline_with(&[
+        "region.counties=13",
+        "simulation.replications=3",
+        "simulation.years=10",
+    ]);
+    let one = run_on(&s, 1);
+    for threads in [3, 8] {
+        let other = run_on(&s, threads);
+        assert_eq!(one.pooled, other.pooled, "{threads} threads");
+        // Through `Debug`, which prints every float exactly: benchmarks that a 10-year run
+        // cannot reach are NaN, and NaN != NaN.
+        assert_eq!(
+            format!("{:?}", one.reps),
+            format!("{:?}", other.reps),
+            "{threads} threads"
+        );
+    }
+}
+
+#[test]
+fn a_replication_counts_each_of_its_counties_once() {
+    let s = baseline_with(&[
+        "region.counties=13",
+        "simulation.replications=1",
+        "simulation.years=10",
+    ]);
+    let whole = run_on(&s, 3).pooled;
+    let mut sum = Tally::new(s.pathways.len(), s.simulation.years as usize);
+    for c in 0..s.region.counties {
+        sum += &zhagen::engine::county::simulate_county(&s, 0, c);
+    }
+    // Counts add up exactly whatever the order of additions.
+    assert_eq!(whole.entrants, sum.entrants);
+    assert_eq!(whole.events, sum.events);
+    assert_eq!(whole.censored, sum.censored);
+    assert_eq!(whole.title_by_duration, sum.title_by_duration);
+    assert_eq!(whole.centre_titles, sum.centre_titles);
+    assert_eq!(whole.ages, sum.ages);
+    assert_eq!(whole.staffing, sum.staffing);
+    assert_eq!(whole.villages, sum.villages);
+    assert_eq!(whole.exits, sum.exits);
+    assert_eq!(whole.pipeline, sum.pipeline);
+    // Sums of money differ from a county-by-county sum only by rounding.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+    assert!(close(whole.worker_years, sum.worker_years));
+    for (y, (a, b)) in whole.cost.iter().zip(&sum.cost).enumerate() {
+        assert!(close(a.total(), b.total()), "year {y}: {a:?} vs {b:?}");
+        assert!(close(a.serving_years, b.serving_years), "year {y}");
+    }
+    assert!(sum.entrants.iter().sum::<u64>() > 0);
 }
 
 #[test]

@@ -17,8 +17,8 @@ pub trait Progress: Sync {
     /// `n` more units are done.
     fn advance(&self, _n: u64) {}
     fn finish(&self) {}
-    /// Whether the user asked to stop (Ctrl-C); `run_until_cancelled` then stops at the next
-    /// block of counties.
+    /// Whether the user asked to stop (Ctrl-C); `run_until_cancelled` then starts no further
+    /// county.
     fn cancelled(&self) -> bool {
         false
     }
@@ -75,14 +75,14 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
     let years = s.simulation.years as f64;
     let reps = s.simulation.replications as f64;
     let worker_years = people * r.counties as f64 * years * reps;
-    // Each thread holds one county's people (with a margin for turnover); tallies per county
-    // block and per replication in flight.
+    // Each thread holds one county's people (with a margin for turnover) and the tallies of
+    // its place in the county merge tree; one more per replication in flight.
     let tally = s.pathways.len() as f64
         * years
         * (2.0 * 4.0 * tally::BINS_PER_YEAR as f64 + 4.0 * tally::AGE_BINS as f64 + 64.0);
     let in_flight = threads.max(1) as f64;
     let peak_bytes = in_flight * max_people * 1.25 * county::WORKER_BYTES as f64
-        + in_flight * (COUNTY_BLOCK as f64 + 2.0) * tally;
+        + in_flight * (tallies_in_flight(r.counties) as f64 + 2.0) * tally;
     Estimate {
         people_per_county: people,
         max_people_per_county: max_people,
@@ -150,39 +150,67 @@ fn rep_chunk() -> u32 {
     rayon::current_num_threads().max(1) as u32
 }
 
-/// Simulate one replication (all its counties, merged in county order). The replication's
-/// draws depend only on the seed and `rep`, so two scenarios run at the same seed share them
-/// (common random numbers).
+/// Simulate one replication (all its counties, merged by the fixed tree of
+/// `simulate_counties`). The replication's draws depend only on the seed and `rep`, so two
+/// scenarios run at the same seed share them (common random numbers).
 pub fn simulate_replication(scenario: &Scenario, rep: u32) -> Tally {
-    simulate_replication_with(scenario, rep, &Silent)
+    simulate_counties(scenario, rep, 0, scenario.region.counties, &Silent)
+        .expect("a silent run is never cancelled")
 }
 
-/// Counties are simulated in blocks of this many, in parallel within a block, and each
-/// block's tallies are added in county order before the next block starts: memory holds one
-/// block of tallies, not one per county (a national run has thousands), and the order of
-/// additions — hence every floating-point sum — does not depend on the thread count.
-const COUNTY_BLOCK: u32 = 64;
-
-fn simulate_replication_with(scenario: &Scenario, rep: u32, progress: &dyn Progress) -> Tally {
-    let counties = scenario.region.counties;
-    let mut total = Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
-    let mut first = 0;
-    while first < counties && !progress.cancelled() {
-        let last = (first + COUNTY_BLOCK).min(counties);
-        let parts: Vec<Tally> = (first..last)
-            .into_par_iter()
-            .map(|c| {
-                let t = county::simulate_county(scenario, rep, c);
-                progress.advance(1);
-                t
-            })
-            .collect();
-        for p in &parts {
-            total += p;
-        }
-        first = last;
+/// Counties `lo..hi` of replication `rep`, added up; `None` if the run was cancelled.
+///
+/// The range is halved at its midpoint down to single counties, the halves run under
+/// `rayon::join`, and the right half's tally is added into the left's once both are done.
+/// Why a tree rather than blocks of counties merged in order:
+/// - **The shape of the tree is a function of the county count alone**, so every
+///   floating-point sum (costs, worker-years) is done in the same order at any thread count,
+///   and results stay byte-identical — the property blocks merged in order were there for.
+/// - **No barrier.** Blocks waited for their slowest county before the next block could start;
+///   counties differ in size (townships, posts and villages are drawn), so at 16 threads each
+///   block ended with idle threads. Here an idle thread steals the other half of any range.
+/// - **No serial merge.** Adding a county's tallies (≈ 100 kB for a national run) is done by
+///   whichever thread finished the pair, in parallel; only the ⌈log₂ counties⌉ additions on the
+///   path to the root wait for each other.
+/// - **Memory stays bounded**: a thread holds at most one pending result per level of the tree
+///   it is inside, ⌈log₂ counties⌉ + 1 tallies, whatever the number of counties.
+fn simulate_counties(
+    scenario: &Scenario,
+    rep: u32,
+    lo: u32,
+    hi: u32,
+    progress: &dyn Progress,
+) -> Option<Tally> {
+    if progress.cancelled() {
+        return None;
     }
-    total
+    match hi - lo {
+        0 => Some(Tally::new(
+            scenario.pathways.len(),
+            scenario.simulation.years as usize,
+        )),
+        1 => {
+            let t = county::simulate_county(scenario, rep, lo);
+            progress.advance(1);
+            Some(t)
+        }
+        n => {
+            let mid = lo + n / 2;
+            let (left, right) = rayon::join(
+                || simulate_counties(scenario, rep, lo, mid, progress),
+                || simulate_counties(scenario, rep, mid, hi, progress),
+            );
+            let mut left = left?;
+            left += &right?;
+            Some(left)
+        }
+    }
+}
+
+/// Tallies a thread may hold at once while a replication of `counties` counties runs: one
+/// pending result per level of the merge tree, plus the one being filled.
+fn tallies_in_flight(counties: u32) -> u32 {
+    u32::BITS - counties.max(1).leading_zeros() + 1
 }
 
 /// Run every replication of `scenario` on the current rayon pool.
@@ -205,8 +233,8 @@ impl Progress for Uncancellable<'_> {
     }
 }
 
-/// Like `run`, but stops soon after `progress.cancelled()` turns true (at the next block of
-/// counties) and then returns `None`: an interrupted run has no results, rather than wrong ones.
+/// Like `run`, but stops soon after `progress.cancelled()` turns true (once the counties
+/// already running finish) and then returns `None`: an interrupted run has no results, rather than wrong ones.
 pub fn run_until_cancelled(scenario: &Scenario, progress: &dyn Progress) -> Option<RunResult> {
     let reps = scenario.simulation.replications;
     let counties = scenario.region.counties;
@@ -219,14 +247,15 @@ pub fn run_until_cancelled(scenario: &Scenario, progress: &dyn Progress) -> Opti
             return None;
         }
         let last = (first + rep_chunk()).min(reps);
-        let chunk: Vec<(Tally, RepMetrics)> = (first..last)
+        let chunk: Option<Vec<(Tally, RepMetrics)>> = (first..last)
             .into_par_iter()
             .map(|rep| {
-                let total = simulate_replication_with(scenario, rep, progress);
+                let total = simulate_counties(scenario, rep, 0, counties, progress)?;
                 let m = stats::rep_metrics(scenario, &total);
-                (total, m)
+                Some((total, m))
             })
             .collect();
+        let chunk = chunk?;
         if progress.cancelled() {
             return None;
         }
