@@ -7,7 +7,6 @@ pub mod tally;
 
 use crate::scenario::Scenario;
 use crate::stats;
-use rayon::prelude::*;
 use tally::Tally;
 
 /// Receives progress from the engine; the binary turns it into a progress bar.
@@ -76,13 +75,15 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
     let reps = s.simulation.replications as f64;
     let worker_years = people * r.counties as f64 * years * reps;
     // Each thread holds one county's people (with a margin for turnover) and the tallies of
-    // its place in the county merge tree; one more per replication in flight.
+    // its place in the merge trees of replications and of counties.
     let tally = s.pathways.len() as f64
         * years
         * (2.0 * 4.0 * tally::BINS_PER_YEAR as f64 + 4.0 * tally::AGE_BINS as f64 + 64.0);
     let in_flight = threads.max(1) as f64;
     let peak_bytes = in_flight * max_people * 1.25 * county::WORKER_BYTES as f64
-        + in_flight * (tallies_in_flight(r.counties) as f64 + 2.0) * tally;
+        + in_flight
+            * (tallies_in_flight(r.counties) + tallies_in_flight(s.simulation.replications)) as f64
+            * tally;
     Estimate {
         people_per_county: people,
         max_people_per_county: max_people,
@@ -137,80 +138,82 @@ pub struct RepMetrics {
 /// The outcome of a run.
 #[derive(Debug, Clone)]
 pub struct RunResult {
-    /// All replications' tallies added up (in replication order).
+    /// All replications' tallies added up (by the fixed tree of `tree_reduce`).
     pub pooled: Tally,
     /// One entry per replication, in replication order.
     pub reps: Vec<RepMetrics>,
 }
 
-/// Replications are simulated in chunks of about one per thread, so that memory stays bounded
-/// by the chunk, not by the number of replications; the merge order stays fixed (replication
-/// order), so results do not depend on the chunk size.
-fn rep_chunk() -> u32 {
-    rayon::current_num_threads().max(1) as u32
-}
-
-/// Simulate one replication (all its counties, merged by the fixed tree of
-/// `simulate_counties`). The replication's draws depend only on the seed and `rep`, so two
+/// Simulate one replication (all its counties, added up by the fixed tree of
+/// `tree_reduce`). The replication's draws depend only on the seed and `rep`, so two
 /// scenarios run at the same seed share them (common random numbers).
 pub fn simulate_replication(scenario: &Scenario, rep: u32) -> Tally {
-    simulate_counties(scenario, rep, 0, scenario.region.counties, &Silent)
-        .expect("a silent run is never cancelled")
+    simulate_counties(scenario, rep, &Silent).expect("a silent run is never cancelled")
 }
 
-/// Counties `lo..hi` of replication `rep`, added up; `None` if the run was cancelled.
+/// Reduce `leaf(lo)`, …, `leaf(hi − 1)` (`lo < hi`) with `merge` over a fixed binary tree:
+/// the range is halved at its midpoint down to single items, the halves run under
+/// `rayon::join`, and the right half's result is merged into the left's once both are done.
+/// `None` as soon as any leaf gives `None` (a cancelled run).
 ///
-/// The range is halved at its midpoint down to single counties, the halves run under
-/// `rayon::join`, and the right half's tally is added into the left's once both are done.
-/// Why a tree rather than blocks of counties merged in order:
-/// - **The shape of the tree is a function of the county count alone**, so every
-///   floating-point sum (costs, worker-years) is done in the same order at any thread count,
-///   and results stay byte-identical — the property blocks merged in order were there for.
-/// - **No barrier.** Blocks waited for their slowest county before the next block could start;
+/// Replications and the counties inside each are both reduced this way. Why a tree rather than
+/// blocks of work merged in order:
+/// - **The shape of the tree is a function of the item count alone**, so every floating-point
+///   sum (costs, worker-years) is done in the same order at any thread count, and results stay
+///   byte-identical — the property blocks merged in order were there for.
+/// - **No barrier.** A block waits for its slowest item before the next block can start;
 ///   counties differ in size (townships, posts and villages are drawn), so at 16 threads each
 ///   block ended with idle threads. Here an idle thread steals the other half of any range.
-/// - **No serial merge.** Adding a county's tallies (≈ 100 kB for a national run) is done by
-///   whichever thread finished the pair, in parallel; only the ⌈log₂ counties⌉ additions on the
-///   path to the root wait for each other.
-/// - **Memory stays bounded**: a thread holds at most one pending result per level of the tree
-///   it is inside, ⌈log₂ counties⌉ + 1 tallies, whatever the number of counties.
-fn simulate_counties(
-    scenario: &Scenario,
-    rep: u32,
+/// - **No serial merge.** Adding two tallies (≈ 100 kB each for a national run) is done by
+///   whichever thread finished the pair, in parallel; only the ⌈log₂ n⌉ merges on the path to
+///   the root wait for each other.
+/// - **Memory stays bounded**: a thread holds one pending result per level of each tree it is
+///   inside (⌈log₂ n⌉ + 1 for one tree), whatever the number of items.
+fn tree_reduce<T: Send>(
     lo: u32,
     hi: u32,
-    progress: &dyn Progress,
-) -> Option<Tally> {
-    if progress.cancelled() {
-        return None;
+    leaf: &(impl Fn(u32) -> Option<T> + Sync),
+    merge: &(impl Fn(&mut T, T) + Sync),
+) -> Option<T> {
+    debug_assert!(lo < hi);
+    if hi - lo == 1 {
+        return leaf(lo);
     }
-    match hi - lo {
-        0 => Some(Tally::new(
-            scenario.pathways.len(),
-            scenario.simulation.years as usize,
-        )),
-        1 => {
-            let t = county::simulate_county(scenario, rep, lo);
-            progress.advance(1);
-            Some(t)
-        }
-        n => {
-            let mid = lo + n / 2;
-            let (left, right) = rayon::join(
-                || simulate_counties(scenario, rep, lo, mid, progress),
-                || simulate_counties(scenario, rep, mid, hi, progress),
-            );
-            let mut left = left?;
-            left += &right?;
-            Some(left)
-        }
-    }
+    let mid = lo + (hi - lo) / 2;
+    let (left, right) = rayon::join(
+        || tree_reduce(lo, mid, leaf, merge),
+        || tree_reduce(mid, hi, leaf, merge),
+    );
+    let mut left = left?;
+    merge(&mut left, right?);
+    Some(left)
 }
 
-/// Tallies a thread may hold at once while a replication of `counties` counties runs: one
-/// pending result per level of the merge tree, plus the one being filled.
-fn tallies_in_flight(counties: u32) -> u32 {
-    u32::BITS - counties.max(1).leading_zeros() + 1
+/// All counties of replication `rep`, added up by `tree_reduce`; `None` if the run was
+/// cancelled (no county starts once `progress.cancelled()`).
+fn simulate_counties(scenario: &Scenario, rep: u32, progress: &dyn Progress) -> Option<Tally> {
+    let counties = scenario.region.counties;
+    if counties == 0 {
+        return Some(Tally::new(
+            scenario.pathways.len(),
+            scenario.simulation.years as usize,
+        ));
+    }
+    let county = |c: u32| {
+        if progress.cancelled() {
+            return None;
+        }
+        let t = county::simulate_county(scenario, rep, c);
+        progress.advance(1);
+        Some(t)
+    };
+    tree_reduce(0, counties, &county, &|a: &mut Tally, b: Tally| *a += &b)
+}
+
+/// Results a thread holds at once inside a `tree_reduce` of `n` items: one pending result per
+/// level of the tree, plus the one being filled.
+fn tallies_in_flight(n: u32) -> u32 {
+    u32::BITS - n.max(1).leading_zeros() + 1
 }
 
 /// Run every replication of `scenario` on the current rayon pool.
@@ -234,36 +237,30 @@ impl Progress for Uncancellable<'_> {
 }
 
 /// Like `run`, but stops soon after `progress.cancelled()` turns true (once the counties
-/// already running finish) and then returns `None`: an interrupted run has no results, rather than wrong ones.
+/// already running finish) and then returns `None`: an interrupted run has no results, rather
+/// than wrong ones.
 pub fn run_until_cancelled(scenario: &Scenario, progress: &dyn Progress) -> Option<RunResult> {
     let reps = scenario.simulation.replications;
-    let counties = scenario.region.counties;
-    progress.start(reps as u64 * counties as u64);
-    let mut pooled = Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
-    let mut metrics = Vec::with_capacity(reps as usize);
-    let mut first = 0;
-    while first < reps {
-        if progress.cancelled() {
-            return None;
-        }
-        let last = (first + rep_chunk()).min(reps);
-        let chunk: Option<Vec<(Tally, RepMetrics)>> = (first..last)
-            .into_par_iter()
-            .map(|rep| {
-                let total = simulate_counties(scenario, rep, 0, counties, progress)?;
-                let m = stats::rep_metrics(scenario, &total);
-                Some((total, m))
-            })
-            .collect();
-        let chunk = chunk?;
-        if progress.cancelled() {
-            return None;
-        }
-        for (t, m) in chunk {
-            pooled += &t;
-            metrics.push(m);
-        }
-        first = last;
+    progress.start(reps as u64 * scenario.region.counties as u64);
+    let empty = || Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
+    let (pooled, metrics) = if reps == 0 {
+        (empty(), Vec::new())
+    } else {
+        // Replications and their counties in one tree of trees: a thread that runs out of
+        // counties in one replication steals from another, so there is no barrier anywhere.
+        let replication = |rep: u32| {
+            let total = simulate_counties(scenario, rep, progress)?;
+            let m = stats::rep_metrics(scenario, &total);
+            Some((total, vec![m]))
+        };
+        let merge = |a: &mut (Tally, Vec<RepMetrics>), b: (Tally, Vec<RepMetrics>)| {
+            a.0 += &b.0;
+            a.1.extend(b.1);
+        };
+        tree_reduce(0, reps, &replication, &merge)?
+    };
+    if progress.cancelled() {
+        return None;
     }
     progress.finish();
     Some(RunResult {
