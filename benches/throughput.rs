@@ -4,11 +4,14 @@
 //!
 //! `cargo bench --bench throughput` — per-core throughput (one thread) on the baseline; the
 //! national scenario (one replication, ≈ 80 M worker-years) at 1, 2, 4, … threads up to the
-//! machine's cores, whose throughputs give the parallel efficiency (N-thread throughput over
-//! N × one-thread throughput). Figures and the machine they came from: benches/README.md.
+//! machine's cores; then a parallel-efficiency table (N-thread throughput over N × one-thread
+//! throughput) from runs of its own, since criterion reports each thread count alone.
+//! `cargo bench --bench throughput -- efficiency` prints the table only. Figures and the
+//! machine they came from: benches/README.md.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use std::path::Path;
+use std::time::Instant;
 use zhagen::engine::{self, Silent};
 use zhagen::scenario::Scenario;
 
@@ -47,9 +50,8 @@ fn per_core(c: &mut Criterion) {
     g.finish();
 }
 
-fn scaling(c: &mut Criterion) {
-    let s = scenario("national.toml", 1);
-    let wy = worker_years(&s);
+/// 1, 2, 4, … up to the machine's cores, and the core count itself.
+fn thread_counts() -> Vec<usize> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut threads = vec![1];
     while threads.last().copied().unwrap_or(1) * 2 <= cores {
@@ -58,6 +60,13 @@ fn scaling(c: &mut Criterion) {
     if threads.last() != Some(&cores) {
         threads.push(cores);
     }
+    threads
+}
+
+fn scaling(c: &mut Criterion) {
+    let s = scenario("national.toml", 1);
+    let wy = worker_years(&s);
+    let threads = thread_counts();
     let mut g = c.benchmark_group("national, 1 replication");
     g.sample_size(10);
     g.throughput(Throughput::Elements(wy));
@@ -70,5 +79,100 @@ fn scaling(c: &mut Criterion) {
     g.finish();
 }
 
+/// Runs of one national replication timed at each thread count.
+const EFFICIENCY_RUNS: usize = 5;
+
+/// Parallel efficiency on the national scenario: each thread count is timed over
+/// `EFFICIENCY_RUNS` runs (after one warm-up) and its median compared with one thread's.
+fn efficiency_table() {
+    let s = scenario("national.toml", 1);
+    let wy = worker_years(&s) as f64;
+    println!(
+        "\nparallel efficiency, national scenario, one replication ({:.1} M worker-years), median of {EFFICIENCY_RUNS} runs",
+        wy / 1e6
+    );
+    println!(
+        "{:>7}  {:>22}  {:>18}  {:>8}  {:>10}",
+        "threads", "seconds (min–max)", "M worker-years/s", "speed-up", "efficiency"
+    );
+    let mut one_thread = None;
+    for t in thread_counts() {
+        let p = pool(t);
+        p.install(|| engine::run(&s, &Silent));
+        let mut secs: Vec<f64> = (0..EFFICIENCY_RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(p.install(|| engine::run(&s, &Silent)));
+                start.elapsed().as_secs_f64()
+            })
+            .collect();
+        secs.sort_by(f64::total_cmp);
+        let median = secs[EFFICIENCY_RUNS / 2];
+        let base = *one_thread.get_or_insert(median);
+        let speedup = base / median;
+        println!(
+            "{t:>7}  {:>8.3} ({:.3}–{:.3})  {:>18.1}  {:>7.2}×  {:>9.1}%",
+            median,
+            secs[0],
+            secs[EFFICIENCY_RUNS - 1],
+            wy / median / 1e6,
+            speedup,
+            100.0 * speedup / t as f64
+        );
+    }
+}
+
 criterion_group!(benches, per_core, scaling);
-criterion_main!(benches);
+
+/// The positional arguments of a bench command line: criterion's name filters, without its
+/// options and their values.
+fn name_filters(args: impl Iterator<Item = String>) -> Vec<String> {
+    // criterion's options that take a value as the next argument.
+    const WITH_VALUE: [&str; 14] = [
+        "--baseline",
+        "--color",
+        "--confidence-level",
+        "--format",
+        "--load-baseline",
+        "--measurement-time",
+        "--noise-threshold",
+        "--nresamples",
+        "--output-format",
+        "--plotting-backend",
+        "--profile-time",
+        "--sample-size",
+        "--save-baseline",
+        "--warm-up-time",
+    ];
+    let mut filters = Vec::new();
+    let mut skip_value = false;
+    for a in args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        if a.starts_with('-') {
+            skip_value = WITH_VALUE.contains(&a.as_str());
+        } else {
+            filters.push(a);
+        }
+    }
+    filters
+}
+
+fn main() {
+    // A name filter (`cargo bench --bench throughput -- baseline`) selects the criterion
+    // benches it matches, and the efficiency table only if it matches that.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--test` (run each bench once, as a check) and `--list` leave the table out.
+    let quick = args.iter().any(|a| a == "--test" || a == "--list");
+    let filters = name_filters(args.into_iter());
+    let wants =
+        |name: &str| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()));
+    if !(filters.len() == 1 && filters[0] == "efficiency") {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    }
+    if wants("efficiency") && !quick {
+        efficiency_table();
+    }
+}
