@@ -10,15 +10,24 @@
 //! machine they came from: benches/README.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use zhagen::engine::{self, Silent};
 use zhagen::scenario::Scenario;
 
+/// The shipped scenarios: beside the sources this was built from, or — for a bench binary
+/// copied to another machine (`scripts/device-scaling.sh`) — under the working directory.
+fn scenarios_dir() -> PathBuf {
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    if built_from.is_dir() {
+        built_from
+    } else {
+        PathBuf::from("scenarios")
+    }
+}
+
 fn scenario(file: &str, reps: u32) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(file);
+    let path = scenarios_dir().join(file);
     Scenario::load(&path, &[format!("simulation.replications={reps}")]).expect("scenario loads")
 }
 
