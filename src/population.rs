@@ -170,16 +170,16 @@ pub enum Dist {
 
 impl Dist {
     pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        match *self {
-            Dist::Fixed(v) => v,
-            Dist::Uniform { min, max } => {
+        match self {
+            Dist::Fixed(v) => *v,
+            &Dist::Uniform { min, max } => {
                 if max > min {
                     rng.random_range(min..max)
                 } else {
                     min
                 }
             }
-            Dist::Normal { mean, sd, min, max } => {
+            &Dist::Normal { mean, sd, min, max } => {
                 // Validation guarantees sd > 0 and min < max; resampling keeps the shape of the
                 // normal inside the bounds, unlike clamping, which would pile mass on them.
                 let n = Normal::new(mean, sd).expect("validated normal");
@@ -193,7 +193,8 @@ impl Dist {
             }
             Dist::Histogram { bins, edges, cum } => {
                 let u: f64 = rng.random();
-                let n = bins as usize;
+                // Borrowed, not copied: the arrays are 264 bytes.
+                let n = *bins as usize;
                 let i = cum[..n].iter().position(|c| u < *c).unwrap_or(n - 1);
                 let lo = if i == 0 { 0.0 } else { cum[i - 1] };
                 let within = if cum[i] > lo {
