@@ -554,10 +554,13 @@ fn compare(args: CompareArgs) -> Result<()> {
         .map(|s| s.simulation.replications as u64 * s.region.counties as u64)
         .sum();
     let progress = Bar(bar);
-    let start = Instant::now();
     let mut results = Vec::new();
+    // Each scenario's own wall time: its `runs/<name>/summary.json` reports its throughput,
+    // not the whole comparison's.
+    let mut timings = Vec::new();
     for s in &scenarios {
         progress.0.set_message(format!("simulating `{}`", s.name));
+        let start = Instant::now();
         let Some(r) = pool.install(|| engine::run_until_cancelled(s, &Silent(&progress))) else {
             progress.0.finish_and_clear();
             return Err(interrupted(format!(
@@ -565,14 +568,14 @@ fn compare(args: CompareArgs) -> Result<()> {
                 out.display()
             )));
         };
+        timings.push(Timing {
+            wall_seconds: start.elapsed().as_secs_f64(),
+            threads: pool.current_num_threads(),
+        });
         results.push(r);
     }
     progress.0.set_length(total);
     progress.finish();
-    let timing = Timing {
-        wall_seconds: start.elapsed().as_secs_f64(),
-        threads: pool.current_num_threads(),
-    };
     let heads: Vec<_> = scenarios
         .iter()
         .zip(&results)
@@ -580,7 +583,7 @@ fn compare(args: CompareArgs) -> Result<()> {
         .collect();
     let metrics = crate::compare::compare(&heads);
     output::write_folder(&out, |d| {
-        output::comparison::write_comparison(d, &scenarios, &results, &metrics, timing)
+        output::comparison::write_comparison(d, &scenarios, &results, &metrics, &timings)
     })?;
     if !args.quiet {
         let mut text = String::new();

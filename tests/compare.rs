@@ -126,6 +126,36 @@ fn compare_writes_differences_provenance_and_every_run_identically_at_any_thread
 }
 
 #[test]
+fn each_run_of_a_comparison_reports_its_own_throughput() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c");
+    let start = std::time::Instant::now();
+    compare_cmd(&out, "2");
+    let whole = start.elapsed().as_secs_f64();
+    let mut walls = 0.0;
+    for name in ["baseline", "longer-contract", "title-quota"] {
+        let path = out.join("runs").join(name).join("summary.json");
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let t = &j["timing"];
+        let (wall, rate) = (
+            t["wall_seconds"].as_f64().unwrap(),
+            t["worker_years_per_second"].as_f64().unwrap(),
+        );
+        let wy = j["simulated_worker_years"].as_f64().unwrap();
+        assert!(wall > 0.0, "{name}: {t}");
+        assert!(
+            (rate * wall - wy).abs() <= 1e-6 * wy,
+            "{name}: rate × time is the run's worker-years"
+        );
+        walls += wall;
+    }
+    // Three runs timed one after another fit inside the command that ran them; had each been
+    // given the whole comparison's time, they would add up to three times it.
+    assert!(walls < whole, "runs {walls} s, whole compare {whole} s");
+}
+
+#[test]
 fn scenarios_of_different_lengths_are_not_compared() {
     let dir = tempfile::tempdir().unwrap();
     let short = write(

@@ -27,13 +27,14 @@ struct Provenance {
 
 pub const DIFFERENCE_METHOD: &str = "95% Student-t interval of the paired per-replication differences (common random numbers); unpaired_* columns: Welch interval as if the runs were independent";
 
-/// Write everything `compare` produces into `dir` (created if missing).
+/// Write everything `compare` produces into `dir` (created if missing); `timings` are each
+/// scenario's own, in the order of `scenarios`.
 pub fn write_comparison(
     dir: &Path,
     scenarios: &[Scenario],
     results: &[RunResult],
     metrics: &[ComparedMetric],
-    timing: Timing,
+    timings: &[Timing],
 ) -> Result<(), OutputError> {
     let mk = |p: &Path| {
         fs::create_dir_all(p).map_err(|source| OutputError::CreateDir {
@@ -44,7 +45,7 @@ pub fn write_comparison(
     mk(dir)?;
     mk(&dir.join("scenarios"))?;
     let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
-    for (s, r) in scenarios.iter().zip(results) {
+    for ((s, r), &timing) in scenarios.iter().zip(results).zip(timings) {
         write_atomic(
             &dir.join("scenarios"),
             &format!("{}.toml", s.name),
