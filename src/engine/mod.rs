@@ -162,9 +162,10 @@ pub fn simulate_replication(scenario: &Scenario, rep: u32) -> Tally {
 ///   sum (costs, worker-years) is done in the same order at any thread count, and results stay
 ///   byte-identical — the property blocks merged in order were there for.
 /// - **No barrier.** A block waits for its slowest item before the next block can start;
-///   counties differ in size (townships, posts and villages are drawn), so at 16 threads each
-///   block ended with idle threads. Here an idle thread steals the other half of any range.
-/// - **No serial merge.** Adding two tallies (≈ 100 kB each for a national run) is done by
+///   counties differ in size (townships, posts and villages are drawn), so with many threads
+///   each block ends with some of them idle. Here an idle thread steals the other half of any
+///   range.
+/// - **No serial merge.** Adding two tallies (≈ 140 kB each for a national run) is done by
 ///   whichever thread finished the pair, in parallel; only the ⌈log₂ n⌉ merges on the path to
 ///   the root wait for each other.
 /// - **Memory stays bounded**: a thread holds one pending result per level of each tree it is
