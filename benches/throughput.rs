@@ -101,13 +101,16 @@ fn efficiency_table() {
         wy / 1e6
     );
     println!(
-        "{:>7}  {:>22}  {:>18}  {:>8}  {:>10}",
+        "{:>7}  {:>22}  {:>18}  {:>8}  {:>10}  results vs 1 thread",
         "threads", "seconds (min–max)", "M worker-years/s", "speed-up", "efficiency"
     );
-    let mut one_thread = None;
+    let mut one_thread: Option<(f64, String)> = None;
     for t in thread_counts() {
         let p = pool(t);
-        p.install(|| engine::run(&s, &Silent));
+        // The warm-up run's results, printed exactly (`Debug` writes every float in full), are
+        // checked against one thread's: a many-core machine is where a merge whose order
+        // depends on the thread count would show.
+        let fingerprint = format!("{:?}", p.install(|| engine::run(&s, &Silent)).pooled);
         let mut secs: Vec<f64> = (0..EFFICIENCY_RUNS)
             .map(|_| {
                 let start = Instant::now();
@@ -117,10 +120,15 @@ fn efficiency_table() {
             .collect();
         secs.sort_by(f64::total_cmp);
         let median = secs[EFFICIENCY_RUNS / 2];
-        let base = *one_thread.get_or_insert(median);
-        let speedup = base / median;
+        let (base, base_print) = one_thread.get_or_insert((median, fingerprint.clone()));
+        let speedup = *base / median;
+        let same = if *base_print == fingerprint {
+            "identical"
+        } else {
+            "DIFFERENT (a bug: results must not depend on the thread count)"
+        };
         println!(
-            "{t:>7}  {:>8.3} ({:.3}–{:.3})  {:>18.1}  {:>7.2}×  {:>9.1}%",
+            "{t:>7}  {:>8.3} ({:.3}–{:.3})  {:>18.1}  {:>7.2}×  {:>9.1}%  {same}",
             median,
             secs[0],
             secs[EFFICIENCY_RUNS - 1],
