@@ -342,6 +342,13 @@ fn ctrl_c_stops_a_sweep_keeping_every_finished_point_and_the_rerun_resumes() {
     }
     let kept = std::fs::read_dir(&points).unwrap().count();
     assert!(kept >= 1);
+    // results.csv, rewritten at most once a second while the sweep runs, is brought up to date
+    // when it stops: a row for every point kept.
+    let rows = std::fs::read_to_string(cut.join("results.csv"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(rows, kept + 1, "header and one row per finished point");
     zhagen().args(args(&cut)).assert().success();
     assert_eq!(
         std::fs::read_to_string(cut.join("results.csv")).unwrap(),

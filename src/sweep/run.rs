@@ -2,8 +2,9 @@
 //!
 //! The folder holds `sweep.json` (what the sweep is: its identity, axes, points and metric
 //! keys), one file per finished point under `points/` (written atomically: a point is either
-//! all there or not there), and `results.csv`, rewritten from the point files in point order
-//! after every point. So a kill at any moment loses at most the point being run, a rerun skips
+//! all there or not there), and `results.csv`, the finished points in point order, rewritten
+//! at most once a second while the sweep runs and whenever it ends or stops (see
+//! `RESULTS_EVERY`). So a kill at any moment loses at most the point being run, a rerun skips
 //! the finished ones, and the final `results.csv` is byte for byte what an uninterrupted run
 //! writes — and what merging the shards of the same sweep writes.
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// `sweep.json`: everything needed to rebuild `results.csv` from the point files.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -216,14 +218,14 @@ pub fn run_sweep(
         .iter()
         .filter(|p| shard.is_none_or(|(k, n)| p.id % n == k - 1))
         .collect();
-    let done: std::collections::BTreeSet<u32> = finished_points(dir, &sweep.identity)
-        .iter()
-        .map(|p| p.point)
-        .collect();
+    // The folder's finished points, kept in memory (in point order) as more finish: rebuilding
+    // results.csv from the folder after every point read every point file each time, which
+    // made a sweep quadratic in its points.
+    let mut finished = finished_points(dir, &sweep.identity);
     let todo: Vec<&Point> = mine
         .iter()
         .copied()
-        .filter(|p| !done.contains(&p.id))
+        .filter(|p| finished.binary_search_by_key(&p.id, |f| f.point).is_err())
         .collect();
     let per_point =
         sweep.scenario.simulation.replications as u64 * sweep.scenario.region.counties as u64;
@@ -236,10 +238,12 @@ pub fn run_sweep(
         interrupted: false,
     };
     // Keep results.csv in step with the folder even when nothing is left to run.
-    write_results(dir, &m)?;
+    write_results_of(dir, &m, &finished)?;
+    let mut written = Instant::now();
     for p in todo {
         if progress.cancelled() {
             outcome.interrupted = true;
+            write_results_of(dir, &m, &finished)?;
             return Ok(outcome);
         }
         let s = sweep.point_scenario(p).map_err(|e| SweepError::Point {
@@ -251,6 +255,7 @@ pub fn run_sweep(
         // An interrupted point is not written: it will run again on resume.
         let Some(r) = engine::run_until_cancelled(&s, &Forward(progress)) else {
             outcome.interrupted = true;
+            write_results_of(dir, &m, &finished)?;
             return Ok(outcome);
         };
         outcome.simulated_worker_years += r.pooled.worker_years;
@@ -275,10 +280,17 @@ pub fn run_sweep(
             metrics,
         };
         write_json(&dir.join("points"), &point_file(p.id), &result)?;
-        write_results(dir, &m)?;
         outcome.ran += 1;
         on_point(&result);
+        let at = finished.partition_point(|f| f.point < result.point);
+        finished.insert(at, result);
+        if written.elapsed() >= RESULTS_EVERY {
+            write_results_of(dir, &m, &finished)?;
+            written = Instant::now();
+        }
     }
+    // From the folder, which is what results.csv describes.
+    write_results(dir, &m)?;
     progress.finish();
     super::run::plots(dir, &m)?;
     Ok(outcome)
@@ -344,9 +356,19 @@ fn csv_cell(s: &str) -> String {
     }
 }
 
+/// While a sweep runs, `results.csv` is rewritten at most this often (and when the sweep ends
+/// or stops): a rewrite costs time in proportion to the points finished, so rewriting after
+/// every point would make a long sweep quadratic. The point files, written as each point
+/// finishes, are what a resumed sweep reads; results.csv is rebuilt from them.
+pub const RESULTS_EVERY: Duration = Duration::from_secs(1);
+
 fn write_results(dir: &Path, m: &Manifest) -> Result<(), SweepError> {
-    let points = finished_points(dir, &m.identity);
-    write_atomic(dir, "results.csv", results_csv(m, &points).as_bytes())?;
+    write_results_of(dir, m, &finished_points(dir, &m.identity))
+}
+
+/// `results.csv` of the finished points `points` (in point order).
+fn write_results_of(dir: &Path, m: &Manifest, points: &[PointResult]) -> Result<(), SweepError> {
+    write_atomic(dir, "results.csv", results_csv(m, points).as_bytes())?;
     Ok(())
 }
 
