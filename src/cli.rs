@@ -393,7 +393,9 @@ fn sweep(args: SweepArgs) -> Result<()> {
     if let Some(r) = args.replications {
         set.push(format!("simulation.replications={r}"));
     }
-    let sweep = Sweep::load(&args.sweep, &set)?;
+    let pool = pool(args.threads)?;
+    // Loading checks every point's scenario, in parallel on the pool `--threads` asks for.
+    let sweep = pool.install(|| Sweep::load(&args.sweep, &set))?;
     let out = args.out.clone().unwrap_or_else(|| {
         let stem = args
             .sweep
@@ -402,7 +404,6 @@ fn sweep(args: SweepArgs) -> Result<()> {
             .unwrap_or_else(|| "sweep".into());
         PathBuf::from("out").join(stem)
     });
-    let pool = pool(args.threads)?;
     check_size(
         &sweep.scenario,
         pool.current_num_threads(),

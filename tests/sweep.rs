@@ -419,3 +419,42 @@ fn axis_keys_and_text_values_reach_every_point_exactly_or_are_refused_at_their_l
         assert!(!out.exists(), "{name}: nothing written");
     }
 }
+
+#[test]
+fn of_several_invalid_points_the_first_in_point_order_is_reported_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    // 300 points; 37 and every point from 100 on carry a negative allowance. Points are checked
+    // in parallel: a thread starting in the later part meets a bad point at once.
+    let values: Vec<String> = (0..300)
+        .map(|i| {
+            if i == 37 || i >= 100 {
+                format!("-{i}")
+            } else {
+                (i * 10).to_string()
+            }
+        })
+        .collect();
+    let f = write(
+        dir.path(),
+        "many.toml",
+        &format!(
+            "base = {:?}\n[[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [{}]\n",
+            baseline_path().display().to_string(),
+            values.join(", ")
+        ),
+    );
+    for threads in [1, 4] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let e = pool
+            .install(|| zhagen::sweep::Sweep::load(&f, &[]))
+            .expect_err("invalid points")
+            .to_string();
+        assert!(
+            e.contains("point 37 of the sweep (policy.salary.remote_allowance=-37)"),
+            "{threads} threads: {e}"
+        );
+    }
+}
