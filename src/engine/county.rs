@@ -1134,7 +1134,9 @@ impl<'a> County<'a> {
 
     /// The start-of-year count of one worker (see `snapshot`).
     #[inline]
-    fn count_worker<const KIND: u8>(&mut self, w: &Worker, y: u32) {
+    /// Blocked workers are counted into `blocked`, added to the tally once per pass as the
+    /// pass's spending is, and without a branch on the flag.
+    fn count_worker<const KIND: u8>(&mut self, w: &Worker, y: u32, blocked: &mut u64) {
         if (KIND == PIPELINE && w.status == Status::Studying) || w.has(NEW) {
             return;
         }
@@ -1144,9 +1146,7 @@ impl<'a> County<'a> {
         if KIND != PIPELINE {
             let ai = self.tally.age_index(p, yi, t - w.birth as f64);
             self.tally.ages[ai] += 1;
-            if w.has(BLOCKED) {
-                self.tally.staffing[yi].blocked += 1;
-            }
+            *blocked += u64::from(w.has(BLOCKED));
         }
         if KIND == VILLAGE_PAID || (KIND == PIPELINE && self.paths[p].village_paid) {
             return;
@@ -1381,11 +1381,12 @@ impl<'a> County<'a> {
         // Sums kept in locals (registers) through the loop, added to the tally at the end.
         let mut cost = Cost::default();
         let mut worker_years = 0.0;
+        let mut blocked = 0;
         let mut i = 0;
         let mut n = ws.len();
         while i < n {
             let w = &mut ws[i];
-            self.count_worker::<KIND>(w, y);
+            self.count_worker::<KIND>(w, y, &mut blocked);
             let studying = KIND == PIPELINE && w.status == Status::Studying;
             let village = KIND == VILLAGE_PAID;
             let ce = w.contract_end as f64;
@@ -1506,6 +1507,7 @@ impl<'a> County<'a> {
         }
         self.tally.cost[y as usize] += &cost;
         self.tally.worker_years += worker_years;
+        self.tally.staffing[y as usize].blocked += blocked;
         n
     }
 
