@@ -1132,10 +1132,10 @@ impl<'a> County<'a> {
         // `advance_year`'s pass, before each worker's year, sparing a pass over everyone.
     }
 
-    /// The start-of-year count of one worker (see `snapshot`).
+    /// The start-of-year count of one worker (see `snapshot`). Blocked workers are counted
+    /// into `blocked`, added to the tally once per pass as the pass's spending is, and without
+    /// a branch on the flag.
     #[inline]
-    /// Blocked workers are counted into `blocked`, added to the tally once per pass as the
-    /// pass's spending is, and without a branch on the flag.
     fn count_worker<const KIND: u8>(&mut self, w: &Worker, y: u32, blocked: &mut u64) {
         if (KIND == PIPELINE && w.status == Status::Studying) || w.has(NEW) {
             return;

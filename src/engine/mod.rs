@@ -176,7 +176,10 @@ fn tree_reduce<T: Send>(
     leaf: &(impl Fn(u32) -> Option<T> + Sync),
     merge: &(impl Fn(&mut T, T) + Sync),
 ) -> Option<T> {
-    debug_assert!(lo < hi);
+    assert!(
+        lo < hi,
+        "an empty range: counties and replications are validated ≥ 1"
+    );
     if hi - lo == 1 {
         return leaf(lo);
     }
@@ -193,13 +196,6 @@ fn tree_reduce<T: Send>(
 /// All counties of replication `rep`, added up by `tree_reduce`; `None` if the run was
 /// cancelled (no county starts once `progress.cancelled()`).
 fn simulate_counties(scenario: &Scenario, rep: u32, progress: &dyn Progress) -> Option<Tally> {
-    let counties = scenario.region.counties;
-    if counties == 0 {
-        return Some(Tally::new(
-            scenario.pathways.len(),
-            scenario.simulation.years as usize,
-        ));
-    }
     let county = |c: u32| {
         if progress.cancelled() {
             return None;
@@ -208,7 +204,12 @@ fn simulate_counties(scenario: &Scenario, rep: u32, progress: &dyn Progress) -> 
         progress.advance(1);
         Some(t)
     };
-    tree_reduce(0, counties, &county, &|a: &mut Tally, b: Tally| *a += &b)
+    tree_reduce(
+        0,
+        scenario.region.counties,
+        &county,
+        &|a: &mut Tally, b: Tally| *a += &b,
+    )
 }
 
 /// Results a thread holds at once inside a `tree_reduce` of `n` items: one pending result per
@@ -243,23 +244,18 @@ impl Progress for Uncancellable<'_> {
 pub fn run_until_cancelled(scenario: &Scenario, progress: &dyn Progress) -> Option<RunResult> {
     let reps = scenario.simulation.replications;
     progress.start(reps as u64 * scenario.region.counties as u64);
-    let empty = || Tally::new(scenario.pathways.len(), scenario.simulation.years as usize);
-    let (pooled, metrics) = if reps == 0 {
-        (empty(), Vec::new())
-    } else {
-        // Replications and their counties in one tree of trees: a thread that runs out of
-        // counties in one replication steals from another, so there is no barrier anywhere.
-        let replication = |rep: u32| {
-            let total = simulate_counties(scenario, rep, progress)?;
-            let m = stats::rep_metrics(scenario, &total);
-            Some((total, vec![m]))
-        };
-        let merge = |a: &mut (Tally, Vec<RepMetrics>), b: (Tally, Vec<RepMetrics>)| {
-            a.0 += &b.0;
-            a.1.extend(b.1);
-        };
-        tree_reduce(0, reps, &replication, &merge)?
+    // Replications and their counties in one tree of trees: a thread that runs out of counties
+    // in one replication steals from another, so there is no barrier anywhere.
+    let replication = |rep: u32| {
+        let total = simulate_counties(scenario, rep, progress)?;
+        let m = stats::rep_metrics(scenario, &total);
+        Some((total, vec![m]))
     };
+    let merge = |a: &mut (Tally, Vec<RepMetrics>), b: (Tally, Vec<RepMetrics>)| {
+        a.0 += &b.0;
+        a.1.extend(b.1);
+    };
+    let (pooled, metrics) = tree_reduce(0, reps, &replication, &merge)?;
     if progress.cancelled() {
         return None;
     }

@@ -243,8 +243,7 @@ pub fn run_sweep(
     for p in todo {
         if progress.cancelled() {
             outcome.interrupted = true;
-            write_results_of(dir, &m, &finished)?;
-            return Ok(outcome);
+            break;
         }
         let s = sweep.point_scenario(p).map_err(|e| SweepError::Point {
             at: sweep.axes[0].at.clone(),
@@ -255,8 +254,7 @@ pub fn run_sweep(
         // An interrupted point is not written: it will run again on resume.
         let Some(r) = engine::run_until_cancelled(&s, &Forward(progress)) else {
             outcome.interrupted = true;
-            write_results_of(dir, &m, &finished)?;
-            return Ok(outcome);
+            break;
         };
         outcome.simulated_worker_years += r.pooled.worker_years;
         let hs = headlines(&s, &r);
@@ -283,17 +281,29 @@ pub fn run_sweep(
         outcome.ran += 1;
         on_point(&result);
         let at = finished.partition_point(|f| f.point < result.point);
-        finished.insert(at, result);
+        finished.insert(at, as_read_back(result));
         if written.elapsed() >= RESULTS_EVERY {
             write_results_of(dir, &m, &finished)?;
             written = Instant::now();
         }
     }
-    // From the folder, which is what results.csv describes.
-    write_results(dir, &m)?;
-    progress.finish();
-    super::run::plots(dir, &m)?;
+    // Up to date whether the sweep ended or stopped (its finished points are kept).
+    write_results_of(dir, &m, &finished)?;
+    if !outcome.interrupted {
+        progress.finish();
+        crate::output::sweep_plots(dir, &m, &finished)?;
+    }
     Ok(outcome)
+}
+
+/// A point's result as a later run reads it from its file: serde_json's number parsing can
+/// differ from the value written in the last bit, and results.csv must be the same whether a
+/// point was run now or read back on resume.
+fn as_read_back(p: PointResult) -> PointResult {
+    serde_json::to_string(&p)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(p)
 }
 
 /// Progress of one run inside a sweep: units forwarded, start/finish left to the sweep.
