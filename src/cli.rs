@@ -1,6 +1,10 @@
 //! The command line: argument parsing, the progress bar and the terminal report. The library
 //! does the work; this module only wires it to a terminal.
 
+// The doc comments of the argument structs are clap's help text, where `<scenario name>` is a
+// placeholder for the reader, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
+
 use crate::engine::{self, Progress};
 use crate::output::{self, Timing};
 use crate::scenario::Scenario;

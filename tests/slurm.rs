@@ -2,7 +2,8 @@
 //!
 //! Needs a Slurm installation (Debian's `slurm-wlm` and `munge`) and root, to start a one-node
 //! cluster on localhost for the test (proctrack/linuxproc, task/none, as ../ECOSYSTEM.md says);
-//! where those are absent the test says so and passes without running anything.
+//! where those are absent the test says so and passes without running anything — except in CI
+//! (`CI` set), where it fails, and `.ci/run` installs them.
 
 mod common;
 
@@ -40,7 +41,7 @@ impl Drop for Cluster {
 }
 
 fn skip(why: &str) {
-    eprintln!("skipped: {why}");
+    skip_unless_ci(why);
 }
 
 #[test]

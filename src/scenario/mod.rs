@@ -2,7 +2,7 @@
 //! validation into the typed model that the engine runs.
 //!
 //! Two stages: [`raw`] mirrors the file (every key optional, unknown keys refused), and
-//! [`validate`] builds a [`Scenario`] whose every number has been checked, or an error naming
+//! `validate` builds a [`Scenario`] whose every number has been checked, or an error naming
 //! file, line, key, value and what is allowed.
 
 pub mod error;

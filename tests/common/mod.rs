@@ -47,3 +47,14 @@ pub fn retention(s: &Scenario, r: &RunResult, name: &str) -> Vec<f64> {
         .expect("pathway exists");
     c.rows.iter().map(|row| row.retention).collect()
 }
+
+/// A test that needs an outside tool (headless Chromium, a Slurm cluster) and cannot run here.
+/// On a developer's machine it says why and the test passes without checking anything; in CI
+/// (`CI` is set) a missing tool is a failure, so such a test can never pass silently there —
+/// `.ci/run` installs the tools.
+pub fn skip_unless_ci(why: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("cannot run in CI: {why} (.ci/run should install it)");
+    }
+    eprintln!("skipped: {why}");
+}
