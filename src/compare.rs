@@ -8,8 +8,8 @@
 //! cancels. Both are reported, so the gain is visible.
 
 use crate::headline::{Headline, Unit};
+use crate::output::csv::{Table, cells};
 use crate::stats::interval::{MeanCi, mean_ci, t975};
-use std::fmt::Write;
 
 /// One metric across the compared scenarios.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +121,9 @@ fn num(x: f64) -> String {
 
 /// `comparison.csv`: one row per scenario and metric.
 pub fn comparison_csv(names: &[String], metrics: &[ComparedMetric]) -> String {
-    let mut out = String::from(
-        "scenario,metric,unit,value,ci_low,ci_high,replications,diff_vs_first,diff_ci_low,diff_ci_high,unpaired_diff_ci_low,unpaired_diff_ci_high,label\n",
+    let mut out = Table::new(
+        "scenario,metric,unit,value,ci_low,ci_high,replications,diff_vs_first,diff_ci_low,diff_ci_high,unpaired_diff_ci_low,unpaired_diff_ci_high,label"
+            .split(','),
     );
     for (i, name) in names.iter().enumerate() {
         for m in metrics {
@@ -137,9 +138,8 @@ pub fn comparison_csv(names: &[String], metrics: &[ComparedMetric]) -> String {
                 ),
                 None => Default::default(),
             };
-            let _ = writeln!(
-                out,
-                "{name},{},{},{},{},{},{},{d},{dl},{dh},{ul},{uh},\"{}\"",
+            out.row(cells![
+                name,
                 m.key,
                 match m.unit {
                     Unit::Share => "share",
@@ -149,11 +149,16 @@ pub fn comparison_csv(names: &[String], metrics: &[ComparedMetric]) -> String {
                 num(v.low),
                 num(v.high),
                 v.n,
-                m.label.replace('"', "'"),
-            );
+                d,
+                dl,
+                dh,
+                ul,
+                uh,
+                m.label,
+            ]);
         }
     }
-    out
+    out.finish()
 }
 
 /// A value in its unit, for people: shares as percentages, yuan with thousands separators.

@@ -6,6 +6,7 @@
 //! `retention.svg`, `report.html` (everything above for a reader, in one page).
 
 pub mod comparison;
+pub mod csv;
 pub mod plot;
 pub mod report;
 pub mod summary;

@@ -1,13 +1,13 @@
 //! The CSV tables of a run. Numbers are written with fixed precision so that files compare
 //! byte for byte between runs.
 
+use super::csv::{Table, cells};
 use crate::engine::RunResult;
 use crate::engine::tally::{AGE_BINS, Cost, Phase, REASONS};
 use crate::population::{Destination, PathwayKind, Title};
 use crate::scenario::Scenario;
 use crate::stats::Curve;
 use crate::stats::interval::mean_ci;
-use std::fmt::Write;
 
 fn f(x: f64) -> String {
     if x.is_finite() {
@@ -20,12 +20,19 @@ fn f(x: f64) -> String {
 /// `pathway,year,at_risk,events,censored,retention,ci_low,ci_high`: counts summed over
 /// replications; retention and its band as described in `stats::curves`.
 pub fn retention_csv(curves: &[Curve]) -> String {
-    let mut out = String::from("pathway,year,at_risk,events,censored,retention,ci_low,ci_high\n");
+    let mut out = Table::new([
+        "pathway",
+        "year",
+        "at_risk",
+        "events",
+        "censored",
+        "retention",
+        "ci_low",
+        "ci_high",
+    ]);
     for c in curves {
         for r in &c.rows {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{}",
+            out.row(cells![
                 c.pathway,
                 r.year,
                 r.at_risk,
@@ -34,18 +41,20 @@ pub fn retention_csv(curves: &[Curve]) -> String {
                 f(r.retention),
                 f(r.ci_low),
                 f(r.ci_high)
-            );
+            ]);
         }
     }
-    out
+    out.finish()
 }
 
 /// Staffing of township health centres per calendar year, per replication on average.
 pub fn staffing_csv(s: &Scenario, r: &RunResult) -> String {
     let reps = r.reps.len().max(1) as f64;
-    let mut out = String::from(
-        "year,posts,filled,vacancy_share,vacancy_ci_low,vacancy_ci_high,advertised,hired,cancelled_below_ratio,order_oriented_placed,leavers,outflow_rate,blocked_promotion\n",
+    let mut out = Table::new(
+        "year,posts,filled,vacancy_share,vacancy_ci_low,vacancy_ci_high,advertised,hired,cancelled_below_ratio,order_oriented_placed,leavers,outflow_rate,blocked_promotion"
+            .split(','),
     );
+    let d1 = |x: f64| format!("{x:.1}");
     for (y, st) in r.pooled.staffing.iter().enumerate() {
         let v = mean_ci(r.reps.iter().map(|m| m.vacancy[y]));
         let outflow = if st.filled > 0 {
@@ -53,33 +62,36 @@ pub fn staffing_csv(s: &Scenario, r: &RunResult) -> String {
         } else {
             f64::NAN
         };
-        let _ = writeln!(
-            out,
-            "{},{:.1},{:.1},{},{},{},{:.1},{:.1},{:.1},{:.1},{:.1},{},{:.1}",
+        out.row(cells![
             s.simulation.start_year + y as i32,
-            st.posts as f64 / reps,
-            st.filled as f64 / reps,
+            d1(st.posts as f64 / reps),
+            d1(st.filled as f64 / reps),
             f(v.mean),
             f(v.low),
             f(v.high),
-            st.advertised as f64 / reps,
-            st.hired as f64 / reps,
-            st.cancelled as f64 / reps,
-            st.placed as f64 / reps,
-            st.leavers as f64 / reps,
+            d1(st.advertised as f64 / reps),
+            d1(st.hired as f64 / reps),
+            d1(st.cancelled as f64 / reps),
+            d1(st.placed as f64 / reps),
+            d1(st.leavers as f64 / reps),
             f(outflow),
-            st.blocked as f64 / reps,
-        );
+            d1(st.blocked as f64 / reps),
+        ]);
     }
-    out
+    out.finish()
 }
 
 /// Departures by pathway, contract phase and destination (retirement as its own reason).
 pub fn exits_csv(s: &Scenario, r: &RunResult) -> String {
     let t = &r.pooled;
     let reps = r.reps.len().max(1) as f64;
-    let mut out =
-        String::from("pathway,phase,reason,departures_per_replication,share_of_phase_leavers\n");
+    let mut out = Table::new([
+        "pathway",
+        "phase",
+        "reason",
+        "departures_per_replication",
+        "share_of_phase_leavers",
+    ]);
     for (p, pw) in s.pathways.iter().enumerate() {
         for (ph, phase) in Phase::NAMES.iter().enumerate() {
             let phase_e = [
@@ -108,54 +120,45 @@ pub fn exits_csv(s: &Scenario, r: &RunResult) -> String {
                 } else {
                     ("retired", String::new())
                 };
-                let _ = writeln!(
-                    out,
-                    "{},{},{},{:.2},{}",
+                out.row(cells![
                     pw.name,
                     phase,
                     reason,
-                    n as f64 / reps,
+                    format!("{:.2}", n as f64 / reps),
                     share
-                );
+                ]);
             }
         }
     }
-    out
+    out.finish()
 }
 
 /// Title mix of township-centre staff per calendar year.
 pub fn titles_csv(s: &Scenario, r: &RunResult) -> String {
     let t = &r.pooled;
     let reps = r.reps.len().max(1) as f64;
-    let mut out = String::from("year");
-    for n in Title::NAMES {
-        let _ = write!(out, ",{n}_share");
-    }
-    for n in Title::NAMES {
-        let _ = write!(out, ",{n}_staff");
-    }
-    out.push('\n');
+    let header = std::iter::once("year".to_string())
+        .chain(Title::NAMES.iter().map(|n| format!("{n}_share")))
+        .chain(Title::NAMES.iter().map(|n| format!("{n}_staff")));
+    let mut out = Table::new(header);
     for y in 0..t.years {
         let c = &t.centre_titles[y * 4..y * 4 + 4];
         let total: u64 = c.iter().sum();
-        let _ = write!(out, "{}", s.simulation.start_year + y as i32);
-        for n in c {
-            let _ = write!(
-                out,
-                ",{}",
-                if total > 0 {
-                    f(*n as f64 / total as f64)
-                } else {
-                    String::new()
-                }
-            );
-        }
-        for n in c {
-            let _ = write!(out, ",{:.1}", *n as f64 / reps);
-        }
-        out.push('\n');
+        let shares = c.iter().map(|n| {
+            if total > 0 {
+                f(*n as f64 / total as f64)
+            } else {
+                String::new()
+            }
+        });
+        let staff = c.iter().map(|n| format!("{:.1}", *n as f64 / reps));
+        out.row(
+            std::iter::once((s.simulation.start_year + y as i32).to_string())
+                .chain(shares)
+                .chain(staff),
+        );
     }
-    out
+    out.finish()
 }
 
 /// Village clinics per calendar year: coverage (villages without anyone serving, with its
@@ -170,9 +173,11 @@ pub fn villages_csv(s: &Scenario, r: &RunResult) -> String {
     let ap = s
         .pathway_of_kind(PathwayKind::LocalApprentice)
         .map(|p| p.0 as usize);
-    let mut out = String::from(
-        "year,villages,without_doctor,without_doctor_share,without_doctor_ci_low,without_doctor_ci_high,village_posts,village_posts_filled,filled_from_reserve,reserve_posts,reserve_posts_filled,refilled_by_new_village_doctors,rehired_past_exit_age,village_doctors,village_doctor_mean_age,village_doctors_under_40_share,village_doctors_50_plus_share,village_doctors_60_plus_share,local_apprentices_serving\n",
+    let mut out = Table::new(
+        "year,villages,without_doctor,without_doctor_share,without_doctor_ci_low,without_doctor_ci_high,village_posts,village_posts_filled,filled_from_reserve,reserve_posts,reserve_posts_filled,refilled_by_new_village_doctors,rehired_past_exit_age,village_doctors,village_doctor_mean_age,village_doctors_under_40_share,village_doctors_50_plus_share,village_doctors_60_plus_share,local_apprentices_serving"
+            .split(','),
     );
+    let d1 = |x: f64| format!("{x:.1}");
     let count = |p: Option<usize>, y: usize| -> (u64, &[u32]) {
         match p {
             Some(p) => {
@@ -207,31 +212,29 @@ pub fn villages_csv(s: &Scenario, r: &RunResult) -> String {
         } else {
             String::new()
         };
-        let _ = writeln!(
-            out,
-            "{},{:.1},{:.1},{},{},{},{:.1},{:.1},{:.1},{:.1},{:.1},{:.1},{:.1},{:.1},{},{},{},{},{:.1}",
+        out.row(cells![
             s.simulation.start_year + y as i32,
-            v.villages as f64 / reps,
-            v.uncovered as f64 / reps,
+            d1(v.villages as f64 / reps),
+            d1(v.uncovered as f64 / reps),
             f(ci.mean),
             f(ci.low),
             f(ci.high),
-            v.posts as f64 / reps,
-            v.filled as f64 / reps,
-            v.from_reserve as f64 / reps,
-            v.reserve_posts as f64 / reps,
-            v.reserve_filled as f64 / reps,
-            v.refilled as f64 / reps,
-            v.rehired as f64 / reps,
-            n_vd as f64 / reps,
+            d1(v.posts as f64 / reps),
+            d1(v.filled as f64 / reps),
+            d1(v.from_reserve as f64 / reps),
+            d1(v.reserve_posts as f64 / reps),
+            d1(v.reserve_filled as f64 / reps),
+            d1(v.refilled as f64 / reps),
+            d1(v.rehired as f64 / reps),
+            d1(n_vd as f64 / reps),
             mean_age,
             share_from(0, 40),
             share_from(50, AGE_BINS),
             share_from(60, AGE_BINS),
-            n_ap as f64 / reps,
-        );
+            d1(n_ap as f64 / reps),
+        ]);
     }
-    out
+    out.finish()
 }
 
 /// Public spending per calendar year by item, in nominal yuan per replication, with the
@@ -239,30 +242,31 @@ pub fn villages_csv(s: &Scenario, r: &RunResult) -> String {
 /// sums the run. Fees village doctors earn from patients are not public spending.
 pub fn costs_csv(s: &Scenario, r: &RunResult) -> String {
     let reps = r.reps.len().max(1) as f64;
-    let mut out = String::from(
-        "year,salaries_yuan,performance_uplift_yuan,remote_allowances_yuan,residency_stipends_yuan,village_subsidies_yuan,village_income_floor_yuan,village_pensions_yuan,training_yuan,total_yuan,serving_worker_years,cost_per_worker_year_yuan\n",
+    let mut out = Table::new(
+        "year,salaries_yuan,performance_uplift_yuan,remote_allowances_yuan,residency_stipends_yuan,village_subsidies_yuan,village_income_floor_yuan,village_pensions_yuan,training_yuan,total_yuan,serving_worker_years,cost_per_worker_year_yuan"
+            .split(','),
     );
-    let row = |out: &mut String, label: String, c: &Cost| {
+    let d0 = |x: f64| format!("{x:.0}");
+    let row = |out: &mut Table, label: String, c: &Cost| {
         let total = c.total();
-        let _ = writeln!(
-            out,
-            "{label},{:.0},{:.0},{:.0},{:.0},{:.0},{:.0},{:.0},{:.0},{:.0},{:.2},{}",
-            c.pay / reps,
-            c.performance / reps,
-            c.allowances / reps,
-            c.stipends / reps,
-            c.village_subsidy / reps,
-            c.village_floor / reps,
-            c.pension / reps,
-            c.training / reps,
-            total / reps,
-            c.serving_years / reps,
+        out.row(cells![
+            label,
+            d0(c.pay / reps),
+            d0(c.performance / reps),
+            d0(c.allowances / reps),
+            d0(c.stipends / reps),
+            d0(c.village_subsidy / reps),
+            d0(c.village_floor / reps),
+            d0(c.pension / reps),
+            d0(c.training / reps),
+            d0(total / reps),
+            format!("{:.2}", c.serving_years / reps),
             if c.serving_years > 0.0 {
                 format!("{:.0}", total / c.serving_years)
             } else {
                 String::new()
             },
-        );
+        ]);
     };
     let mut all = Cost::default();
     for (y, c) in r.pooled.cost.iter().enumerate() {
@@ -274,5 +278,5 @@ pub fn costs_csv(s: &Scenario, r: &RunResult) -> String {
         all += c;
     }
     row(&mut out, "total".into(), &all);
-    out
+    out.finish()
 }

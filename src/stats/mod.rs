@@ -377,7 +377,7 @@ pub fn validation_table(s: &Scenario, r: &RunResult) -> String {
 
 /// `validation.csv`: every benchmark against the simulation, with the interval method.
 pub fn validation_csv(s: &Scenario, r: &RunResult) -> String {
-    use std::fmt::Write;
+    use crate::output::csv::{Table, cells};
     let num = |x: f64| {
         if x.is_finite() {
             format!("{x:.6}")
@@ -385,15 +385,14 @@ pub fn validation_csv(s: &Scenario, r: &RunResult) -> String {
             String::new()
         }
     };
-    let mut out = String::from(
-        "benchmark,metric,bound,target,n,simulated,mc_ci_low,mc_ci_high,judged_low,judged_high,within,interval_method,source\n",
+    let mut out = Table::new(
+        "benchmark,metric,bound,target,n,simulated,mc_ci_low,mc_ci_high,judged_low,judged_high,within,interval_method,source"
+            .split(','),
     );
     for b in benchmark_results(s, r) {
         let metric = format!("{:?}", b.benchmark.metric);
         let metric = metric.split([' ', '{']).next().unwrap_or("").to_string();
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},\"{}\",\"{}\"",
+        out.row(cells![
             b.benchmark.name,
             metric,
             b.benchmark.bound.name(),
@@ -405,9 +404,9 @@ pub fn validation_csv(s: &Scenario, r: &RunResult) -> String {
             num(b.judged_low),
             num(b.judged_high),
             b.within,
-            b.method.replace('"', "'"),
-            b.benchmark.source.replace('"', "'"),
-        );
+            b.method,
+            b.benchmark.source,
+        ]);
     }
-    out
+    out.finish()
 }

@@ -11,10 +11,10 @@
 use super::{Point, Sweep, SweepError, plain};
 use crate::engine::{self, Progress};
 use crate::headline::{Unit, headlines, keys};
+use crate::output::csv::Table;
 use crate::output::write_atomic;
 use crate::stats::interval::mean_ci;
 use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -326,18 +326,21 @@ fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<(), Swe
 /// `results.csv`: one row per finished point in point order — the axis values, then each
 /// headline metric with its 95% t-interval across replications.
 pub fn results_csv(m: &Manifest, points: &[PointResult]) -> String {
-    let mut out = String::from("point");
-    for a in &m.axes {
-        // A key with a quoted part holds quotes, perhaps commas.
-        let _ = write!(out, ",{}", csv_cell(a));
-    }
-    for k in &m.metrics {
-        let _ = write!(out, ",{0},{0}_ci_low,{0}_ci_high", k.key);
-    }
-    out.push_str(",replications,scenario_sha256\n");
+    // An axis key with a quoted part holds quotes, perhaps commas: the table quotes it.
+    let header = std::iter::once("point".to_string())
+        .chain(m.axes.iter().cloned())
+        .chain(m.metrics.iter().flat_map(|k| {
+            [
+                k.key.to_string(),
+                format!("{}_ci_low", k.key),
+                format!("{}_ci_high", k.key),
+            ]
+        }))
+        .chain(["replications".to_string(), "scenario_sha256".to_string()]);
+    let mut out = Table::new(header);
     let num = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
     for p in points {
-        let _ = write!(out, "{}", p.point);
+        let mut row = vec![p.point.to_string()];
         for v in &p.values {
             let value = v
                 .parse::<toml::Value>()
@@ -348,22 +351,15 @@ pub fn results_csv(m: &Manifest, points: &[PointResult]) -> String {
                         .and_then(|t| t.get("v").cloned())
                 })
                 .map_or_else(|| v.clone(), |v| plain(&v));
-            let _ = write!(out, ",{}", csv_cell(&value));
+            row.push(value);
         }
         for x in &p.metrics {
-            let _ = write!(out, ",{},{},{}", num(x[0]), num(x[1]), num(x[2]));
+            row.extend([num(x[0]), num(x[1]), num(x[2])]);
         }
-        let _ = writeln!(out, ",{},{}", p.replications, p.scenario_sha256);
+        row.extend([p.replications.to_string(), p.scenario_sha256.clone()]);
+        out.row(row);
     }
-    out
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    out.finish()
 }
 
 /// While a sweep runs, `results.csv` is rewritten at most this often (and when the sweep ends
