@@ -12,7 +12,8 @@
 //! and instructions per worker-year = callgrind's `Collected` / the worker-years printed here.
 
 use std::path::Path;
-use zhagen::engine::{self, Silent};
+use zhagen::engine::Silent;
+use zhagen::runner;
 use zhagen::scenario::Scenario;
 
 fn main() {
@@ -22,7 +23,7 @@ fn main() {
         .num_threads(1)
         .build()
         .expect("pool");
-    let r = pool.install(|| engine::run(&s, &Silent));
+    let r = pool.install(|| runner::run(&s, &Silent));
     println!(
         "baseline, 4 replications, 1 thread: {:.0} worker-years (divide an instruction count of this run by it)",
         r.pooled.worker_years

@@ -5,7 +5,8 @@
 //! structs while the county runs; results are counts on fixed grids (O(output)).
 
 use std::path::Path;
-use zhagen::engine::{self, Silent, county::WORKER_BYTES};
+use zhagen::engine::{Silent, county::WORKER_BYTES};
+use zhagen::runner;
 use zhagen::scenario::Scenario;
 
 /// Peak resident set of this process so far, bytes (Linux; None elsewhere).
@@ -21,7 +22,7 @@ fn main() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/national.toml");
     let s = Scenario::load(&path, &["simulation.replications=1".into()]).expect("national loads");
     let before = peak_rss();
-    let r = engine::run(&s, &Silent);
+    let r = runner::run(&s, &Silent);
     let after = peak_rss();
     let entrants: u64 = r.pooled.entrants.iter().sum();
     let threads = rayon::current_num_threads();

@@ -9,6 +9,7 @@
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::path::Path;
+use zhagen::cancel::Cancel;
 use zhagen::engine::Silent;
 use zhagen::sweep::{Sweep, run::run_sweep};
 
@@ -47,8 +48,10 @@ fn bookkeeping(c: &mut Criterion) {
                 // A fresh folder each time: a folder with finished points would be skipped.
                 || tempfile::tempdir().expect("output folder"),
                 |out| {
-                    pool.install(|| run_sweep(&sweep, out.path(), None, &Silent, |_| {}))
-                        .expect("sweep runs");
+                    pool.install(|| {
+                        run_sweep(&sweep, out.path(), None, &Silent, &Cancel::new(), |_| {})
+                    })
+                    .expect("sweep runs");
                     out
                 },
                 BatchSize::PerIteration,

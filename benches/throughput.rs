@@ -12,7 +12,8 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use zhagen::engine::{self, Silent};
+use zhagen::engine::Silent;
+use zhagen::runner;
 use zhagen::scenario::Scenario;
 
 /// The shipped scenarios: beside the sources this was built from, or — for a bench binary
@@ -41,7 +42,7 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 /// Worker-years of one run are fixed by the seed: measured once for the throughput unit.
 fn worker_years(s: &Scenario) -> u64 {
     pool(1)
-        .install(|| engine::run(s, &Silent))
+        .install(|| runner::run(s, &Silent))
         .pooled
         .worker_years
         .round() as u64
@@ -54,7 +55,7 @@ fn per_core(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(worker_years(&s)));
     g.bench_function("4 replications, 1 thread", |b| {
-        b.iter(|| p.install(|| engine::run(&s, &Silent)))
+        b.iter(|| p.install(|| runner::run(&s, &Silent)))
     });
     g.finish();
 }
@@ -82,7 +83,7 @@ fn scaling(c: &mut Criterion) {
     for t in threads {
         let p = pool(t);
         g.bench_with_input(BenchmarkId::new("threads", t), &t, |b, _| {
-            b.iter(|| p.install(|| engine::run(&s, &Silent)))
+            b.iter(|| p.install(|| runner::run(&s, &Silent)))
         });
     }
     g.finish();
@@ -110,11 +111,11 @@ fn efficiency_table() {
         // The warm-up run's results, printed exactly (`Debug` writes every float in full), are
         // checked against one thread's: a many-core machine is where a merge whose order
         // depends on the thread count would show.
-        let fingerprint = format!("{:?}", p.install(|| engine::run(&s, &Silent)).pooled);
+        let fingerprint = format!("{:?}", p.install(|| runner::run(&s, &Silent)).pooled);
         let mut secs: Vec<f64> = (0..EFFICIENCY_RUNS)
             .map(|_| {
                 let start = Instant::now();
-                std::hint::black_box(p.install(|| engine::run(&s, &Silent)));
+                std::hint::black_box(p.install(|| runner::run(&s, &Silent)));
                 start.elapsed().as_secs_f64()
             })
             .collect();

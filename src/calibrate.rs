@@ -17,7 +17,9 @@
 //! effects scaled by σ.
 
 use crate::benchmark::Bound;
-use crate::engine::{self, Silent};
+use crate::cancel::Cancel;
+use crate::engine::Silent;
+use crate::runner;
 use crate::scenario::{FreeParameter, Scenario, ScenarioError};
 use crate::stats::{BenchmarkResult, benchmark_results};
 use std::collections::HashMap;
@@ -51,6 +53,10 @@ pub enum CalibrationError {
     NotInFile { file: PathBuf, key: String },
     #[error("{}: cannot update the scenario file: {message}", file.display())]
     Update { file: PathBuf, message: String },
+    /// The cancellation token was tripped (Ctrl-C): the evaluation in progress was dropped and
+    /// there is no fit.
+    #[error("calibration stopped before it finished; nothing was written")]
+    Cancelled,
 }
 
 /// Precision assumed for a published share without a sample size.
@@ -104,6 +110,7 @@ struct Evaluator<'a> {
     sigma: Option<Vec<f64>>,
     trace: Vec<Evaluation>,
     progress: &'a dyn Fn(usize, &Evaluation),
+    cancel: &'a Cancel,
 }
 
 impl Evaluator<'_> {
@@ -142,7 +149,8 @@ impl Evaluator<'_> {
             return Ok(e.clone());
         }
         let s = self.scenario(theta)?;
-        let r = engine::run(&s, &Silent);
+        let r = runner::run_until_cancelled(&s, &Silent, self.cancel)
+            .ok_or(CalibrationError::Cancelled)?;
         let results = benchmark_results(&s, &r);
         let sigma = self
             .sigma
@@ -215,13 +223,15 @@ pub fn round_sig(x: f64) -> f64 {
 
 /// Fit the free parameters of the scenario at `path`. `set` overrides apply to every
 /// evaluation; `replications` and `max_evaluations` override the scenario's calibration
-/// settings. `progress` is told of every evaluation.
+/// settings. `progress` is told of every evaluation. Once `cancel` is tripped the evaluation
+/// in progress stops and the fit returns `CalibrationError::Cancelled`.
 pub fn calibrate(
     path: &Path,
     set: &[String],
     replications: Option<u32>,
     max_evaluations: Option<u32>,
     progress: &dyn Fn(usize, &Evaluation),
+    cancel: &Cancel,
 ) -> Result<Fit, CalibrationError> {
     let s = Scenario::load(path, set)?;
     let cal = s
@@ -260,6 +270,7 @@ pub fn calibrate(
         sigma: None,
         trace: Vec::new(),
         progress,
+        cancel,
     };
     let start = ev.evaluate(&start_theta)?;
     let to_theta = |u: &[f64]| -> Vec<f64> {

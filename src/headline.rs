@@ -5,8 +5,8 @@
 //! The list of metrics depends only on the scenario's structure (pathways, simulated years),
 //! never on the results, so that every point of a sweep has the same columns.
 
-use crate::engine::RunResult;
 use crate::scenario::Scenario;
+use crate::stats::RunResult;
 use crate::stats::survival::life_table;
 
 /// Years since entering service at which retention is reported.

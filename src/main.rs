@@ -2,13 +2,15 @@
 
 use clap::Parser;
 
+mod cli;
+
 fn main() {
-    let cli = zhagen::cli::Cli::parse();
-    zhagen::interrupt::install();
-    if let Err(e) = zhagen::cli::main_with(cli) {
-        if e.downcast_ref::<zhagen::interrupt::Interrupted>().is_some() {
+    let cli = cli::Cli::parse();
+    cli::interrupt::install();
+    if let Err(e) = cli::main_with(cli) {
+        if e.downcast_ref::<cli::interrupt::Interrupted>().is_some() {
             eprintln!("{e:#}");
-            std::process::exit(zhagen::interrupt::EXIT_CODE);
+            std::process::exit(cli::interrupt::EXIT_CODE);
         }
         // The error and its causes, each once (our messages often quote their cause already).
         let mut msg = e.to_string();

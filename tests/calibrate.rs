@@ -5,6 +5,7 @@ mod common;
 use assert_cmd::Command;
 use common::*;
 use zhagen::calibrate::calibrate;
+use zhagen::cancel::Cancel;
 use zhagen::scenario::Scenario;
 
 /// A small scenario over the baseline whose only target is the RTME post-contract retention
@@ -45,7 +46,7 @@ fn calibration_recovers_a_parameter_from_targets_the_engine_generated_at_a_known
     let dir = tempfile::tempdir().unwrap();
     let truth = 5.0;
     let f = synthetic(dir.path(), truth);
-    let fit = calibrate(&f, &[], None, None, &|_, _| {}).unwrap();
+    let fit = calibrate(&f, &[], None, None, &|_, _| {}, &Cancel::new()).unwrap();
     let got = fit.identification[0].value;
     // It starts from the baseline's value, far from the truth.
     assert!((fit.start.theta[0] - truth).abs() > 2.0);

@@ -8,9 +8,9 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use std::path::Path;
-use zhagen::engine::RunResult;
 use zhagen::engine::tally::Tally;
 use zhagen::scenario::{Location, Scenario, ScenarioError};
+use zhagen::stats::RunResult;
 use zhagen::stats::survival::life_table;
 
 // ---------------------------------------------------------------------------------------------

@@ -603,3 +603,37 @@ fn a_fifo_a_device_a_directory_or_a_huge_file_is_refused_at_once_and_nothing_is_
         assert!(!out.exists(), "{what}: nothing written");
     }
 }
+
+/// Calibration used to print "stopping cleanly" on Ctrl-C and then carry on with every
+/// evaluation: it must stop after the evaluation in progress, writing nothing.
+#[test]
+fn ctrl_c_stops_a_calibration_at_once_writing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cal");
+    let child = std::process::Command::new(bin())
+        .args(["calibrate", baseline_path().to_str().unwrap(), "--out"])
+        .arg(&out)
+        .args([
+            "--replications",
+            "20",
+            "--max-evaluations",
+            "200",
+            "--quiet",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let start = Instant::now();
+    sigint(child.id());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "stopped {:?} after Ctrl-C",
+        start.elapsed()
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!out.exists(), "no output folder");
+}

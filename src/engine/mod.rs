@@ -5,8 +5,8 @@ pub mod county;
 pub mod rng;
 pub mod tally;
 
+use crate::cancel::Cancel;
 use crate::scenario::Scenario;
-use crate::stats;
 use tally::Tally;
 
 /// Receives progress from the engine; the binary turns it into a progress bar.
@@ -16,11 +16,6 @@ pub trait Progress: Sync {
     /// `n` more units are done.
     fn advance(&self, _n: u64) {}
     fn finish(&self) {}
-    /// Whether the user asked to stop (Ctrl-C); `run_until_cancelled` then starts no further
-    /// county.
-    fn cancelled(&self) -> bool {
-        false
-    }
 }
 
 /// Progress that goes nowhere (tests, library use).
@@ -114,41 +109,11 @@ impl Estimate {
     }
 }
 
-/// Per-replication results needed for confidence intervals.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RepMetrics {
-    /// Product-limit retention per pathway × whole year (0..=years).
-    pub survival: Vec<f64>,
-    /// Value of each scenario benchmark's metric in this replication (NaN where undefined).
-    pub benchmarks: Vec<f64>,
-    /// Vacancy share of establishment posts per year.
-    pub vacancy: Vec<f64>,
-    /// Share of villages whose clinic has nobody serving, per year.
-    pub uncovered: Vec<f64>,
-    /// Public spending per worker-year served over the run, yuan (nominal).
-    pub cost_per_worker_year: f64,
-    /// Public spending over the run, yuan (nominal).
-    pub total_cost: f64,
-    /// Centre staff leaving per head per year over the run.
-    pub outflow: f64,
-    /// Share of village posts held, per year.
-    pub village_fill: Vec<f64>,
-}
-
-/// The outcome of a run.
-#[derive(Debug, Clone)]
-pub struct RunResult {
-    /// All replications' tallies added up (by the fixed tree of `tree_reduce`).
-    pub pooled: Tally,
-    /// One entry per replication, in replication order.
-    pub reps: Vec<RepMetrics>,
-}
-
 /// Simulate one replication (all its counties, added up by the fixed tree of
 /// `tree_reduce`). The replication's draws depend only on the seed and `rep`, so two
 /// scenarios run at the same seed share them (common random numbers).
 pub fn simulate_replication(scenario: &Scenario, rep: u32) -> Tally {
-    simulate_counties(scenario, rep, &Silent).expect("a silent run is never cancelled")
+    simulate_counties(scenario, rep, &Silent, &Cancel::new()).expect("never cancelled")
 }
 
 /// Reduce `leaf(lo)`, …, `leaf(hi − 1)` (`lo < hi`) with `merge` over a fixed binary tree:
@@ -194,10 +159,15 @@ fn tree_reduce<T: Send>(
 }
 
 /// All counties of replication `rep`, added up by `tree_reduce`; `None` if the run was
-/// cancelled (no county starts once `progress.cancelled()`).
-fn simulate_counties(scenario: &Scenario, rep: u32, progress: &dyn Progress) -> Option<Tally> {
+/// cancelled (no county starts once `cancel` is tripped).
+fn simulate_counties(
+    scenario: &Scenario,
+    rep: u32,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Option<Tally> {
     let county = |c: u32| {
-        if progress.cancelled() {
+        if cancel.is_cancelled() {
             return None;
         }
         let t = county::simulate_county(scenario, rep, c);
@@ -218,50 +188,38 @@ fn tallies_in_flight(n: u32) -> u32 {
     u32::BITS - n.max(1).leading_zeros() + 1
 }
 
-/// Run every replication of `scenario` on the current rayon pool.
-pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
-    run_until_cancelled(scenario, &Uncancellable(progress))
-        .expect("a run that cannot be cancelled finishes")
-}
-
-/// Progress forwarded without its cancellation: `run` always finishes.
-struct Uncancellable<'a>(&'a dyn Progress);
-impl Progress for Uncancellable<'_> {
-    fn start(&self, total: u64) {
-        self.0.start(total);
-    }
-    fn advance(&self, n: u64) {
-        self.0.advance(n);
-    }
-    fn finish(&self) {
-        self.0.finish();
-    }
-}
-
-/// Like `run`, but stops soon after `progress.cancelled()` turns true (once the counties
-/// already running finish) and then returns `None`: an interrupted run has no results, rather
-/// than wrong ones.
-pub fn run_until_cancelled(scenario: &Scenario, progress: &dyn Progress) -> Option<RunResult> {
+/// Simulate every replication of `scenario` on the current rayon pool, summarising each
+/// replication's tally with `summarise` as soon as it is complete (so per-replication detail
+/// is kept without holding every tally). Returns the tallies of all replications added up (by
+/// the fixed tree of `tree_reduce`, so identical at any thread count) and the summaries in
+/// replication order — or `None` if `cancel` was tripped: a cancelled run has no results,
+/// rather than wrong ones. No county starts once it is tripped; those running finish.
+///
+/// The engine does not know what a summary is: the statistics define it, and `runner` joins
+/// the two.
+pub fn simulate<S: Send>(
+    scenario: &Scenario,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+    summarise: &(dyn Fn(&Tally) -> S + Sync),
+) -> Option<(Tally, Vec<S>)> {
     let reps = scenario.simulation.replications;
     progress.start(reps as u64 * scenario.region.counties as u64);
     // Replications and their counties in one tree of trees: a thread that runs out of counties
     // in one replication steals from another, so there is no barrier anywhere.
     let replication = |rep: u32| {
-        let total = simulate_counties(scenario, rep, progress)?;
-        let m = stats::rep_metrics(scenario, &total);
+        let total = simulate_counties(scenario, rep, progress, cancel)?;
+        let m = summarise(&total);
         Some((total, vec![m]))
     };
-    let merge = |a: &mut (Tally, Vec<RepMetrics>), b: (Tally, Vec<RepMetrics>)| {
+    let merge = |a: &mut (Tally, Vec<S>), b: (Tally, Vec<S>)| {
         a.0 += &b.0;
         a.1.extend(b.1);
     };
-    let (pooled, metrics) = tree_reduce(0, reps, &replication, &merge)?;
-    if progress.cancelled() {
+    let out = tree_reduce(0, reps, &replication, &merge)?;
+    if cancel.is_cancelled() {
         return None;
     }
     progress.finish();
-    Some(RunResult {
-        pooled,
-        reps: metrics,
-    })
+    Some(out)
 }

@@ -5,9 +5,9 @@
 
 use super::{OutputError, Timing, write_all, write_atomic};
 use crate::compare::{ComparedMetric, comparison_csv};
-use crate::engine::RunResult;
 use crate::provenance::{Build, ScenarioRecord, build};
 use crate::scenario::Scenario;
+use crate::stats::RunResult;
 use serde::Serialize;
 use std::fs;
 use std::path::Path;

@@ -12,8 +12,8 @@ pub mod report;
 pub mod summary;
 pub mod tables;
 
-use crate::engine::RunResult;
 use crate::scenario::Scenario;
+use crate::stats::RunResult;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};

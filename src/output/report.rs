@@ -16,12 +16,12 @@ use super::plot::{self, CurveSeries, LinePlot, PlotError};
 use crate::benchmark::{Bound, Metric};
 use crate::compare::ComparedMetric;
 use crate::engine::tally::{Phase, REASONS};
-use crate::engine::{RepMetrics, RunResult};
 use crate::headline::{self, KEY_YEARS, Unit};
 use crate::population::{Destination, PathwayKind};
 use crate::scenario::Scenario;
 use crate::stats::interval::{MeanCi, mean_ci};
 use crate::stats::{self, BenchmarkResult, Curve};
+use crate::stats::{RepMetrics, RunResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 

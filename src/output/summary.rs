@@ -2,9 +2,9 @@
 //! simulation with its interval.
 
 use super::Timing;
-use crate::engine::RunResult;
 use crate::scenario::Scenario;
 use crate::stats::BenchmarkResult;
+use crate::stats::RunResult;
 use serde::Serialize;
 
 #[derive(Serialize)]

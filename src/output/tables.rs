@@ -2,11 +2,11 @@
 //! byte for byte between runs.
 
 use super::csv::{Table, cells};
-use crate::engine::RunResult;
 use crate::engine::tally::{AGE_BINS, Cost, Phase, REASONS};
 use crate::population::{Destination, PathwayKind, Title};
 use crate::scenario::Scenario;
 use crate::stats::Curve;
+use crate::stats::RunResult;
 use crate::stats::interval::mean_ci;
 
 fn f(x: f64) -> String {

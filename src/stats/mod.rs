@@ -11,9 +11,10 @@ pub mod survival;
 
 use crate::benchmark::{Benchmark, Bound, Metric};
 use crate::engine::tally::{Phase, REASONS, Tally};
-use crate::engine::{RepMetrics, RunResult};
+pub mod result;
 use crate::scenario::Scenario;
 use interval::{MeanCi, mean_ci};
+pub use result::{RepMetrics, RunResult};
 
 /// Per-replication metrics from one replication's tally.
 pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {

@@ -9,10 +9,12 @@
 //! writes — and what merging the shards of the same sweep writes.
 
 use super::{Point, Sweep, SweepError, plain};
-use crate::engine::{self, Progress};
+use crate::cancel::Cancel;
+use crate::engine::Progress;
 use crate::headline::{Unit, headlines, keys};
 use crate::output::csv::Table;
 use crate::output::write_atomic;
+use crate::runner;
 use crate::stats::interval::mean_ci;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -179,11 +181,14 @@ pub struct SweepOutcome {
 
 /// Run the sweep (or shard `K/N` of it) into `dir`, skipping points already finished there.
 /// `progress` gets one unit per county-replication; `on_point` is called after each point.
+/// Once `cancel` is tripped no further point starts and the point running is dropped (it runs
+/// again on resume); the finished points are kept.
 pub fn run_sweep(
     sweep: &Sweep,
     dir: &Path,
     shard: Option<(u32, u32)>,
     progress: &dyn Progress,
+    cancel: &Cancel,
     mut on_point: impl FnMut(&PointResult),
 ) -> Result<SweepOutcome, SweepError> {
     mkdir(&dir.join("points"))?;
@@ -241,7 +246,7 @@ pub fn run_sweep(
     write_results_of(dir, &m, &finished)?;
     let mut written = Instant::now();
     for p in todo {
-        if progress.cancelled() {
+        if cancel.is_cancelled() {
             outcome.interrupted = true;
             break;
         }
@@ -252,7 +257,7 @@ pub fn run_sweep(
             source: Box::new(e),
         })?;
         // An interrupted point is not written: it will run again on resume.
-        let Some(r) = engine::run_until_cancelled(&s, &Forward(progress)) else {
+        let Some(r) = runner::run_until_cancelled(&s, &Forward(progress), cancel) else {
             outcome.interrupted = true;
             break;
         };
@@ -311,9 +316,6 @@ struct Forward<'a>(&'a dyn Progress);
 impl Progress for Forward<'_> {
     fn advance(&self, n: u64) {
         self.0.advance(n);
-    }
-    fn cancelled(&self) -> bool {
-        self.0.cancelled()
     }
 }
 

@@ -2,8 +2,10 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use zhagen::engine::{self, RunResult, Silent};
+use zhagen::engine::Silent;
+use zhagen::runner;
 use zhagen::scenario::Scenario;
+use zhagen::stats::RunResult;
 
 pub fn baseline_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml")
@@ -28,7 +30,7 @@ pub fn run_on(s: &Scenario, threads: usize) -> RunResult {
         .num_threads(threads)
         .build()
         .expect("pool");
-    pool.install(|| engine::run(s, &Silent))
+    pool.install(|| runner::run(s, &Silent))
 }
 
 /// Write `text` to `dir/name` and return the path.

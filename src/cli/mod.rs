@@ -5,15 +5,18 @@
 // placeholder for the reader, not an HTML tag.
 #![allow(rustdoc::invalid_html_tags)]
 
-use crate::engine::{self, Progress};
-use crate::output::{self, Timing};
-use crate::scenario::Scenario;
+pub mod interrupt;
+
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
+use zhagen::engine::{self, Progress};
+use zhagen::output::{self, Timing};
+use zhagen::runner;
+use zhagen::scenario::Scenario;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -187,9 +190,6 @@ impl Progress for Bar {
     fn finish(&self) {
         self.0.finish_and_clear();
     }
-    fn cancelled(&self) -> bool {
-        crate::interrupt::interrupted()
-    }
 }
 
 /// Refuse a run whose estimated size is absurd, before anything is allocated. `times` scales
@@ -207,7 +207,7 @@ fn check_size(s: &Scenario, threads: usize, times: f64, allow: bool) -> Result<(
 }
 
 fn interrupted(what: String) -> anyhow::Error {
-    crate::interrupt::Interrupted(what).into()
+    interrupt::Interrupted(what).into()
 }
 
 pub fn main_with(cli: Cli) -> Result<()> {
@@ -222,7 +222,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
 }
 
 fn calibrate(args: CalibrateArgs) -> Result<()> {
-    use crate::calibrate::{calibrate as fit, update_in_place};
+    use zhagen::calibrate::{calibrate as fit, update_in_place};
     let s = Scenario::load(&args.scenario, &args.set)?;
     let out = args
         .out
@@ -254,7 +254,7 @@ fn calibrate(args: CalibrateArgs) -> Result<()> {
     let bar = bar(args.quiet, "evaluations");
     bar.set_length(budget as u64);
     let best = std::sync::Mutex::new(f64::INFINITY);
-    let report = |k: usize, e: &crate::calibrate::Evaluation| {
+    let report = |k: usize, e: &zhagen::calibrate::Evaluation| {
         let mut b = best.lock().unwrap_or_else(|p| p.into_inner());
         *b = b.min(e.objective);
         bar.set_position(k as u64);
@@ -267,8 +267,19 @@ fn calibrate(args: CalibrateArgs) -> Result<()> {
             args.replications,
             args.max_evaluations,
             &report,
+            interrupt::token(),
         )
-    })?;
+    });
+    let f = match f {
+        Err(zhagen::calibrate::CalibrationError::Cancelled) => {
+            bar.finish_and_clear();
+            return Err(interrupted(format!(
+                "calibration of `{}` stopped; nothing was written",
+                s.name
+            )));
+        }
+        other => other?,
+    };
     bar.finish_and_clear();
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
@@ -381,7 +392,7 @@ fn validate(args: RunArgs) -> Result<()> {
     let (scenario, result, out) =
         run_inner(&args, false, &|d, s, r| output::write_validation(d, s, r))?;
     if !args.quiet {
-        let text = crate::stats::validation_table(&scenario, &result);
+        let text = zhagen::stats::validation_table(&scenario, &result);
         print_quietly(&format!(
             "{text}\nvalidation.csv and validation-titles.svg/png in {}/\n",
             out.display()
@@ -391,7 +402,7 @@ fn validate(args: RunArgs) -> Result<()> {
 }
 
 fn sweep(args: SweepArgs) -> Result<()> {
-    use crate::sweep::{Sweep, parse_shard, run::run_sweep};
+    use zhagen::sweep::{Sweep, parse_shard, run::run_sweep};
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let mut set = args.set.clone();
     if let Some(r) = args.replications {
@@ -420,7 +431,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
     let start = Instant::now();
     let bar_ref = &progress.0;
     let outcome = pool.install(|| {
-        run_sweep(&sweep, &out, shard, &progress, |p| {
+        run_sweep(&sweep, &out, shard, &progress, interrupt::token(), |p| {
             bar_ref.set_message(format!("point {} done", p.point));
         })
     })?;
@@ -452,7 +463,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
 }
 
 fn merge(args: MergeArgs) -> Result<()> {
-    let outcome = crate::sweep::run::merge(&args.dirs, &args.out)?;
+    let outcome = zhagen::sweep::run::merge(&args.dirs, &args.out)?;
     if !outcome.missing.is_empty() {
         let shown: Vec<String> = outcome
             .missing
@@ -566,7 +577,9 @@ fn compare(args: CompareArgs) -> Result<()> {
     for s in &scenarios {
         progress.0.set_message(format!("simulating `{}`", s.name));
         let start = Instant::now();
-        let Some(r) = pool.install(|| engine::run_until_cancelled(s, &Silent(&progress))) else {
+        let Some(r) =
+            pool.install(|| runner::run_until_cancelled(s, &Silent(&progress), interrupt::token()))
+        else {
             progress.0.finish_and_clear();
             return Err(interrupted(format!(
                 "nothing written; {} keeps what it held",
@@ -584,9 +597,9 @@ fn compare(args: CompareArgs) -> Result<()> {
     let heads: Vec<_> = scenarios
         .iter()
         .zip(&results)
-        .map(|(s, r)| crate::headline::headlines(s, r))
+        .map(|(s, r)| zhagen::headline::headlines(s, r))
         .collect();
-    let metrics = crate::compare::compare(&heads);
+    let metrics = zhagen::compare::compare(&heads);
     output::write_folder(&out, |d| {
         output::comparison::write_comparison(d, &scenarios, &results, &metrics, &timings)
     })?;
@@ -622,7 +635,7 @@ fn compare(args: CompareArgs) -> Result<()> {
                     unchanged += 1;
                     continue;
                 }
-                use crate::compare::{human, human_diff};
+                use zhagen::compare::{human, human_diff};
                 let _ = writeln!(
                     text,
                     "{:<34} {:>10} {:>10} {:>12}  {:>10} to {:>10}{}",
@@ -662,9 +675,6 @@ impl Progress for Silent<'_> {
     fn advance(&self, n: u64) {
         self.0.advance(n);
     }
-    fn cancelled(&self) -> bool {
-        self.0.cancelled()
-    }
 }
 
 /// Print to stdout; a closed pipe (`zhagen … | head`) ends quietly.
@@ -685,14 +695,17 @@ fn run(args: RunArgs) -> Result<()> {
 
 /// Run a scenario and write its outputs; print the terminal report if `print_report`.
 /// Extra files a command writes into a run's folder (validation).
-type Extra<'a> =
-    &'a dyn Fn(&std::path::Path, &Scenario, &engine::RunResult) -> Result<(), output::OutputError>;
+type Extra<'a> = &'a dyn Fn(
+    &std::path::Path,
+    &Scenario,
+    &zhagen::stats::RunResult,
+) -> Result<(), output::OutputError>;
 
 fn run_inner(
     args: &RunArgs,
     print_report: bool,
     extra: Extra,
-) -> Result<(Scenario, engine::RunResult, PathBuf)> {
+) -> Result<(Scenario, zhagen::stats::RunResult, PathBuf)> {
     let mut overrides = Vec::new();
     if let Some(r) = args.replications {
         overrides.push(format!("simulation.replications={r}"));
@@ -713,7 +726,9 @@ fn run_inner(
     bar.set_message(format!("simulating `{}`", scenario.name));
     let progress = Bar(bar);
     let start = Instant::now();
-    let Some(result) = pool.install(|| engine::run_until_cancelled(&scenario, &progress)) else {
+    let Some(result) =
+        pool.install(|| runner::run_until_cancelled(&scenario, &progress, interrupt::token()))
+    else {
         progress.0.finish_and_clear();
         return Err(interrupted(format!(
             "nothing written; {} keeps what it held",
@@ -737,7 +752,7 @@ fn run_inner(
 /// A short report on stdout; a closed pipe (`zhagen … | head`) ends it quietly.
 fn report(
     s: &Scenario,
-    r: &engine::RunResult,
+    r: &zhagen::stats::RunResult,
     out: &std::path::Path,
     timing: Timing,
 ) -> Result<()> {
@@ -753,7 +768,7 @@ fn report(
         r.pooled.worker_years / timing.wall_seconds.max(1e-9) / 1e6,
         timing.threads
     );
-    let table = crate::stats::validation_table(s, r);
+    let table = zhagen::stats::validation_table(s, r);
     if !table.is_empty() {
         let _ = write!(text, "\n{table}");
     }

@@ -1,9 +1,12 @@
-//! Ctrl-C: the first asks the work to stop cleanly (a run writes nothing and keeps the folder's
-//! previous results; a sweep keeps every finished point); a second exits at once.
+//! Ctrl-C: the first trips the process's cancellation token, so the work stops cleanly (a run
+//! writes nothing and keeps the folder's previous results; a sweep keeps every finished point;
+//! a calibration stops after the evaluation in progress); a second exits at once. This is the
+//! binary's only global state: the library takes the token as an argument.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::LazyLock;
+use zhagen::cancel::Cancel;
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static TOKEN: LazyLock<Cancel> = LazyLock::new(Cancel::new);
 
 /// Exit status after an interruption (128 + SIGINT), as shells expect.
 pub const EXIT_CODE: i32 = 130;
@@ -11,18 +14,19 @@ pub const EXIT_CODE: i32 = 130;
 /// Install the handler (once per process; later calls do nothing).
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+        if TOKEN.is_cancelled() {
             // Second Ctrl-C: leave now. Files are only ever replaced whole, so nothing is
             // half-written even so.
             std::process::exit(EXIT_CODE);
         }
+        TOKEN.cancel();
         eprintln!("\ninterrupted: stopping cleanly (press Ctrl-C again to quit at once)");
     });
 }
 
-/// Whether Ctrl-C has been pressed.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+/// The token Ctrl-C trips.
+pub fn token() -> &'static Cancel {
+    &TOKEN
 }
 
 /// The error returned when work stopped because of Ctrl-C.

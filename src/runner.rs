@@ -1,0 +1,26 @@
+//! A scenario run end to end: the engine simulates the replications, the statistics summarise
+//! each one as it completes (`stats::rep_metrics`), and the result carries both. This layer sits
+//! above the engine and the statistics so that neither depends on the other's results.
+
+use crate::cancel::Cancel;
+use crate::engine::{self, Progress};
+use crate::scenario::Scenario;
+use crate::stats::{self, RunResult};
+
+/// Run every replication of `scenario` on the current rayon pool.
+pub fn run(scenario: &Scenario, progress: &dyn Progress) -> RunResult {
+    run_until_cancelled(scenario, progress, &Cancel::new())
+        .expect("a run nobody can cancel finishes")
+}
+
+/// Like `run`, but stops soon after `cancel` is tripped (once the counties already running
+/// finish) and then returns `None`.
+pub fn run_until_cancelled(
+    scenario: &Scenario,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Option<RunResult> {
+    let summarise = |t: &engine::tally::Tally| stats::rep_metrics(scenario, t);
+    let (pooled, reps) = engine::simulate(scenario, progress, cancel, &summarise)?;
+    Some(RunResult { pooled, reps })
+}

@@ -1,0 +1,33 @@
+//! What a run produces: the pooled tally and one summary per replication.
+
+use crate::engine::tally::Tally;
+
+/// Per-replication results needed for confidence intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepMetrics {
+    /// Product-limit retention per pathway × whole year (0..=years).
+    pub survival: Vec<f64>,
+    /// Value of each scenario benchmark's metric in this replication (NaN where undefined).
+    pub benchmarks: Vec<f64>,
+    /// Vacancy share of establishment posts per year.
+    pub vacancy: Vec<f64>,
+    /// Share of villages whose clinic has nobody serving, per year.
+    pub uncovered: Vec<f64>,
+    /// Public spending per worker-year served over the run, yuan (nominal).
+    pub cost_per_worker_year: f64,
+    /// Public spending over the run, yuan (nominal).
+    pub total_cost: f64,
+    /// Centre staff leaving per head per year over the run.
+    pub outflow: f64,
+    /// Share of village posts held, per year.
+    pub village_fill: Vec<f64>,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// All replications' tallies added up (by the fixed tree of `tree_reduce`).
+    pub pooled: Tally,
+    /// One entry per replication, in replication order.
+    pub reps: Vec<RepMetrics>,
+}
