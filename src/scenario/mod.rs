@@ -6,6 +6,7 @@
 //! file, line, key, value and what is allowed.
 
 pub mod error;
+pub mod key;
 pub mod layer;
 pub mod load;
 pub mod raw;
