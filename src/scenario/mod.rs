@@ -5,6 +5,7 @@
 //! [`validate`] builds a [`Scenario`] whose every number has been checked, or an error naming
 //! file, line, key, value and what is allowed.
 
+pub mod catalogue;
 pub mod error;
 pub mod key;
 pub mod layer;

@@ -1,6 +1,8 @@
 //! From merged raw layers to the typed model: every value checked, every error located.
 
+use super::catalogue::{self, Kind, Param};
 use super::error::{Location, ScenarioError};
+use super::key::{key_parts, key_text};
 use super::layer::{Layer, V};
 use super::load::{Sources, suggest};
 use super::raw::*;
@@ -88,35 +90,57 @@ impl Check<'_> {
     }
 
     fn share(&self, v: &Option<V<f64>>, key: &str) -> R<Share> {
+        // A benchmark's value is a share or years, by its metric: its row says years.
+        let p = self.param(key);
+        debug_assert!(
+            p.kind == Kind::Share || p.pattern == "benchmark[*].value",
+            "{key}"
+        );
         self.unit(v, key, Share::ALLOWED, Share::new)
     }
     fn yuan(&self, v: &Option<V<f64>>, key: &str) -> R<Yuan> {
+        debug_assert_eq!(self.param(key).kind, Kind::Yuan, "{key}");
         self.unit(v, key, Yuan::ALLOWED, Yuan::new)
     }
     fn rate(&self, v: &Option<V<f64>>, key: &str) -> R<Rate> {
+        debug_assert_eq!(self.param(key).kind, Kind::Rate, "{key}");
         self.unit(v, key, Rate::ALLOWED, Rate::new)
     }
     fn hr(&self, v: &Option<V<f64>>, key: &str) -> R<f64> {
+        debug_assert_eq!(self.param(key).kind, Kind::HazardRatio, "{key}");
         self.unit(v, key, HazardRatio::ALLOWED, |x| {
             HazardRatio::new(x).map(|h| h.get())
         })
     }
 
-    /// A real number in [lo, hi].
-    fn real(&self, v: &Option<V<f64>>, key: &str, lo: f64, hi: f64, what: &str) -> R<f64> {
-        let allowed = format!("{what} between {lo} and {hi}");
+    /// The catalogue row of a key that validation checks (a missing row is a bug, found by any
+    /// test that loads the baseline).
+    fn param(&self, key: &str) -> &'static Param {
+        catalogue::lookup(key).unwrap_or_else(|| panic!("`{key}` has no row in the catalogue"))
+    }
+
+    /// A real number within its catalogue row's bounds.
+    fn real(&self, v: &Option<V<f64>>, key: &str) -> R<f64> {
+        let Kind::Real { min, max, .. } = self.param(key).kind else {
+            panic!("`{key}` is not a real number in the catalogue")
+        };
+        let allowed = self.param(key).kind.allowed();
         let v = self.req(v, key, &allowed)?;
-        if v.value.is_finite() && (lo..=hi).contains(&v.value) {
+        if v.value.is_finite() && (min..=max).contains(&v.value) {
             Ok(v.value)
         } else {
             Err(self.invalid(v, key, allowed))
         }
     }
 
-    fn int(&self, v: &Option<V<i64>>, key: &str, lo: i64, hi: i64, what: &str) -> R<i64> {
-        let allowed = format!("{what}: a whole number from {lo} to {hi}");
+    /// A whole number within its catalogue row's bounds.
+    fn int(&self, v: &Option<V<i64>>, key: &str) -> R<i64> {
+        let Kind::Int { min, max, .. } = self.param(key).kind else {
+            panic!("`{key}` is not a whole number in the catalogue")
+        };
+        let allowed = self.param(key).kind.allowed();
         let v = self.req(v, key, &allowed)?;
-        if (lo..=hi).contains(&v.value) {
+        if (min..=max).contains(&v.value) {
             Ok(v.value)
         } else {
             Err(self.invalid(v, key, allowed))
@@ -137,7 +161,15 @@ impl Check<'_> {
         }
     }
 
-    fn dist(&self, v: &Option<V<RawDist>>, key: &str, lo: f64, hi: f64, what: &str) -> R<Dist> {
+    fn dist(&self, v: &Option<V<RawDist>>, key: &str) -> R<Dist> {
+        let Kind::Dist {
+            min: lo,
+            max: hi,
+            what,
+        } = self.param(key).kind
+        else {
+            panic!("`{key}` is not a distribution in the catalogue")
+        };
         let allowed = format!(
             "{what}, as {{ dist = \"fixed\", value = … }}, {{ dist = \"uniform\", min = …, max = … }}, {{ dist = \"normal\", mean = …, sd = …, min = …, max = … }} or {{ dist = \"histogram\", edges = […], weights = […] }}, values between {lo} and {hi}"
         );
@@ -313,79 +345,25 @@ pub(super) fn validate(
     let empty_sim = RawSimulation::default();
     let s = raw.simulation.as_ref().unwrap_or(&empty_sim);
     let simulation = Simulation {
-        seed: c.int(&s.seed, "simulation.seed", 0, i64::MAX, "the random seed")? as u64,
-        start_year: c.int(
-            &s.start_year,
-            "simulation.start_year",
-            1949,
-            2200,
-            "calendar year",
-        )? as i32,
-        years: c.int(&s.years, "simulation.years", 1, 200, "years simulated")? as u32,
-        replications: c.int(
-            &s.replications,
-            "simulation.replications",
-            1,
-            1_000_000,
-            "replications",
-        )? as u32,
-        steps_per_year: c.int(
-            &s.steps_per_year,
-            "simulation.steps_per_year",
-            1,
-            366,
-            "steps per year",
-        )? as u32,
+        seed: c.int(&s.seed, "simulation.seed")? as u64,
+        start_year: c.int(&s.start_year, "simulation.start_year")? as i32,
+        years: c.int(&s.years, "simulation.years")? as u32,
+        replications: c.int(&s.replications, "simulation.replications")? as u32,
+        steps_per_year: c.int(&s.steps_per_year, "simulation.steps_per_year")? as u32,
     };
 
     let empty_region = RawRegion::default();
     let r = raw.region.as_ref().unwrap_or(&empty_region);
     let region = Region {
-        counties: c.int(
-            &r.counties,
-            "region.counties",
-            1,
-            100_000,
-            "number of counties",
-        )? as u32,
-        townships_per_county: c.dist(
-            &r.townships_per_county,
-            "region.townships_per_county",
-            1.0,
-            1000.0,
-            "townships per county",
-        )?,
-        villages_per_township: c.dist(
-            &r.villages_per_township,
-            "region.villages_per_township",
-            0.0,
-            1000.0,
-            "villages per township",
-        )?,
-        posts_per_centre: c.dist(
-            &r.posts_per_centre,
-            "region.posts_per_centre",
-            1.0,
-            10_000.0,
-            "establishment posts per township health centre",
-        )?,
-        remoteness: c.dist(
-            &r.remoteness,
-            "region.remoteness",
-            0.0,
-            1.0,
-            "remoteness index",
-        )?,
+        counties: c.int(&r.counties, "region.counties")? as u32,
+        townships_per_county: c.dist(&r.townships_per_county, "region.townships_per_county")?,
+        villages_per_township: c.dist(&r.villages_per_township, "region.villages_per_township")?,
+        posts_per_centre: c.dist(&r.posts_per_centre, "region.posts_per_centre")?,
+        remoteness: c.dist(&r.remoteness, "region.remoteness")?,
         initial_fill: c.share(&r.initial_fill, "region.initial_fill")?,
         funded_share: c.share(&r.funded_share, "region.funded_share")?,
         remote_threshold: c.share(&r.remote_threshold, "region.remote_threshold")?,
-        village_posts: c.dist(
-            &r.village_posts,
-            "region.village_posts",
-            0.0,
-            50.0,
-            "village-doctor posts per village clinic",
-        )?,
+        village_posts: c.dist(&r.village_posts, "region.village_posts")?,
         village_initial_fill: c.share(&r.village_initial_fill, "region.village_initial_fill")?,
     };
     // Villages of a county are indexed with 32 bits and workers' centres with 16.
@@ -404,97 +382,46 @@ pub(super) fn validate(
             c.yuan(v, k).map(Yuan::get)
         })?,
         village_pay: c.yuan(&o.village_pay, "outside_option.village_pay")?.get(),
-        growth: c.real(
-            &o.growth,
-            "outside_option.growth",
-            -0.5,
-            1.0,
-            "annual growth (share a year)",
-        )?,
+        growth: c.real(&o.growth, "outside_option.growth")?,
     };
 
     let empty_b = RawBehaviour::default();
     let b = raw.behaviour.as_ref().unwrap_or(&empty_b);
     let behaviour = Behaviour {
-        preference_sd: c.real(
-            &b.preference_sd,
-            "behaviour.preference_sd",
-            0.0,
-            5.0,
-            "SD of log hazard multiplier",
-        )?,
+        preference_sd: c.real(&b.preference_sd, "behaviour.preference_sd")?,
         pay_effect_per_10k_yuan: c.real(
             &b.pay_effect_per_10k_yuan,
             "behaviour.pay_effect_per_10k_yuan",
-            -5.0,
-            5.0,
-            "log hazard ratio per 10,000 yuan a year",
         )?,
         blocked_promotion_hr: c.hr(&b.blocked_promotion_hr, "behaviour.blocked_promotion_hr")?,
         penalty_effect_per_10k_yuan: c.real(
             &b.penalty_effect_per_10k_yuan,
             "behaviour.penalty_effect_per_10k_yuan",
-            0.0,
-            5.0,
-            "log hazard reduction per 10,000 yuan of penalty",
         )?,
         contract_end_hr: c.hr(&b.contract_end_hr, "behaviour.contract_end_hr")?,
         contract_end_window_years: c.real(
             &b.contract_end_window_years,
             "behaviour.contract_end_window_years",
-            0.0,
-            10.0,
-            "years",
         )?,
         hometown_hr: c.hr(&b.hometown_hr, "behaviour.hometown_hr")?,
         rural_origin_hr: c.hr(&b.rural_origin_hr, "behaviour.rural_origin_hr")?,
         unfunded_hr: c.hr(&b.unfunded_hr, "behaviour.unfunded_hr")?,
         remoteness_hr: c.hr(&b.remoteness_hr, "behaviour.remoteness_hr")?,
-        age_effect_per_year: c.real(
-            &b.age_effect_per_year,
-            "behaviour.age_effect_per_year",
-            -1.0,
-            1.0,
-            "log hazard ratio per year of age",
-        )?,
-        age_reference: c.real(
-            &b.age_reference,
-            "behaviour.age_reference",
-            15.0,
-            90.0,
-            "age in years",
-        )?,
-        age_effect_cap: c.real(
-            &b.age_effect_cap,
-            "behaviour.age_effect_cap",
-            15.0,
-            90.0,
-            "age in years",
-        )?,
+        age_effect_per_year: c.real(&b.age_effect_per_year, "behaviour.age_effect_per_year")?,
+        age_reference: c.real(&b.age_reference, "behaviour.age_reference")?,
+        age_effect_cap: c.real(&b.age_effect_cap, "behaviour.age_effect_cap")?,
         own_village_hr: c.hr(&b.own_village_hr, "behaviour.own_village_hr")?,
         old_age_effect_per_year: c.real(
             &b.old_age_effect_per_year,
             "behaviour.old_age_effect_per_year",
-            -1.0,
-            2.0,
-            "log hazard ratio per year of age past 60",
         )?,
         training_exit_hr: c.hr(&b.training_exit_hr, "behaviour.training_exit_hr")?,
         training_pass_multiplier: c.real(
             &b.training_pass_multiplier,
             "behaviour.training_pass_multiplier",
-            0.0,
-            10.0,
-            "multiplier of the pass probability",
         )?,
         grassroots_title_hr: c.hr(&b.grassroots_title_hr, "behaviour.grassroots_title_hr")?,
-        pension_weight: c.real(
-            &b.pension_weight,
-            "behaviour.pension_weight",
-            0.0,
-            10.0,
-            "yuan of pay per yuan a year of pension entitlement",
-        )?,
+        pension_weight: c.real(&b.pension_weight, "behaviour.pension_weight")?,
     };
 
     let empty_policy = RawPolicy::default();
@@ -584,13 +511,7 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
         base: c.by_title(&s.base, &key("salary.base"), |v, k| {
             c.yuan(v, k).map(Yuan::get)
         })?,
-        growth: c.real(
-            &s.growth,
-            &key("salary.growth"),
-            -0.5,
-            1.0,
-            "annual growth (share a year)",
-        )?,
+        growth: c.real(&s.growth, &key("salary.growth"))?,
         performance_uplift: c.share(&s.performance_uplift, &key("salary.performance_uplift"))?,
         remote_allowance: c.yuan(&s.remote_allowance, &key("salary.remote_allowance"))?,
         residency_stipend: c.yuan(&s.residency_stipend, &key("salary.residency_stipend"))?,
@@ -610,21 +531,12 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
             if k.ends_with(".junior") && v.is_none() {
                 return Ok(0.0);
             }
-            c.real(v, k, 0.0, 50.0, "years at the rank below")
+            c.real(v, k)
         })?,
-        college_extra_years: c.real(
-            &t.college_extra_years,
-            &key("titles.college_extra_years"),
-            0.0,
-            20.0,
-            "years",
-        )?,
+        college_extra_years: c.real(&t.college_extra_years, &key("titles.college_extra_years"))?,
         order_oriented_head_start: c.real(
             &t.order_oriented_head_start,
             &key("titles.order_oriented_head_start"),
-            0.0,
-            20.0,
-            "years",
         )?,
         pass_probability: c.by_title(
             &t.pass_probability,
@@ -682,20 +594,8 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
         ));
     }
     let recruitment = Recruitment {
-        ratio: c.real(
-            &r.ratio,
-            &key("recruitment.ratio"),
-            0.0,
-            100.0,
-            "applicants required per post",
-        )?,
-        remote_ratio: c.real(
-            &r.remote_ratio,
-            &key("recruitment.remote_ratio"),
-            0.0,
-            100.0,
-            "applicants required per post in remote townships",
-        )?,
+        ratio: c.real(&r.ratio, &key("recruitment.ratio"))?,
+        remote_ratio: c.real(&r.remote_ratio, &key("recruitment.remote_ratio"))?,
         unified_county_hiring: c
             .req(
                 &r.unified_county_hiring,
@@ -706,36 +606,18 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
         applicants_per_post: c.real(
             &r.applicants_per_post,
             &key("recruitment.applicants_per_post"),
-            0.0,
-            1000.0,
-            "mean applicants per post",
         )?,
-        remoteness_effect: c.real(
-            &r.remoteness_effect,
-            &key("recruitment.remoteness_effect"),
-            -10.0,
-            10.0,
-            "log change in applicants at remoteness 1",
-        )?,
+        remoteness_effect: c.real(&r.remoteness_effect, &key("recruitment.remoteness_effect"))?,
         pay_effect_per_10k_yuan: c.real(
             &r.pay_effect_per_10k_yuan,
-            "policy.recruitment.pay_effect_per_10k_yuan",
-            -10.0,
-            10.0,
-            "log change in applicants per 10,000 yuan a year",
+            &key("recruitment.pay_effect_per_10k_yuan"),
         )?,
     };
 
     let ec = RawContract::default();
     let ct = p.contract.as_ref().unwrap_or(&ec);
     let contract = Contract {
-        obligation_years: c.int(
-            &ct.obligation_years,
-            &key("contract.obligation_years"),
-            0,
-            40,
-            "years of service obligation",
-        )? as u32,
+        obligation_years: c.int(&ct.obligation_years, &key("contract.obligation_years"))? as u32,
         residency_counts: c
             .req(
                 &ct.residency_counts,
@@ -756,48 +638,12 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
     let eret = RawRetirement::default();
     let rt = p.retirement.as_ref().unwrap_or(&eret);
     let retirement = Retirement {
-        age_male: c.real(
-            &rt.age_male,
-            &key("retirement.age_male"),
-            40.0,
-            90.0,
-            "retirement age in years",
-        )?,
-        age_female: c.real(
-            &rt.age_female,
-            &key("retirement.age_female"),
-            40.0,
-            90.0,
-            "retirement age in years",
-        )?,
-        rise_from_year: c.real(
-            &rt.rise_from_year,
-            &key("retirement.rise_from_year"),
-            1949.0,
-            2200.0,
-            "calendar year",
-        )?,
-        rise_per_year: c.real(
-            &rt.rise_per_year,
-            &key("retirement.rise_per_year"),
-            0.0,
-            1.0,
-            "years of retirement age per later year of birth",
-        )?,
-        target_age_male: c.real(
-            &rt.target_age_male,
-            &key("retirement.target_age_male"),
-            40.0,
-            90.0,
-            "retirement age in years",
-        )?,
-        target_age_female: c.real(
-            &rt.target_age_female,
-            &key("retirement.target_age_female"),
-            40.0,
-            90.0,
-            "retirement age in years",
-        )?,
+        age_male: c.real(&rt.age_male, &key("retirement.age_male"))?,
+        age_female: c.real(&rt.age_female, &key("retirement.age_female"))?,
+        rise_from_year: c.real(&rt.rise_from_year, &key("retirement.rise_from_year"))?,
+        rise_per_year: c.real(&rt.rise_per_year, &key("retirement.rise_per_year"))?,
+        target_age_male: c.real(&rt.target_age_male, &key("retirement.target_age_male"))?,
+        target_age_female: c.real(&rt.target_age_female, &key("retirement.target_age_female"))?,
     };
     for (target, from, v, name) in [
         (
@@ -827,13 +673,7 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
     let village = Village {
         subsidy: c.yuan(&v.subsidy, &key("village.subsidy"))?,
         fee_income: c.yuan(&v.fee_income, &key("village.fee_income"))?,
-        growth: c.real(
-            &v.growth,
-            &key("village.growth"),
-            -0.5,
-            1.0,
-            "annual growth (share a year)",
-        )?,
+        growth: c.real(&v.growth, &key("village.growth"))?,
         income_floor: c.yuan(&v.income_floor, &key("village.income_floor"))?,
         pension_per_service_year: c.yuan(
             &v.pension_per_service_year,
@@ -843,38 +683,14 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
         pension_min_service_years: c.real(
             &v.pension_min_service_years,
             &key("village.pension_min_service_years"),
-            0.0,
-            60.0,
-            "years of service",
         )?,
-        pension_age: c.real(
-            &v.pension_age,
-            &key("village.pension_age"),
-            40.0,
-            90.0,
-            "age in years",
-        )?,
-        exit_age_male: c.real(
-            &v.exit_age_male,
-            &key("village.exit_age_male"),
-            40.0,
-            100.0,
-            "age in years",
-        )?,
-        exit_age_female: c.real(
-            &v.exit_age_female,
-            &key("village.exit_age_female"),
-            40.0,
-            100.0,
-            "age in years",
-        )?,
+        pension_age: c.real(&v.pension_age, &key("village.pension_age"))?,
+        exit_age_male: c.real(&v.exit_age_male, &key("village.exit_age_male"))?,
+        exit_age_female: c.real(&v.exit_age_female, &key("village.exit_age_female"))?,
         rehire_share: c.share(&v.rehire_share, &key("village.rehire_share"))?,
         reserve_per_township: c.int(
             &v.reserve_per_township,
             &key("village.reserve_per_township"),
-            0,
-            1000,
-            "reserve posts per township centre",
         )? as u32,
     };
 
@@ -882,13 +698,7 @@ fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
     let tr = p.training.as_ref().unwrap_or(&etr);
     let training = Training {
         probability: c.share(&tr.probability, &key("training.probability"))?,
-        months: c.real(
-            &tr.months,
-            &key("training.months"),
-            0.0,
-            12.0,
-            "months away per training",
-        )?,
+        months: c.real(&tr.months, &key("training.months"))?,
         cost_per_month: c.yuan(&tr.cost_per_month, &key("training.cost_per_month"))?,
     };
     Ok(Policy {
@@ -921,7 +731,9 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
     }
     let mut out = Vec::new();
     for (name, p) in all {
-        let key = |k: &str| format!("pathways.{name}.{k}");
+        // Quoted where the name needs it, so that the key reads back as the same parts.
+        let table = pathway_table(name);
+        let key = |k: &str| format!("{table}.{k}");
         let kind = match &p.kind {
             Some(k) => c.word(k, &key("kind"), &PathwayKind::NAMES)?,
             None => match PathwayKind::parse(name) {
@@ -938,15 +750,8 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
         let kind = PathwayKind::parse(kind).expect("word() checked the name");
         let pipeline = if kind.has_pipeline() {
             Some(Pipeline {
-                intake_per_county: c.real(
-                    &p.intake_per_county,
-                    &key("intake_per_county"),
-                    0.0,
-                    100_000.0,
-                    "students enrolled per county per year",
-                )?,
-                study_years: c.int(&p.study_years, &key("study_years"), 0, 15, "years of study")?
-                    as u32,
+                intake_per_county: c.real(&p.intake_per_county, &key("intake_per_county"))?,
+                study_years: c.int(&p.study_years, &key("study_years"))? as u32,
                 study_dropout: Rate::from_annual_probability(
                     c.share(&p.study_dropout, &key("study_dropout"))?,
                 )
@@ -957,13 +762,7 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
                         e.allowed,
                     )
                 })?,
-                residency_years: c.int(
-                    &p.residency_years,
-                    &key("residency_years"),
-                    0,
-                    10,
-                    "years of standardized residency",
-                )? as u32,
+                residency_years: c.int(&p.residency_years, &key("residency_years"))? as u32,
                 no_show: c.share(&p.no_show, &key("no_show"))?,
             })
         } else {
@@ -986,13 +785,7 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
         };
         let (initial_age, refill_rate) = if kind == PathwayKind::VillageDoctor {
             (
-                Some(c.dist(
-                    &p.initial_age,
-                    &key("initial_age"),
-                    15.0,
-                    100.0,
-                    "age of the village doctors serving at the start",
-                )?),
+                Some(c.dist(&p.initial_age, &key("initial_age"))?),
                 Some(c.share(&p.refill_rate, &key("refill_rate"))?),
             )
         } else {
@@ -1031,13 +824,7 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
             }
             Some(InitialStock {
                 titles,
-                years_at_rank: c.dist(
-                    &p.initial_years_at_rank,
-                    &key("initial_years_at_rank"),
-                    0.0,
-                    50.0,
-                    "years at current rank at the start",
-                )?,
+                years_at_rank: c.dist(&p.initial_years_at_rank, &key("initial_years_at_rank"))?,
             })
         } else {
             None
@@ -1069,13 +856,7 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
             hometown_share: c.share(&p.hometown_share, &key("hometown_share"))?,
             rural_origin_share: c.share(&p.rural_origin_share, &key("rural_origin_share"))?,
             bachelor_share: c.share(&p.bachelor_share, &key("bachelor_share"))?,
-            age_at_entry: c.dist(
-                &p.age_at_entry,
-                &key("age_at_entry"),
-                15.0,
-                80.0,
-                "age in years",
-            )?,
+            age_at_entry: c.dist(&p.age_at_entry, &key("age_at_entry"))?,
             pipeline,
             initial,
             initial_age,
@@ -1088,15 +869,45 @@ fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
         PathwayKind::Incumbent,
         PathwayKind::VillageDoctor,
     ] {
-        if out.iter().filter(|p| p.kind == kind).count() > 1 {
-            return Err(ScenarioError::Missing {
-                file: c.leaf.to_path_buf(),
-                key: "pathways".into(),
-                allowed: format!("at most one pathway of kind \"{}\"", kind.name()),
+        let of_kind: Vec<&Pathway> = out.iter().filter(|p| p.kind == kind).collect();
+        if let [first, second, ..] = of_kind.as_slice() {
+            let kind_key = |p: &Pathway| format!("{}.kind", pathway_table(&p.name));
+            // Where a `kind` is written (the second's first), else the second's table; a kind
+            // taken from the pathway's name is said so.
+            let written = |p: &Pathway| all.get(&p.name).and_then(|r| r.kind.as_ref());
+            let value = |p: &Pathway| match written(p) {
+                Some(_) => format!("\"{}\"", kind.name()),
+                None => format!("\"{}\" (from the pathway's name)", kind.name()),
+            };
+            let at = match written(second).or(written(first)) {
+                Some(v) => c.at(v),
+                None => c.find(&pathway_table(&second.name)),
+            };
+            return Err(ScenarioError::Constraint {
+                at,
+                keys: vec![
+                    (kind_key(first), value(first)),
+                    (kind_key(second), value(second)),
+                ],
+                rule: format!(
+                    "a scenario has at most one pathway of kind \"{}\", and `{}` and `{}` both are",
+                    kind.name(),
+                    first.name,
+                    second.name
+                ),
+                fix: format!(
+                    "give one of them another kind ({}) or remove it",
+                    PathwayKind::NAMES.join(", ")
+                ),
             });
         }
     }
     Ok(out)
+}
+
+/// `pathways.NAME` as a dotted key, the name quoted where it needs to be.
+fn pathway_table(name: &str) -> String {
+    key_text(&["pathways".to_string(), name.to_string()])
 }
 
 fn validate_calibration(c: &Check, raw: &RawScenario) -> R<Option<super::Calibration>> {
@@ -1104,23 +915,11 @@ fn validate_calibration(c: &Check, raw: &RawScenario) -> R<Option<super::Calibra
         return Ok(None);
     };
     let replications = match &cal.replications {
-        Some(_) => Some(c.int(
-            &cal.replications,
-            "calibration.replications",
-            2,
-            100_000,
-            "replications per evaluation",
-        )? as u32),
+        Some(_) => Some(c.int(&cal.replications, "calibration.replications")? as u32),
         None => None,
     };
     let max_evaluations = match &cal.max_evaluations {
-        Some(_) => c.int(
-            &cal.max_evaluations,
-            "calibration.max_evaluations",
-            1,
-            100_000,
-            "evaluations of the objective",
-        )? as u32,
+        Some(_) => c.int(&cal.max_evaluations, "calibration.max_evaluations")? as u32,
         None => 100,
     };
     let mut free = Vec::new();
@@ -1140,8 +939,19 @@ fn validate_calibration(c: &Check, raw: &RawScenario) -> R<Option<super::Calibra
                 });
             }
         };
-        let lo = c.real(&f.min, &key("min"), -1e12, 1e12, "lower bound")?;
-        let hi = c.real(&f.max, &key("max"), -1e12, 1e12, "upper bound")?;
+        // Read as TOML dotted keys, as `--set` and `calibrate --update` read them.
+        if let Some(why) = keys.iter().find_map(|k| key_parts(k).err()) {
+            let allowed = format!(
+                "{why}; a dotted scenario key, a part holding `.` or other signs quoted, e.g. 'pathways.\"my.path\".base_exit_rate'"
+            );
+            return Err(match (&f.key, &f.keys) {
+                (Some(v), _) => c.invalid(v, &key("key"), allowed),
+                (_, Some(v)) => c.invalid(v, &key("keys"), allowed),
+                _ => unreachable!("a key is set"),
+            });
+        }
+        let lo = c.real(&f.min, &key("min"))?;
+        let hi = c.real(&f.max, &key("max"))?;
         if lo >= hi {
             return Err(c.invalid(
                 f.max.as_ref().expect("checked"),
@@ -1180,7 +990,7 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
             ))
         };
         let year = |v: &Option<V<f64>>, k: &str| -> R<u32> {
-            let y = c.real(v, &key(k), 0.0, 200.0, "whole years since entering service")?;
+            let y = c.real(v, &key(k))?;
             if y.fract() != 0.0 {
                 return Err(c.invalid(
                     v.as_ref().expect("checked"),
@@ -1233,13 +1043,7 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
                 titles: titles()?,
             },
             "centre_title_share" => Metric::CentreTitleShare {
-                calendar_year: c.int(
-                    &b.calendar_year,
-                    &key("calendar_year"),
-                    1949,
-                    2200,
-                    "calendar year",
-                )? as i32,
+                calendar_year: c.int(&b.calendar_year, &key("calendar_year"))? as i32,
                 titles: titles()?,
             },
             "exit_share" => {
@@ -1256,26 +1060,14 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
             }
             "annual_outflow" => Metric::AnnualOutflow,
             "age_mean" | "age_share" => {
-                let calendar_year = c.int(
-                    &b.calendar_year,
-                    &key("calendar_year"),
-                    1949,
-                    2200,
-                    "calendar year",
-                )? as i32;
+                let calendar_year = c.int(&b.calendar_year, &key("calendar_year"))? as i32;
                 if metric_name == "age_mean" {
                     Metric::AgeMean {
                         pathway: pathway()?,
                         calendar_year,
                     }
                 } else {
-                    let min_age = c.real(
-                        &b.min_age,
-                        &key("min_age"),
-                        0.0,
-                        100.0,
-                        "whole years of age",
-                    )?;
+                    let min_age = c.real(&b.min_age, &key("min_age"))?;
                     if min_age.fract() != 0.0 {
                         return Err(c.invalid(
                             b.min_age.as_ref().expect("checked"),
@@ -1303,13 +1095,7 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
             ));
         }
         let n = match &b.n {
-            Some(_) => Some(c.int(
-                &b.n,
-                &key("n"),
-                1,
-                u32::MAX as i64,
-                "sample size of the published figure",
-            )? as u32),
+            Some(_) => Some(c.int(&b.n, &key("n"))? as u32),
             None => None,
         };
         let bound = match &b.bound {
@@ -1327,7 +1113,7 @@ fn validate_benchmarks(c: &Check, raw: &RawScenario, pathways: &[Pathway]) -> R<
             value: if is_share {
                 c.share(&b.value, &key("value"))?.get()
             } else {
-                c.real(&b.value, &key("value"), 0.0, 120.0, "years")?
+                c.real(&b.value, &key("value"))?
             },
             n,
             source: c
