@@ -60,6 +60,19 @@ pub(super) fn policy_schedule(
 }
 
 pub(super) fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Policy> {
+    Ok(Policy {
+        salary: salary(c, p, prefix)?,
+        titles: titles(c, p, prefix)?,
+        recruitment: recruitment(c, p, prefix)?,
+        contract: contract(c, p, prefix)?,
+        retirement: retirement(c, p, prefix)?,
+        village: village(c, p, prefix)?,
+        training: training(c, p, prefix)?,
+    })
+}
+
+/// `[policy.salary]`: pay.
+fn salary(c: &Check, p: &RawPolicy, prefix: &str) -> R<Salary> {
     let key = |rest: &str| format!("{prefix}.{rest}");
     let es = RawSalary::default();
     let s = p.salary.as_ref().unwrap_or(&es);
@@ -73,6 +86,12 @@ pub(super) fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Polic
         residency_stipend: c.yuan(&s.residency_stipend, &key("salary.residency_stipend"))?,
     };
 
+    Ok(salary)
+}
+
+/// `[policy.titles]`: the rules of title evaluation.
+fn titles(c: &Check, p: &RawPolicy, prefix: &str) -> R<TitleRules> {
+    let key = |rest: &str| format!("{prefix}.{rest}");
     let et = RawTitles::default();
     let t = p.titles.as_ref().unwrap_or(&et);
     let quota_pool = {
@@ -140,6 +159,12 @@ pub(super) fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Polic
         )?,
     };
 
+    Ok(titles)
+}
+
+/// `[policy.recruitment]`: open recruitment.
+fn recruitment(c: &Check, p: &RawPolicy, prefix: &str) -> R<Recruitment> {
+    let key = |rest: &str| format!("{prefix}.{rest}");
     let er = RawRecruitment::default();
     let r = p.recruitment.as_ref().unwrap_or(&er);
     if let Some(h) = &r.hire_pathway {
@@ -170,6 +195,12 @@ pub(super) fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Polic
         )?,
     };
 
+    Ok(recruitment)
+}
+
+/// `[policy.contract]`: the RTME service contract.
+fn contract(c: &Check, p: &RawPolicy, prefix: &str) -> R<Contract> {
+    let key = |rest: &str| format!("{prefix}.{rest}");
     let ec = RawContract::default();
     let ct = p.contract.as_ref().unwrap_or(&ec);
     let contract = Contract {
@@ -191,6 +222,12 @@ pub(super) fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Polic
             .value,
     };
 
+    Ok(contract)
+}
+
+/// `[policy.retirement]`: retirement ages and their statutory rise.
+fn retirement(c: &Check, p: &RawPolicy, prefix: &str) -> R<Retirement> {
+    let key = |rest: &str| format!("{prefix}.{rest}");
     let eret = RawRetirement::default();
     let rt = p.retirement.as_ref().unwrap_or(&eret);
     let retirement = Retirement {
@@ -224,6 +261,12 @@ pub(super) fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Polic
         }
     }
 
+    Ok(retirement)
+}
+
+/// `[policy.village]`: village doctors' pay, pension and exit.
+fn village(c: &Check, p: &RawPolicy, prefix: &str) -> R<Village> {
+    let key = |rest: &str| format!("{prefix}.{rest}");
     let ev = RawVillage::default();
     let v = p.village.as_ref().unwrap_or(&ev);
     let village = Village {
@@ -250,6 +293,12 @@ pub(super) fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Polic
         )? as u32,
     };
 
+    Ok(village)
+}
+
+/// `[policy.training]`: continuing education and rotation.
+fn training(c: &Check, p: &RawPolicy, prefix: &str) -> R<Training> {
+    let key = |rest: &str| format!("{prefix}.{rest}");
     let etr = RawTraining::default();
     let tr = p.training.as_ref().unwrap_or(&etr);
     let training = Training {
@@ -257,13 +306,5 @@ pub(super) fn validate_policy(c: &Check, p: &RawPolicy, prefix: &str) -> R<Polic
         months: c.real(&tr.months, &key("training.months"))?,
         cost_per_month: c.yuan(&tr.cost_per_month, &key("training.cost_per_month"))?,
     };
-    Ok(Policy {
-        salary,
-        titles,
-        recruitment,
-        contract,
-        retirement,
-        village,
-        training,
-    })
+    Ok(training)
 }
