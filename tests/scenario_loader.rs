@@ -496,3 +496,22 @@ fn an_error_inside_policy_from_recruitment_names_the_full_key_and_the_line() {
     assert!(e.contains("later.toml:4"), "{e}");
     assert!(e.contains("99"), "{e}");
 }
+
+#[test]
+fn values_allowed_alone_but_not_together_name_every_key_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let f = write(
+        dir.path(),
+        "ages.toml",
+        &format!("base = {b:?}\n[policy.retirement]\nage_male = 62\ntarget_age_male = 61\n"),
+    );
+    let e = load_err(&f);
+    assert!(e.contains("ages.toml:4"), "{e}");
+    assert!(
+        e.contains("`policy.retirement.target_age_male` = 61"),
+        "{e}"
+    );
+    assert!(e.contains("`policy.retirement.age_male` = 62"), "{e}");
+    assert!(e.contains("at least 62"), "{e}");
+}

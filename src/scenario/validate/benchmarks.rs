@@ -54,10 +54,16 @@ pub(super) fn validate_calibration(
         let lo = c.real(&f.min, &key("min"))?;
         let hi = c.real(&f.max, &key("max"))?;
         if lo >= hi {
-            return Err(c.invalid(
-                f.max.as_ref().expect("checked"),
-                &key("max"),
-                format!("an upper bound above min ({lo})"),
+            let max = f.max.as_ref().expect("checked");
+            let min = f.min.as_ref().expect("checked");
+            return Err(c.constraint(
+                max,
+                &[
+                    (key("min"), Some(c.written(min))),
+                    (key("max"), Some(c.written(max))),
+                ],
+                "the upper bound must be above the lower bound",
+                format!("raise `max` above {lo} or lower `min`"),
             ));
         }
         free.push(crate::scenario::FreeParameter {
@@ -130,10 +136,15 @@ pub(super) fn validate_benchmarks(
             "conditional_retention" => {
                 let (from_year, year) = (year(&b.from_year, "from_year")?, year(&b.year, "year")?);
                 if from_year >= year {
-                    return Err(c.invalid(
-                        b.year.as_ref().expect("checked"),
-                        &key("year"),
+                    let (y, fy) = (b.year.as_ref(), b.from_year.as_ref());
+                    return Err(c.constraint(
+                        y.expect("checked"),
+                        &[
+                            (key("from_year"), fy.map(|v| c.written(v))),
+                            (key("year"), y.map(|v| c.written(v))),
+                        ],
                         "`year` must be after `from_year`",
+                        "a conditional retention counts from `from_year` to a later `year`",
                     ));
                 }
                 Metric::ConditionalRetention {

@@ -42,25 +42,46 @@ impl Check<'_> {
         key: &str,
         allowed: impl Into<String>,
     ) -> ScenarioError {
-        // Show the value as the user wrote it (a table, a list, a number), not as parsed.
-        let written = self
-            .sources
-            .list
-            .get(v.source)
-            .and_then(|s| s.text.get(v.span.clone()))
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty());
         ScenarioError::Invalid {
             at: self.at(v),
             key: key.to_string(),
-            value: written
-                .unwrap_or_else(|| format!("{:?}", v.value))
-                .trim_matches('"')
-                .to_string(),
+            value: self.written(v),
             allowed: allowed.into(),
         }
     }
 
+    /// The value as the user wrote it (a table, a list, a number), not as parsed.
+    pub(super) fn written<T: std::fmt::Debug>(&self, v: &V<T>) -> String {
+        self.sources
+            .list
+            .get(v.source)
+            .and_then(|s| s.text.get(v.span.clone()))
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| format!("{:?}", v.value))
+            .trim_matches('"')
+            .to_string()
+    }
+
+    /// Values each allowed but not together, located at `v`: each of `keys` with its value as
+    /// written (a key not written is left out), what must hold and how to fix it.
+    pub(super) fn constraint<T>(
+        &self,
+        v: &V<T>,
+        keys: &[(String, Option<String>)],
+        rule: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> ScenarioError {
+        ScenarioError::Constraint {
+            at: self.at(v),
+            keys: keys
+                .iter()
+                .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+                .collect(),
+            rule: rule.into(),
+            fix: fix.into(),
+        }
+    }
     pub(super) fn req<'v, T>(&self, v: &'v Option<V<T>>, key: &str, allowed: &str) -> R<&'v V<T>> {
         v.as_ref().ok_or_else(|| ScenarioError::Missing {
             file: self.leaf.to_path_buf(),
@@ -275,7 +296,21 @@ impl Check<'_> {
                 unused(&[(&d.value, "value"), (&d.mean, "mean"), (&d.sd, "sd")])?;
                 let (min, max) = (num(&d.min, "min")?, num(&d.max, "max")?);
                 if min > max {
-                    return Err(self.invalid(vv, key, "min must not exceed max"));
+                    return Err(self.constraint(
+                        vv,
+                        &[
+                            (
+                                format!("{key}.min"),
+                                d.min.as_ref().map(|v| self.written(v)),
+                            ),
+                            (
+                                format!("{key}.max"),
+                                d.max.as_ref().map(|v| self.written(v)),
+                            ),
+                        ],
+                        "min must not exceed max",
+                        "swap them, or use dist = \"fixed\" for one value",
+                    ));
                 }
                 Dist::Uniform { min, max }
             }

@@ -111,10 +111,22 @@ pub(super) fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>>
                     .as_ref()
                     .and_then(|t| t.junior.clone())
                     .expect("checked");
-                return Err(c.invalid(
+                let t = p.initial_titles.clone().unwrap_or_default();
+                let keys = [
+                    ("junior", &t.junior),
+                    ("intermediate", &t.intermediate),
+                    ("associate_senior", &t.associate_senior),
+                    ("senior", &t.senior),
+                ]
+                .map(|(k, x)| {
+                    let k = format!("{}.{k}", key("initial_titles"));
+                    (k, x.as_ref().map(|x| c.written(x)))
+                });
+                return Err(c.constraint(
                     &v,
-                    &key("initial_titles"),
+                    &keys,
                     format!("title shares must sum to 1 (they sum to {sum:.4})"),
+                    "change them so that they add up to 1",
                 ));
             }
             Some(InitialStock {
@@ -137,10 +149,18 @@ pub(super) fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>>
         let sum: f64 = shares.iter().sum();
         if (sum - 1.0).abs() > 1e-6 {
             let v = d.other.clone().expect("checked");
-            return Err(c.invalid(
+            let keys = [
+                ("county_hospital", &d.county_hospital),
+                ("postgraduate", &d.postgraduate),
+                ("unemployed", &d.unemployed),
+                ("other", &d.other),
+            ]
+            .map(|(k, x)| (format!("{dk}.{k}"), x.as_ref().map(|x| c.written(x))));
+            return Err(c.constraint(
                 &v,
-                &dk,
+                &keys,
                 format!("destination shares must sum to 1 (they sum to {sum:.4})"),
+                "change them so that they add up to 1 (`other` takes the leavers no study reports)",
             ));
         }
         out.push(Pathway {

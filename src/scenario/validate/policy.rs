@@ -238,25 +238,34 @@ fn retirement(c: &Check, p: &RawPolicy, prefix: &str) -> R<Retirement> {
         target_age_male: c.real(&rt.target_age_male, &key("retirement.target_age_male"))?,
         target_age_female: c.real(&rt.target_age_female, &key("retirement.target_age_female"))?,
     };
-    for (target, from, v, name) in [
+    for (target, from, v, age, name, from_name) in [
         (
             retirement.target_age_male,
             retirement.age_male,
             &rt.target_age_male,
+            &rt.age_male,
             "retirement.target_age_male",
+            "retirement.age_male",
         ),
         (
             retirement.target_age_female,
             retirement.age_female,
             &rt.target_age_female,
+            &rt.age_female,
             "retirement.target_age_female",
+            "retirement.age_female",
         ),
     ] {
         if target < from {
-            return Err(c.invalid(
-                v.as_ref().expect("checked"),
-                &key(name),
-                format!("a target age at or above the current age ({from})"),
+            let v = v.as_ref().expect("checked");
+            return Err(c.constraint(
+                v,
+                &[
+                    (key(name), Some(c.written(v))),
+                    (key(from_name), age.as_ref().map(|a| c.written(a))),
+                ],
+                "the retirement age after the rise must not be below the age before it",
+                format!("set `{name}` to at least {from}, or lower `{from_name}`"),
             ));
         }
     }
