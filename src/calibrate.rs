@@ -20,6 +20,7 @@ use crate::benchmark::Bound;
 use crate::cancel::Cancel;
 use crate::engine::Silent;
 use crate::runner;
+use crate::scenario::key::key_parts;
 use crate::scenario::{FreeParameter, Scenario, ScenarioError};
 use crate::stats::{BenchmarkResult, benchmark_results};
 use std::collections::HashMap;
@@ -325,8 +326,8 @@ pub fn calibrate(
 fn current_value(s: &Scenario, p: &FreeParameter) -> Option<f64> {
     let v: toml::Value = toml::from_str(&s.resolved_toml).ok()?;
     let mut cur = &v;
-    for part in p.name().split('.') {
-        cur = cur.get(part)?;
+    for part in key_parts(p.name()).ok()? {
+        cur = cur.get(part.as_str())?;
     }
     cur.as_float()
         .or_else(|| cur.as_integer().map(|i| i as f64))
@@ -701,10 +702,10 @@ pub fn update_in_place(path: &Path, fit: &Fit) -> Result<(), CalibrationError> {
         })?;
     for (id, p) in fit.identification.iter().zip(&fit.params) {
         for key in &p.keys {
-            let parts: Vec<&str> = key.split('.').collect();
+            let parts = key_parts(key).unwrap_or_default();
             let mut item = doc.as_item_mut();
             for part in &parts {
-                item = match item.get_mut(part) {
+                item = match item.get_mut(part.as_str()) {
                     Some(i) => i,
                     None => {
                         return Err(CalibrationError::NotInFile {

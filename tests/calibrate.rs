@@ -161,3 +161,32 @@ fn a_scenario_without_free_parameters_is_told_how_to_declare_them() {
         .failure()
         .stderr(predicates::str::contains("bad.toml:6"));
 }
+
+#[test]
+fn a_quoted_free_parameter_key_starts_at_its_value_and_is_updated_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let scen = write(
+        dir.path(),
+        "dotted.toml",
+        &format!(
+            "base = {b:?}\n[simulation]\nreplications = 3\nyears = 12\n[region]\ncounties = 1\n\n\
+             [pathways.\"my.path\"]\nkind = \"local_apprentice\"\nbase_exit_rate = 0.07   # to be fitted\n\
+             female_share = 0.5\nhometown_share = 1.0\nrural_origin_share = 1.0\nbachelor_share = 0.0\n\
+             age_at_entry = {{ dist = \"fixed\", value = 22 }}\nintake_per_county = 0.5\nstudy_years = 4\n\
+             study_dropout = 0.02\nresidency_years = 0\nno_show = 0.0\n\
+             destinations = {{ county_hospital = 0.2, postgraduate = 0.05, unemployed = 0.25, other = 0.5 }}\n\n\
+             [calibration]\nmax_evaluations = 3\n\
+             [[calibration.free]]\nkey = 'pathways.\"my.path\".base_exit_rate'\nmin = 0.01\nmax = 0.09\n"
+        ),
+    );
+    let fit = calibrate(&scen, &[], None, None, &|_, _| {}).unwrap();
+    // The start is the value in the file, not the midpoint of the bounds (0.05).
+    assert_eq!(fit.start.theta, vec![0.07]);
+    zhagen::calibrate::update_in_place(&scen, &fit).unwrap();
+    let text = std::fs::read_to_string(&scen).unwrap();
+    assert!(text.contains("# to be fitted"), "{text}");
+    let s = Scenario::load(&scen, &[]).unwrap();
+    let p = s.pathway(s.pathway_id("my.path").unwrap());
+    assert_eq!(p.base_exit_rate.get(), fit.identification[0].value);
+}

@@ -193,6 +193,7 @@ fn location(e: &ScenarioError) -> Option<&Location> {
     match e {
         ScenarioError::Syntax { at, .. }
         | ScenarioError::Invalid { at, .. }
+        | ScenarioError::Constraint { at, .. }
         | ScenarioError::BaseCycle { at, .. }
         | ScenarioError::BaseMissing { at, .. } => Some(at),
         ScenarioError::Read { .. } | ScenarioError::Missing { .. } => None,

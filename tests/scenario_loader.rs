@@ -308,7 +308,8 @@ fn a_set_that_is_not_one_key_and_one_value_is_refused_naming_it() {
         &["pathways.\"a.b=c\".base_exit_rate=0.1".into()],
     )
     .unwrap_err();
-    assert!(e.to_string().contains("pathways.a.b=c.kind"), "{e}");
+    // Named as a TOML key, quoted, so that it can be pasted back into `--set` or a file.
+    assert!(e.to_string().contains("pathways.\"a.b=c\".kind"), "{e}");
 }
 
 #[test]
@@ -450,4 +451,67 @@ fn pathway_keys_belong_to_their_kind() {
         m.contains("n.toml:8") && m.contains("only used by metrics that are shares"),
         "{m}"
     );
+}
+
+#[test]
+fn a_second_open_recruit_pathway_is_a_constraint_error_naming_both_pathways() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let f = write(
+        dir.path(),
+        "two-open.toml",
+        &format!(
+            "base = {b:?}\n\n[pathways.contract_hires]\nkind = \"open_recruit\"\nbase_exit_rate = 0.05\n\
+             female_share = 0.5\nhometown_share = 0.5\nrural_origin_share = 0.5\nbachelor_share = 0.5\n\
+             age_at_entry = {{ dist = \"fixed\", value = 25 }}\n\
+             destinations = {{ county_hospital = 0.5, postgraduate = 0.1, unemployed = 0.2, other = 0.2 }}\n"
+        ),
+    );
+    let e = load_err(&f);
+    assert!(!e.contains("is not set"), "{e}");
+    assert!(e.contains("two-open.toml"), "{e}");
+    assert!(
+        e.contains("open_recruit") && e.contains("contract_hires"),
+        "{e}"
+    );
+    assert!(e.contains("pathways.contract_hires.kind"), "{e}");
+}
+
+#[test]
+fn an_error_inside_policy_from_recruitment_names_the_full_key_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let f = write(
+        dir.path(),
+        "later.toml",
+        &format!(
+            "base = {b:?}\n\n[policy_from.2020.recruitment]\npay_effect_per_10k_yuan = 99.0\n"
+        ),
+    );
+    let e = load_err(&f);
+    assert!(
+        e.contains("policy_from.2020.recruitment.pay_effect_per_10k_yuan"),
+        "{e}"
+    );
+    assert!(e.contains("later.toml:4"), "{e}");
+    assert!(e.contains("99"), "{e}");
+}
+
+#[test]
+fn values_allowed_alone_but_not_together_name_every_key_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let f = write(
+        dir.path(),
+        "ages.toml",
+        &format!("base = {b:?}\n[policy.retirement]\nage_male = 62\ntarget_age_male = 61\n"),
+    );
+    let e = load_err(&f);
+    assert!(e.contains("ages.toml:4"), "{e}");
+    assert!(
+        e.contains("`policy.retirement.target_age_male` = 61"),
+        "{e}"
+    );
+    assert!(e.contains("`policy.retirement.age_male` = 62"), "{e}");
+    assert!(e.contains("at least 62"), "{e}");
 }

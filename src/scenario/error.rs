@@ -52,6 +52,18 @@ pub enum ScenarioError {
         key: String,
         allowed: String,
     },
+    /// Values that are each allowed but not together (min above max, shares not summing to 1,
+    /// two pathways of a kind there may be one of).
+    #[error("{at}: {}: {rule}; {fix}", keys_and_values(keys))]
+    Constraint {
+        at: Location,
+        /// The keys involved and their values as written, in the order they are named.
+        keys: Vec<(String, String)>,
+        /// What must hold.
+        rule: String,
+        /// How to fix it.
+        fix: String,
+    },
     #[error("{at}: `base` chain has a cycle: {chain}")]
     BaseCycle { at: Location, chain: String },
     #[error("{at}: the `base` file {} cannot be read: {source}", base.display())]
@@ -68,4 +80,11 @@ fn hint(s: &Option<String>) -> String {
         Some(s) => format!(" (did you mean `{s}`?)"),
         None => String::new(),
     }
+}
+
+fn keys_and_values(keys: &[(String, String)]) -> String {
+    keys.iter()
+        .map(|(k, v)| format!("`{k}` = {v}"))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }

@@ -5,7 +5,9 @@
 //! `validate` builds a [`Scenario`] whose every number has been checked, or an error naming
 //! file, line, key, value and what is allowed.
 
+pub mod catalogue;
 pub mod error;
+pub mod key;
 pub mod layer;
 pub mod load;
 pub mod raw;
