@@ -524,6 +524,7 @@ pub(super) fn validate(
         resolved_toml: String::new(),
         hash: String::new(),
         files: Vec::new(),
+        root: None,
     })
 }
 
