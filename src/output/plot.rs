@@ -24,7 +24,6 @@
 //! "定向" come out as placeholder boxes in the PNG (the SVG keeps the real
 //! characters and the viewer's fonts render them). Nothing panics on them.
 
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
@@ -232,16 +231,6 @@ pub enum PlotError {
         /// plotters' error message.
         detail: String,
     },
-    /// The PNG was encoded but could not be moved to the requested path.
-    #[error("cannot move rendered PNG from {} to {}: {source}", from.display(), to.display())]
-    Move {
-        /// Where the PNG was encoded.
-        from: PathBuf,
-        /// Where the caller asked for it.
-        to: PathBuf,
-        /// The underlying I/O error.
-        source: std::io::Error,
-    },
 }
 
 fn draw_err(what: &'static str, err: impl std::fmt::Display) -> PlotError {
@@ -270,55 +259,73 @@ fn ensure_fonts() -> Result<(), PlotError> {
     outcome.map_err(|family| PlotError::Font { family })
 }
 
-/// Renders the chart as an SVG document.
-pub fn render_svg(plot: &RetentionPlot) -> Result<String, PlotError> {
-    render_svg_with(SIZE, |root| draw_chart(root, plot))
+/// A chart, produced as the bytes of an image file; writing the file is the caller's
+/// (`output::write_atomic`), so plotters never touches the file system.
+pub trait Chart {
+    /// The chart as an SVG document.
+    fn svg(&self) -> Result<String, PlotError>;
+    /// The chart as a PNG image.
+    fn png(&self) -> Result<Vec<u8>, PlotError>;
 }
 
-/// Renders the chart and writes it as a PNG file at `path`.
-///
-/// The encoder picks the image format from the file extension, so when
-/// `path` does not end in `.png` (a temporary name such as `x.png.tmp` or
-/// `.tmpA1b2`) the image is encoded next to it as `<path>.png` and then
-/// renamed onto `path`.
-pub fn write_png(plot: &RetentionPlot, path: &Path) -> Result<(), PlotError> {
-    write_png_with(path, SIZE, |root| draw_chart(root, plot))
+impl Chart for RetentionPlot {
+    fn svg(&self) -> Result<String, PlotError> {
+        render_svg_with(SIZE, |root| draw_chart(root, self))
+    }
+    fn png(&self) -> Result<Vec<u8>, PlotError> {
+        render_png_with(SIZE, |root| draw_chart(root, self))
+    }
+}
+
+/// Several retention charts in one image, two per row.
+impl Chart for PanelPlot {
+    fn svg(&self) -> Result<String, PlotError> {
+        render_svg_with(panels_size(self)?, |root| draw_panels(root, self))
+    }
+    fn png(&self) -> Result<Vec<u8>, PlotError> {
+        render_png_with(panels_size(self)?, |root| draw_panels(root, self))
+    }
+}
+
+impl Chart for LinePlot {
+    fn svg(&self) -> Result<String, PlotError> {
+        render_svg_with(SIZE, |root| draw_line_chart(root, self))
+    }
+    fn png(&self) -> Result<Vec<u8>, PlotError> {
+        render_png_with(SIZE, |root| draw_line_chart(root, self))
+    }
+}
+
+/// Mismatched shapes are an error.
+impl Chart for Heatmap {
+    fn svg(&self) -> Result<String, PlotError> {
+        check_heatmap(self)?;
+        render_svg_with(heatmap_size(self), |root| draw_heatmap(root, self))
+    }
+    fn png(&self) -> Result<Vec<u8>, PlotError> {
+        check_heatmap(self)?;
+        render_png_with(heatmap_size(self), |root| draw_heatmap(root, self))
+    }
+}
+
+/// Renders the chart as an SVG document ([`Chart::svg`]).
+pub fn render_svg(plot: &RetentionPlot) -> Result<String, PlotError> {
+    plot.svg()
 }
 
 /// Renders several retention charts in one SVG document, two per row.
 pub fn render_panels_svg(plot: &PanelPlot) -> Result<String, PlotError> {
-    render_svg_with(panels_size(plot)?, |root| draw_panels(root, plot))
-}
-
-/// Renders several retention charts into one PNG file at `path`, with the
-/// same handling of temporary names as [`write_png`].
-pub fn write_panels_png(plot: &PanelPlot, path: &Path) -> Result<(), PlotError> {
-    write_png_with(path, panels_size(plot)?, |root| draw_panels(root, plot))
+    plot.svg()
 }
 
 /// Renders a metric-against-parameter chart as an SVG document.
 pub fn render_line_svg(plot: &LinePlot) -> Result<String, PlotError> {
-    render_svg_with(SIZE, |root| draw_line_chart(root, plot))
-}
-
-/// Renders a metric-against-parameter chart into a PNG file at `path`, with
-/// the same handling of temporary names as [`write_png`].
-pub fn write_line_png(plot: &LinePlot, path: &Path) -> Result<(), PlotError> {
-    write_png_with(path, SIZE, |root| draw_line_chart(root, plot))
+    plot.svg()
 }
 
 /// Renders a heatmap as an SVG document. Mismatched shapes are an error.
 pub fn render_heatmap_svg(map: &Heatmap) -> Result<String, PlotError> {
-    check_heatmap(map)?;
-    render_svg_with(heatmap_size(map), |root| draw_heatmap(root, map))
-}
-
-/// Renders a heatmap into a PNG file at `path`, with the same handling of
-/// temporary names as [`write_png`]. Mismatched shapes are an error, and
-/// then no file is written.
-pub fn write_heatmap_png(map: &Heatmap, path: &Path) -> Result<(), PlotError> {
-    check_heatmap(map)?;
-    write_png_with(path, heatmap_size(map), |root| draw_heatmap(root, map))
+    map.svg()
 }
 
 /// Runs `draw` on an SVG canvas of `size` pixels and returns the document.
@@ -337,55 +344,28 @@ fn render_svg_with(
     Ok(svg)
 }
 
-/// Runs `draw` on a bitmap of `size` pixels and writes it as a PNG at `path`
-/// (see [`write_png`] for why a non-`.png` path goes through a sibling file).
-fn write_png_with(
-    path: &Path,
+/// Runs `draw` on an RGB bitmap of `size` pixels and encodes it as PNG, with the encoder and
+/// settings plotters' own file target uses (`image`'s PNG encoder at its defaults), so the
+/// bytes are those plotters would have written.
+fn render_png_with(
     size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), PlotError>,
-) -> Result<(), PlotError> {
+) -> Result<Vec<u8>, PlotError> {
+    use image::ImageEncoder;
     ensure_fonts()?;
-    let has_png_ext = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("png"));
-    let encode_path = if has_png_ext {
-        path.to_path_buf()
-    } else {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".png");
-        PathBuf::from(name)
-    };
-
-    let drawn = draw_png(&encode_path, size, draw);
-    if let Err(err) = drawn {
-        // The bitmap backend saves whatever it had when dropped, even after an
-        // error; remove that half-drawn file (best effort: it may not exist).
-        let _ = std::fs::remove_file(&encode_path);
-        return Err(err);
+    let (w, h) = size;
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        // The backend borrows `rgb` until it is dropped at the end of this block.
+        let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(|e| draw_err("PNG image", e))?;
     }
-    if !has_png_ext {
-        std::fs::rename(&encode_path, path).map_err(|source| {
-            let _ = std::fs::remove_file(&encode_path);
-            PlotError::Move {
-                from: encode_path.clone(),
-                to: path.to_path_buf(),
-                source,
-            }
-        })?;
-    }
-    Ok(())
-}
-
-/// Draws into a bitmap backend and encodes it; the backend is dropped on
-/// return, so the caller can clean up after a failure.
-fn draw_png(
-    encode_path: &Path,
-    size: (u32, u32),
-    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), PlotError>,
-) -> Result<(), PlotError> {
-    let root = BitMapBackend::new(encode_path, size).into_drawing_area();
-    draw(&root)?;
-    root.present().map_err(|e| draw_err("PNG file", e))
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&rgb, w, h, image::ColorType::Rgb8)
+        .map_err(|e| draw_err("PNG file", e))?;
+    Ok(png)
 }
 
 /// Axis ranges: x from 0 (or the smallest x, if negative) to the largest
@@ -1724,6 +1704,13 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// The chart's PNG bytes written to `path`, for the checks below that read the file back.
+    fn write_png(chart: &dyn Chart, path: &Path) -> Result<(), PlotError> {
+        std::fs::write(path, chart.png()?).expect("write the test PNG");
+        Ok(())
+    }
 
     fn example() -> RetentionPlot {
         let curve = |label: &str, rate: f64| CurveSeries {
@@ -1828,21 +1815,8 @@ mod tests {
             std::fs::read(&tmp).ok(),
             "PNG not deterministic"
         );
-
-        let mut sibling = tmp.clone().into_os_string();
-        sibling.push(".png");
-        assert!(
-            !Path::new(&sibling).exists(),
-            "intermediate file left behind"
-        );
         let _ = std::fs::remove_file(direct);
         let _ = std::fs::remove_file(tmp);
-    }
-
-    #[test]
-    fn png_into_missing_directory_is_an_error() {
-        let path = temp_path("no-such-dir").join("x.png");
-        assert!(write_png(&example(), &path).is_err());
     }
 
     #[test]
@@ -2053,17 +2027,17 @@ mod tests {
     fn panels_png_has_two_columns_and_grows_by_rows() {
         let mut plot = panels_example();
         let three = temp_path("panels-3.png");
-        write_panels_png(&plot, &three).expect("three panels");
+        write_png(&plot, &three).expect("three panels");
         assert_png(&three);
 
         plot.panels.truncate(2);
         let two = temp_path("panels-2.png.tmp");
-        write_panels_png(&plot, &two).expect("two panels, temporary name");
+        write_png(&plot, &two).expect("two panels, temporary name");
         assert_png(&two);
 
         plot.panels.truncate(1);
         let one = temp_path("panels-1.png");
-        write_panels_png(&plot, &one).expect("one panel");
+        write_png(&plot, &one).expect("one panel");
         assert_png(&one);
 
         let ((w3, h3), (w2, h2), (w1, h1)) = (
@@ -2095,7 +2069,7 @@ mod tests {
         };
         render_panels_svg(&empty_panels).expect("empty panels");
         let path = temp_path("panels-empty.png");
-        write_panels_png(&none, &path).expect("no panels PNG");
+        write_png(&none, &path).expect("no panels PNG");
         let _ = std::fs::remove_file(path);
 
         let too_many = PanelPlot {
@@ -2110,7 +2084,7 @@ mod tests {
             other => panic!("expected a clean error, got {other:?}"),
         }
         let path = temp_path("panels-too-many.png");
-        assert!(write_panels_png(&too_many, &path).is_err());
+        assert!(write_png(&too_many, &path).is_err());
         assert!(!path.exists(), "no file for an image that cannot be drawn");
     }
 
@@ -2260,7 +2234,7 @@ mod tests {
     #[test]
     fn line_png_is_written_even_to_a_temp_name() {
         let path = temp_path("line.png.tmp");
-        write_line_png(&line_example(), &path).expect("write line PNG");
+        write_png(&line_example(), &path).expect("write line PNG");
         assert_png(&path);
         assert_eq!(png_dimensions(&path), SIZE);
         let _ = std::fs::remove_file(path);
@@ -2304,7 +2278,7 @@ mod tests {
             other => panic!("expected a shape error, got {other:?}"),
         }
         let path = temp_path("heatmap-bad.png");
-        assert!(write_heatmap_png(&short, &path).is_err());
+        assert!(write_png(&short, &path).is_err());
         assert!(!path.exists(), "no file for a heatmap that cannot be drawn");
 
         let no_rows = Heatmap {
@@ -2358,7 +2332,7 @@ mod tests {
     #[test]
     fn heatmap_png_is_written_even_to_a_temp_name() {
         let path = temp_path("heatmap.png.tmp");
-        write_heatmap_png(&heatmap_example(), &path).expect("write heatmap PNG");
+        write_png(&heatmap_example(), &path).expect("write heatmap PNG");
         assert_png(&path);
         let _ = std::fs::remove_file(path);
     }
