@@ -13,10 +13,10 @@
 //! run gives the same bytes.
 //!
 //! The page is written with [maud](https://maud.lambda.xyz/) templates: every value put into
-//! them is escaped unless it is wrapped in `PreEscaped`, which only [`page`] does (the style
-//! sheet and the charts' SVG). One file per section: [`changes`] (the levers), [`differences`],
-//! [`retention`], [`staffing`] (and the title mix), [`exits`], [`costs`], [`validation`]; the
-//! page shell in [`page`] and the words for numbers in [`words`].
+//! them is escaped unless it is wrapped in `PreEscaped`, which only `page` does (the style
+//! sheet and the charts' SVG). One file per section: `changes` (the levers), `differences`,
+//! `retention`, `staffing` (and the title mix), `exits`, `costs`, `validation`; the
+//! page shell in `page` and the words for numbers in `words`.
 
 mod changes;
 mod compare;
