@@ -195,7 +195,39 @@ where
 
     draw_cell_values(&plot_side, &mut chart, map, (cell_w, cell_h), &fill_of)?;
 
-    // Category labels, thinned out where they would overlap.
+    draw_category_labels(
+        &plot_side,
+        &to_area,
+        &label_font,
+        (&x_texts, &y_texts),
+        (widest_x, tallest),
+        (cell_w, cell_h),
+    )?;
+
+    // The colour bar spans the height of the plot.
+    let bar_base = bar_side.get_base_pixel();
+    let (_, y_pixels) = chart.plotting_area().get_pixel_range();
+    let (top, bottom) = (y_pixels.start - bar_base.1, y_pixels.end - bar_base.1);
+    let has_missing = map.cells.iter().any(|v| !v.is_finite());
+    draw_colour_bar(&bar_side, map, bounds, (top, bottom), has_missing)
+}
+
+/// The category labels under and left of the cells, each on a short tick at the middle of
+/// its cell, thinned out where they would overlap. `to_area` turns chart coordinates into
+/// pixels of `plot_side`.
+fn draw_category_labels<DB>(
+    plot_side: &DrawingArea<DB, Shift>,
+    to_area: &dyn Fn((f64, f64)) -> (i32, i32),
+    label_font: &TextStyle<'_>,
+    (x_texts, y_texts): (&[String], &[String]),
+    (widest_x, tallest): (u32, u32),
+    (cell_w, cell_h): (f64, f64),
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let (nx, ny) = (x_texts.len(), y_texts.len());
     let tick = RGBColor(90, 90, 90);
     let x_step = label_step(nx, f64::from(widest_x), cell_w);
     let x_style = label_font
@@ -224,12 +256,7 @@ where
             .map_err(|e| draw_err("heatmap axis labels", e))?;
     }
 
-    // The colour bar spans the height of the plot.
-    let bar_base = bar_side.get_base_pixel();
-    let (_, y_pixels) = chart.plotting_area().get_pixel_range();
-    let (top, bottom) = (y_pixels.start - bar_base.1, y_pixels.end - bar_base.1);
-    let has_missing = map.cells.iter().any(|v| !v.is_finite());
-    draw_colour_bar(&bar_side, map, bounds, (top, bottom), has_missing)
+    Ok(())
 }
 
 /// Prints each finite value in its cell, in black or white against the
