@@ -15,7 +15,6 @@ use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use zhagen::output::report::esc;
 use zhagen::scenario::Scenario;
 
 fn scenario(file: &str) -> PathBuf {
@@ -98,6 +97,11 @@ fn levers(html: &str) -> &str {
     let rest = &html[start..];
     let end = rest[4..].find("<h").map_or(rest.len(), |e| e + 4);
     &rest[..end]
+}
+
+/// `text` as the report writes it: escaped by the template engine.
+fn esc(text: &str) -> String {
+    maud::html! { (text) }.into_string()
 }
 
 /// Every benchmark of the baseline appears with its source.
@@ -469,4 +473,139 @@ fn the_console_check_catches_a_page_that_throws() {
         "{:#?}",
         loaded.console
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text from scenario files is text, never markup.
+
+/// A name that would inject a script, an image with a handler and a quoted attribute if it
+/// went into the page unescaped, with an ampersand, both quotes and Chinese text to keep.
+const HOSTILE: &str =
+    r#"<script>alert("扎根")</script> Tom & 'Jerry' <img src=x onerror=alert(1)> 乡村医生"#;
+
+/// Every tag of a page, as written between `<` and `>` (a comment or doctype included).
+fn tags(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start + 1..];
+        let end = after.find('>').expect("every tag is closed");
+        out.push(&after[..end]);
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// The text of HTML character data: the entities the page uses decoded.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text between the first `before` and the `after` that follows it.
+fn between<'a>(html: &'a str, before: &str, after: &str) -> &'a str {
+    let start = html
+        .find(before)
+        .unwrap_or_else(|| panic!("{before} in the page"))
+        + before.len();
+    let len = html[start..].find(after).expect("closing text");
+    &html[start..start + len]
+}
+
+#[test]
+fn a_scenario_and_pathway_named_with_markup_and_chinese_text_appear_escaped_and_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(baseline_path()).expect("baseline");
+    // A TOML basic string: the name holds double quotes but no backslash.
+    let quoted = format!("\"{}\"", HOSTILE.replace('"', "\\\""));
+    let hostile = text
+        .replacen("name = \"baseline\"", &format!("name = {quoted}"), 1)
+        .replacen(
+            "[pathways.local_apprentice]",
+            &format!("[pathways.{quoted}]\nkind = \"local_apprentice\""),
+            1,
+        );
+    assert_ne!(
+        hostile, text,
+        "the baseline's name and pathway were replaced"
+    );
+    let file = write(dir.path(), "hostile.toml", &hostile);
+    let out = dir.path().join("out");
+    Command::cargo_bin("zhagen")
+        .expect("binary built")
+        .args(["run", file.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&out)
+        .args(SMALL)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html written");
+    assert_self_contained(&html);
+
+    // No element or attribute came from the name: every tag is one the page writes itself.
+    for tag in tags(&html) {
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(
+            !matches!(name.to_ascii_lowercase().as_str(), "script" | "img"),
+            "an injected <{tag}>"
+        );
+        assert!(!tag.contains("onerror"), "an injected handler in <{tag}>");
+    }
+    // The name reads back exactly, Chinese text, quotes and ampersand included, wherever the
+    // page shows it as text: title, heading, facts, the levers and the pathway's rows.
+    assert_eq!(
+        unescape(between(&html, "<title>zhagen report — ", "</title>")),
+        HOSTILE
+    );
+    assert_eq!(
+        unescape(between(&html, "<h1>Scenario <q>", "</q></h1>")),
+        HOSTILE
+    );
+    assert_eq!(
+        unescape(between(&html, "<th>Scenario</th><td><code>", "</code>")),
+        HOSTILE
+    );
+    assert_eq!(
+        unescape(between(&html, "This is the reference scenario <q>", "</q>")),
+        HOSTILE
+    );
+    assert_eq!(
+        unescape(between(&html, "<th>Local apprentices (", ")</th>")),
+        HOSTILE
+    );
+    assert!(html.contains("&lt;script&gt;alert(&quot;扎根&quot;)&lt;/script&gt; Tom &amp; "));
+}
+
+/// Regression: the report used to read the root of the `base =` chain again from disk while
+/// it was written, and said "cannot be listed" when that file had gone or changed since.
+#[test]
+fn the_levers_are_listed_against_the_base_read_at_load_even_after_the_file_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let base_text = std::fs::read_to_string(baseline_path()).expect("baseline");
+    let base = write(dir.path(), "base.toml", &base_text);
+    let leaf = write(
+        dir.path(),
+        "leaf.toml",
+        "base = \"base.toml\"\nname = \"leaf\"\n[policy.salary]\nperformance_uplift = 0.1\n",
+    );
+    let o: Vec<String> = ["region.counties=2", "simulation.replications=2"]
+        .map(String::from)
+        .to_vec();
+    let s = Scenario::load(&leaf, &o).expect("leaf loads");
+    std::fs::remove_file(&base).expect("base removed");
+    let r = run_on(&s, 1);
+    let html = zhagen::output::report::run_report(&s, &r).expect("report written");
+    let l = levers(&html);
+    assert!(l.contains("Built on <q>baseline</q>"), "{l}");
+    assert!(
+        l.contains("Performance-pay uplift: 0% → 10% of base pay"),
+        "{l}"
+    );
+    assert!(!l.contains("cannot be listed"), "{l}");
 }

@@ -261,29 +261,7 @@ pub fn write_all(
     write_atomic(dir, "costs.csv", tables::costs_csv(s, r).as_bytes())?;
     write_atomic(dir, "scenario.toml", s.resolved_toml.as_bytes())?;
     let plot = plot_spec(s, r, &curves, &benchmarks);
-    write_atomic(
-        dir,
-        "retention.svg",
-        plot::render_svg(&plot)
-            .map_err(|source| OutputError::Plot {
-                path: dir.join("retention.svg"),
-                source,
-            })?
-            .as_bytes(),
-    )?;
-    let png = dir.join("retention.png");
-    let tmp = dir.join(format!(".retention.png.tmp-{}", std::process::id()));
-    plot::write_png(&plot, &tmp).map_err(|source| {
-        let _ = fs::remove_file(&tmp);
-        OutputError::Plot {
-            path: png.clone(),
-            source,
-        }
-    })?;
-    fs::rename(&tmp, &png).map_err(|source| OutputError::Write {
-        path: png.clone(),
-        source,
-    })?;
+    write_chart(dir, "retention", &plot)?;
     let html = report::run_report(s, r).map_err(|source| OutputError::Plot {
         path: dir.join("report.html"),
         source,
@@ -369,31 +347,19 @@ fn short_source(source: &str) -> String {
 }
 
 /// Write a chart as `<stem>.svg` and `<stem>.png`, both atomically.
-fn write_chart(
-    dir: &Path,
-    stem: &str,
-    svg: impl FnOnce() -> Result<String, plot::PlotError>,
-    png: impl FnOnce(&Path) -> Result<(), plot::PlotError>,
-) -> Result<(), OutputError> {
+fn write_chart(dir: &Path, stem: &str, chart: &dyn plot::Chart) -> Result<(), OutputError> {
     let svg_name = format!("{stem}.svg");
-    let text = svg().map_err(|source| OutputError::Plot {
+    let svg = chart.svg().map_err(|source| OutputError::Plot {
         path: dir.join(&svg_name),
         source,
     })?;
-    write_atomic(dir, &svg_name, text.as_bytes())?;
-    let path = dir.join(format!("{stem}.png"));
-    let tmp = dir.join(format!(".{stem}.png.tmp-{}", std::process::id()));
-    png(&tmp).map_err(|source| {
-        let _ = fs::remove_file(&tmp);
-        OutputError::Plot {
-            path: path.clone(),
-            source,
-        }
-    })?;
-    fs::rename(&tmp, &path).map_err(|source| OutputError::Write {
-        path: path.clone(),
+    write_atomic(dir, &svg_name, svg.as_bytes())?;
+    let png_name = format!("{stem}.png");
+    let png = chart.png().map_err(|source| OutputError::Plot {
+        path: dir.join(&png_name),
         source,
-    })
+    })?;
+    write_atomic(dir, &png_name, &png)
 }
 
 /// The retention curves of several scenarios overlaid, one panel per pathway, the reference
@@ -404,12 +370,7 @@ pub fn plot_compare(
     results: &[RunResult],
 ) -> Result<(), OutputError> {
     let spec = compare_panels(scenarios, results);
-    write_chart(
-        dir,
-        "retention-compare",
-        || plot::render_panels_svg(&spec),
-        |p| plot::write_panels_png(&spec, p),
-    )
+    write_chart(dir, "retention-compare", &spec)
 }
 
 /// The panels of [`plot_compare`], also drawn into the comparison's `report.html`.
@@ -541,12 +502,7 @@ pub fn sweep_plots(
                     }],
                     percent,
                 };
-                write_chart(
-                    dir,
-                    &format!("line-{file_key}"),
-                    || plot::render_line_svg(&spec),
-                    |p| plot::write_line_png(&spec, p),
-                )?;
+                write_chart(dir, &format!("line-{file_key}"), &spec)?;
             }
             2 if m.design == "Grid" => {
                 let distinct = |i: usize| -> Vec<f64> {
@@ -578,12 +534,7 @@ pub fn sweep_plots(
                     value_label: key.clone(),
                     percent,
                 };
-                write_chart(
-                    dir,
-                    &format!("heatmap-{file_key}"),
-                    || plot::render_heatmap_svg(&spec),
-                    |p| plot::write_heatmap_png(&spec, p),
-                )?;
+                write_chart(dir, &format!("heatmap-{file_key}"), &spec)?;
             }
             _ => {}
         }
@@ -667,10 +618,5 @@ pub fn write_validation(dir: &Path, s: &Scenario, r: &RunResult) -> Result<(), O
         curves,
         benchmarks: points,
     };
-    write_chart(
-        dir,
-        "validation-titles",
-        || plot::render_svg(&spec),
-        |p| plot::write_png(&spec, p),
-    )
+    write_chart(dir, "validation-titles", &spec)
 }

@@ -87,7 +87,7 @@ fn unknown_field_suggestion(message: &str) -> Option<String> {
 }
 
 /// Parse one source into a layer tagged with its id, with positions on every error.
-fn parse_layer(sources: &Sources, id: SourceId) -> Result<RawScenario, ScenarioError> {
+pub(crate) fn parse_layer(sources: &Sources, id: SourceId) -> Result<RawScenario, ScenarioError> {
     parse_source(sources, id)
 }
 

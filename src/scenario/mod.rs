@@ -82,6 +82,19 @@ pub struct Scenario {
     pub hash: String,
     /// Files read, leaf first, with the SHA-256 of each.
     pub files: Vec<(PathBuf, String)>,
+    /// The root of the `base =` chain on its own, from the text read here: what a run's
+    /// report lists the levers against, without reading the file again.
+    pub root: Option<RootScenario>,
+}
+
+/// The root file of a scenario's `base =` chain, resolved alone (no `--set` overrides).
+#[derive(Debug, Clone)]
+pub struct RootScenario {
+    pub path: PathBuf,
+    /// Its own `name =`, else its file's stem.
+    pub name: String,
+    /// As [`Scenario::resolved_toml`] would be had the root been loaded by itself.
+    pub resolved_toml: String,
 }
 
 impl Scenario {
@@ -89,33 +102,33 @@ impl Scenario {
     pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
         let (raw, sources) = load::load_layers(path, overrides)?;
         // The leaf file's own name or `--set name=…`'s, else the file's stem.
-        let name = match &raw.name {
-            Some(n) => n.value.clone(),
-            None => path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "scenario".into()),
-        };
+        let name = name_of(&raw, path);
         let mut scenario = validate::validate(&raw, &sources, path, name)?;
-        let mut resolved = raw.clone();
-        resolved.name = None;
-        let body = toml::to_string_pretty(&resolved).unwrap_or_default();
-        // A TOML comment ends at a newline and holds no control characters: a name with one
-        // (`name = "a\nb"`) would break the resolved file, so they are escaped in the comment.
-        let shown = load::escape_controls(&scenario.name);
-        scenario.resolved_toml = format!(
-            "# Fully resolved scenario `{}` (inheritance and overrides applied) — written by zhagen {}\nname = {}\n{}",
-            shown,
-            crate::VERSION,
-            toml::Value::String(scenario.name.clone()),
-            body
-        );
+        scenario.resolved_toml = resolved_text(&raw, &scenario.name);
         scenario.hash = sha256_hex(scenario.resolved_toml.as_bytes());
         scenario.files = sources
             .list
             .iter()
             .map(|s| (s.path.clone(), sha256_hex(s.text.as_bytes())))
             .collect();
+        scenario.root = match sources
+            .list
+            .iter()
+            .rposition(|s| !s.path.to_string_lossy().starts_with("--set "))
+        {
+            Some(id) => {
+                let raw = load::parse_layer(&sources, id)?;
+                let path = sources.list[id].path.clone();
+                let name = name_of(&raw, &path);
+                let resolved_toml = resolved_text(&raw, &name);
+                Some(RootScenario {
+                    path,
+                    name,
+                    resolved_toml,
+                })
+            }
+            None => None,
+        };
         Ok(scenario)
     }
 
@@ -147,6 +160,34 @@ impl Scenario {
     pub fn hire_pathway(&self) -> Option<PathwayId> {
         self.pathway_of_kind(PathwayKind::OpenRecruit)
     }
+}
+
+/// A scenario's own name, else its file's stem.
+fn name_of(raw: &raw::RawScenario, path: &Path) -> String {
+    match &raw.name {
+        Some(n) => n.value.clone(),
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into()),
+    }
+}
+
+/// The fully resolved scenario as TOML, headed by its name.
+fn resolved_text(raw: &raw::RawScenario, name: &str) -> String {
+    let mut resolved = raw.clone();
+    resolved.name = None;
+    let body = toml::to_string_pretty(&resolved).unwrap_or_default();
+    // A TOML comment ends at a newline and holds no control characters: a name with one
+    // (`name = "a\nb"`) would break the resolved file, so they are escaped in the comment.
+    let shown = load::escape_controls(name);
+    format!(
+        "# Fully resolved scenario `{}` (inheritance and overrides applied) — written by zhagen {}\nname = {}\n{}",
+        shown,
+        crate::VERSION,
+        toml::Value::String(name.to_string()),
+        body
+    )
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -132,6 +132,7 @@ pub(in crate::scenario) fn validate(
         benchmarks,
         calibration,
         resolved_toml: String::new(),
+        root: None,
         hash: String::new(),
         files: Vec::new(),
     })
