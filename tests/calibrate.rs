@@ -180,7 +180,7 @@ fn a_quoted_free_parameter_key_starts_at_its_value_and_is_updated_in_place() {
              [[calibration.free]]\nkey = 'pathways.\"my.path\".base_exit_rate'\nmin = 0.01\nmax = 0.09\n"
         ),
     );
-    let fit = calibrate(&scen, &[], None, None, &|_, _| {}).unwrap();
+    let fit = calibrate(&scen, &[], None, None, &|_, _| {}, &Cancel::new()).unwrap();
     // The start is the value in the file, not the midpoint of the bounds (0.05).
     assert_eq!(fit.start.theta, vec![0.07]);
     zhagen::calibrate::update_in_place(&scen, &fit).unwrap();
