@@ -1,0 +1,112 @@
+//! Leaving: posts freed, the village-doctor pension started, and the exit recorded by time
+//! since entry, contract phase and destination.
+//!
+//! A leaver's destination is drawn from the pathway's destination weights with the worker's
+//! own keyed draw, so it does not depend on who else left; breachers under contract lose the
+//! postgraduate and public-hospital destinations where the policy bans them.
+
+use super::County;
+use super::workers::{RESERVE, Status, Worker};
+use crate::engine::rng::{self, Draw};
+use crate::engine::tally::{Phase, RETIRED};
+
+/// Age to which village-doctor pensions are paid: life expectancy at 60 is about 20 years
+/// (China, 2020 census life tables; assumption for the cost only).
+pub(super) const PENSION_END_AGE: f64 = 80.0;
+
+impl County<'_> {
+    pub(super) fn phase(w: &Worker, at: f64) -> Phase {
+        if w.contract_end.is_infinite() {
+            Phase::NoContract
+        } else if at < w.contract_end as f64 {
+            Phase::UnderContract
+        } else {
+            Phase::AfterContract
+        }
+    }
+
+    /// Free the posts a leaver held; a village-paid leaver in post at pension age with enough
+    /// service starts drawing the village-doctor pension.
+    pub(super) fn leave_post(&mut self, w: &Worker, at: f64, y: u32) {
+        if w.status != Status::Serving {
+            return;
+        }
+        if w.at_village() {
+            let v = &mut self.villages[w.village as usize];
+            v.filled -= 1;
+            if !self.paths[w.pathway as usize].village_paid {
+                v.from_reserve -= 1;
+            }
+        }
+        if self.paths[w.pathway as usize].village_paid {
+            let v = &self.pol.village;
+            let age = at - w.birth as f64;
+            let service = at - w.rank_since as f64;
+            if age >= v.pension_age && service >= v.pension_min_service_years {
+                let monthly =
+                    (v.pension_per_service_year.get() * service.floor()).min(v.pension_cap.get());
+                let until = w.birth as f64 + PENSION_END_AGE;
+                if monthly > 0.0 && until > at {
+                    self.pensioners
+                        .push((monthly * 12.0, at as f32, until as f32));
+                }
+            }
+            return;
+        }
+        let c = &mut self.centres[w.centre as usize];
+        if w.has(RESERVE) {
+            c.reserve_filled -= 1;
+        } else {
+            c.filled -= 1;
+        }
+        c.titles[w.title as usize] -= 1;
+        self.tally.staffing[y as usize].leavers += 1;
+    }
+
+    pub(super) fn record_exit(&mut self, w: &Worker, at: f64, y: u32) {
+        let p = w.pathway as usize;
+        if w.status == Status::Studying {
+            self.tally.pipeline[p].study_dropouts += 1;
+            return;
+        }
+        self.leave_post(w, at, y);
+        let bin = self.tally.bin(at - w.entry as f64);
+        let bins = self.tally.bins();
+        self.tally.events[p * bins + bin] += 1;
+        let phase = Self::phase(w, at);
+        // Breachers are barred from postgraduate exams and public-hospital hiring.
+        let mut weights = self.paths[p].dest;
+        if phase == Phase::UnderContract && self.pol.contract.postgraduate_ban {
+            weights[0] = 0.0;
+            weights[1] = 0.0;
+        }
+        let total: f64 = weights.iter().sum();
+        let mut dest = 3;
+        if total > 0.0 {
+            let u = rng::unit(w.key, Draw::Destination, 0) * total;
+            let mut acc = 0.0;
+            for (d, wt) in weights.iter().enumerate() {
+                acc += wt;
+                if u < acc && *wt > 0.0 {
+                    dest = d;
+                    break;
+                }
+            }
+        }
+        let idx = self.tally.exit_index(p, phase, dest);
+        self.tally.exits[idx] += 1;
+    }
+
+    pub(super) fn record_retirement(&mut self, w: &Worker, at: f64, y: u32) {
+        let p = w.pathway as usize;
+        if w.status == Status::Studying {
+            return;
+        }
+        self.leave_post(w, at, y);
+        let bin = self.tally.bin(at - w.entry as f64);
+        let bins = self.tally.bins();
+        self.tally.censored[p * bins + bin] += 1;
+        let idx = self.tally.exit_index(p, Self::phase(w, at), RETIRED);
+        self.tally.exits[idx] += 1;
+    }
+}

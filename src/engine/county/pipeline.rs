@@ -1,0 +1,152 @@
+//! The training pipeline (rural-targeted medical education and local apprenticeships):
+//! enrolment, graduation into residency, reporting for service, and placement at a centre.
+//!
+//! Placement goes to the centre with most vacant posts, so order-oriented graduates fill the
+//! emptiest townships first; residents are placed in key order so that placement does not
+//! depend on where workers sit in memory.
+
+use super::County;
+use super::workers::{FUNDED, NO_VILLAGE, Status};
+use crate::engine::rng::{self, Draw, Entity};
+use crate::population::PathwayKind;
+
+impl County<'_> {
+    pub(super) fn enrol(&mut self, y: u32) {
+        for p in 0..self.paths.len() {
+            let Some(pipe) = self.s.pathways[p].pipeline else {
+                continue;
+            };
+            let whole = pipe.intake_per_county.floor();
+            let frac = pipe.intake_per_county - whole;
+            let ek = self.key(&[Entity::Enrolment as u64, p as u64]);
+            let n = whole as u32 + u32::from(rng::unit(ek, Draw::Placement, y) < frac);
+            let grad = y as f64 + pipe.study_years as f64;
+            let age_dist = self.s.pathways[p].age_at_entry;
+            for j in 0..n {
+                let key = self.key(&[Entity::Student as u64, p as u64, y as u64, j as u64]);
+                let (mut w, _) = self.new_worker(p, key, grad, Status::Studying, &age_dist);
+                w.stage_end = grad as f32;
+                if self.paths[p].kind == PathwayKind::LocalApprentice {
+                    w.village = self.home_village(key);
+                }
+                self.tally.pipeline[p].enrolled += 1;
+                self.pipeline.push(w);
+            }
+        }
+    }
+
+    /// Students who finish study start residency (and service: the retention clock starts at
+    /// graduation, when an order-oriented contract's obligation starts); residents who finish
+    /// report for service — order-oriented graduates at a township centre, apprentices at their
+    /// own village — or do not.
+    pub(super) fn advance_pipeline(&mut self, y: u32) {
+        let mut ws = std::mem::take(&mut self.pipeline);
+        let t = y as f64;
+        let contract = &self.pol.contract;
+        self.buf.clear();
+        for (i, w) in ws.iter_mut().enumerate() {
+            if w.status == Status::Studying && (w.stage_end as f64) <= t + 1e-6 {
+                let p = w.pathway as usize;
+                let pipe = self.s.pathways[p]
+                    .pipeline
+                    .expect("students have a pipeline");
+                w.status = Status::Residency;
+                w.entry = t as f32;
+                w.rank_since = t as f32;
+                w.stage_end = (t + pipe.residency_years as f64) as f32;
+                if self.paths[p].kind == PathwayKind::OrderOriented {
+                    let obligation_from = if contract.residency_counts {
+                        t
+                    } else {
+                        t + pipe.residency_years as f64
+                    };
+                    w.contract_end = (obligation_from + contract.obligation_years as f64) as f32;
+                }
+                self.tally.pipeline[p].graduated += 1;
+                self.tally.entrants[p] += 1;
+            }
+            if w.status == Status::Residency && (w.stage_end as f64) <= t + 1e-6 {
+                self.buf.push(i as u32);
+            }
+        }
+        // Place in key order, so placement does not depend on where workers sit in memory.
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.sort_unstable_by_key(|&i| ws[i as usize].key);
+        for &i in &buf {
+            let mut w = ws[i as usize];
+            let p = w.pathway as usize;
+            let pipe = self.s.pathways[p]
+                .pipeline
+                .expect("residents have a pipeline");
+            self.tally.pipeline[p].finished_residency += 1;
+            let apprentice = self.paths[p].village_paid;
+            // An apprentice from a county without villages has nowhere to return to.
+            if rng::unit(w.key, Draw::NoShow, 0) < pipe.no_show.get()
+                || (apprentice && w.village == NO_VILLAGE)
+            {
+                self.record_exit(&w, t, y);
+                continue;
+            }
+            self.tally.pipeline[p].reported += 1;
+            if apprentice {
+                let v = w.village;
+                self.place_village(&mut w, v);
+                w.rank_since = t as f32;
+            } else {
+                let centre = self.choose_centre(w.key);
+                w.flags |= FUNDED;
+                self.place(&mut w, centre, false);
+                self.tally.staffing[y as usize].placed += 1;
+            }
+            self.push_serving(w);
+        }
+        // Everyone who finished residency leaves the pipeline; from the back, so that indices
+        // stay valid.
+        buf.sort_unstable();
+        for &i in buf.iter().rev() {
+            ws.swap_remove(i as usize);
+        }
+        self.buf = buf;
+        self.pipeline = ws;
+    }
+
+    /// Home village of a new apprentice: one with a vacant post if any (drawn uniformly among
+    /// them), else any village; `NO_VILLAGE` if the county has none.
+    pub(super) fn home_village(&self, key: u64) -> u32 {
+        let u = rng::unit(key, Draw::HomeVillage, 0);
+        let vacant = self.villages.iter().filter(|v| v.filled < v.posts).count();
+        if vacant > 0 {
+            let k = ((u * vacant as f64) as usize).min(vacant - 1);
+            let (i, _) = self
+                .villages
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.filled < v.posts)
+                .nth(k)
+                .expect("k < vacant");
+            i as u32
+        } else if !self.villages.is_empty() {
+            ((u * self.villages.len() as f64) as usize).min(self.villages.len() - 1) as u32
+        } else {
+            NO_VILLAGE
+        }
+    }
+
+    /// The centre with the most vacant posts (lowest index on ties); over establishment at a
+    /// centre chosen by the worker's own draw when every post is filled.
+    pub(super) fn choose_centre(&self, key: u64) -> usize {
+        let mut best = None;
+        let mut best_v = 0i64;
+        for (i, c) in self.centres.iter().enumerate() {
+            let v = c.posts as i64 - c.filled as i64;
+            if v > best_v {
+                best_v = v;
+                best = Some(i);
+            }
+        }
+        best.unwrap_or_else(|| {
+            ((rng::unit(key, Draw::Placement, 0) * self.centres.len() as f64) as usize)
+                .min(self.centres.len() - 1)
+        })
+    }
+}
