@@ -1,10 +1,11 @@
 //! Levers: what differs between two resolved scenarios, in plain words, and the lever lists of
 //! both reports.
 
-use super::levers::label_for;
 use super::words::short_number;
 use super::{pathway_words, quoted};
 use crate::scenario::Scenario;
+use crate::scenario::catalogue::{Shown, describe};
+use crate::scenario::key::key_parts;
 use maud::{Markup, html};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -188,7 +189,9 @@ fn same(a: Option<&toml::Value>, b: Option<&toml::Value>) -> bool {
 /// Where a key is listed: policy levers first (the `[policy]` tables, then the pathway keys
 /// the README lists as levers), then run settings and the rest.
 fn key_group(key: &str) -> u8 {
-    let parts: Vec<&str> = key.split('.').collect();
+    // Parsed as a TOML key: a quoted pathway name may hold dots.
+    let parts = key_parts(key).unwrap_or_default();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     match parts.as_slice() {
         ["policy", ..] => 0,
         ["pathways", _, "hometown_share" | "intake_per_county"] => 1,
@@ -216,6 +219,18 @@ pub(super) enum Kind {
     AsWritten,
 }
 
+impl From<Shown> for Kind {
+    fn from(s: Shown) -> Kind {
+        match s {
+            Shown::Number => Kind::Number,
+            Shown::Integer => Kind::Integer,
+            Shown::Percent => Kind::Percent,
+            Shown::Ratio => Kind::Ratio,
+            Shown::AsWritten => Kind::AsWritten,
+        }
+    }
+}
+
 fn describe_change(
     key: &str,
     before: Option<&toml::Value>,
@@ -223,8 +238,9 @@ fn describe_change(
     from_year: Option<String>,
     pathway: &dyn Fn(&str) -> String,
 ) -> Change {
-    let (label, kind, unit) = match label_for(key, pathway) {
-        Some((l, k, u)) => (l, k, u),
+    // Labels, units and how values are written come from the parameter catalogue.
+    let (label, kind, unit) = match describe(key, pathway) {
+        Some(d) => (d.label, Kind::from(d.shown), d.unit),
         None => (key.to_string(), Kind::AsWritten, ""),
     };
     let words = |v: Option<&toml::Value>| -> String {

@@ -8,10 +8,10 @@ use super::{
     staffing, version_words,
 };
 use crate::compare::ComparedMetric;
-use crate::stats::RunResult;
 use crate::output::plot::PlotError;
 use crate::scenario::Scenario;
 use crate::stats;
+use crate::stats::RunResult;
 use maud::{Markup, html};
 
 const COMPARE_SECTIONS: [(&str, &str); 8] = [

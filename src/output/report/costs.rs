@@ -6,9 +6,9 @@ use super::page::{facts, section};
 use super::words::{ci_span, ci_words, grouped, pct, yuan};
 use super::{Years, headline_ci, reps};
 use crate::compare::ComparedMetric;
-use crate::stats::RunResult;
 use crate::headline::{self, Unit};
 use crate::scenario::Scenario;
+use crate::stats::RunResult;
 use maud::{Markup, html};
 
 /// The cost section of a run's report.

@@ -4,9 +4,9 @@
 use super::page::{figure, section};
 use super::words::{cap, grouped, pct};
 use super::{Years, pathway_words, reading_order, reps};
-use crate::stats::RunResult;
 use crate::engine::tally::{Phase, REASONS};
 use crate::scenario::Scenario;
+use crate::stats::RunResult;
 use maud::{Markup, PreEscaped, html};
 
 /// Departures of one row (a pathway, or a pathway in one scenario) by reason.

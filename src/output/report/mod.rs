@@ -23,7 +23,6 @@ mod compare;
 mod costs;
 mod differences;
 mod exits;
-mod levers;
 mod page;
 mod retention;
 mod run;
@@ -36,11 +35,11 @@ pub use compare::compare_report;
 pub use run::run_report;
 
 use super::plot::CurveSeries;
-use crate::stats::{RepMetrics, RunResult};
 use crate::headline;
 use crate::population::PathwayKind;
 use crate::scenario::Scenario;
 use crate::stats::interval::{MeanCi, mean_ci};
+use crate::stats::{RepMetrics, RunResult};
 use maud::{Markup, html};
 
 /// The calendar years of a run.

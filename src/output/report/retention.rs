@@ -4,10 +4,10 @@
 use super::page::{figure, section};
 use super::words::{cap, grouped, pct, years_after};
 use super::{pathway_words, reading_order, reps};
-use crate::stats::RunResult;
 use crate::headline::KEY_YEARS;
 use crate::output::plot::{self, PlotError};
 use crate::scenario::Scenario;
+use crate::stats::RunResult;
 use crate::stats::{self, BenchmarkResult, Curve};
 use maud::{Markup, html};
 

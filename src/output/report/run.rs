@@ -9,11 +9,11 @@ use super::{
     Years, costs, exits, files_words, headline_ci, pathway_words, quoted, reading_order,
     region_words, replications_words, retention, staffing, version_words,
 };
-use crate::stats::RunResult;
 use crate::headline::{self, KEY_YEARS, Unit};
 use crate::output::plot::PlotError;
 use crate::scenario::Scenario;
 use crate::stats;
+use crate::stats::RunResult;
 use maud::{Markup, html};
 
 const RUN_SECTIONS: [(&str, &str); 7] = [

@@ -4,11 +4,11 @@
 use super::page::{figure, section};
 use super::words::{cap, ci_span, grouped, pct};
 use super::{Years, at, interval_words, reps, yearly_series};
-use crate::stats::{RepMetrics, RunResult};
 use crate::headline::Unit;
 use crate::output::plot::{self, CurveSeries, LinePlot, PlotError};
 use crate::scenario::Scenario;
 use crate::stats::interval::mean_ci;
+use crate::stats::{RepMetrics, RunResult};
 use maud::{Markup, html};
 
 /// The staffing section of a run's report: vacancies, village coverage, and the yearly table.
