@@ -347,7 +347,7 @@ fn short_source(source: &str) -> String {
 }
 
 /// Write a chart as `<stem>.svg` and `<stem>.png`, both atomically.
-fn write_chart(dir: &Path, stem: &str, chart: &dyn plot::Chart) -> Result<(), OutputError> {
+pub fn write_chart(dir: &Path, stem: &str, chart: &dyn plot::Chart) -> Result<(), OutputError> {
     let svg_name = format!("{stem}.svg");
     let svg = chart.svg().map_err(|source| OutputError::Plot {
         path: dir.join(&svg_name),
@@ -438,110 +438,6 @@ pub fn compare_panels(scenarios: &[Scenario], results: &[RunResult]) -> plot::Pa
     }
 }
 
-/// Plots of a sweep's results: a line chart per plotted metric for one numeric axis
-/// (`line-<metric>`), a heatmap per plotted metric for a two-axis grid of numbers
-/// (`heatmap-<metric>`); nothing for other designs (`results.csv` holds every number).
-pub fn sweep_plots(
-    dir: &Path,
-    m: &crate::sweep::run::Manifest,
-    points: &[crate::sweep::run::PointResult],
-) -> Result<(), OutputError> {
-    let numeric = |v: &str| -> Option<f64> { v.trim().parse::<f64>().ok() };
-    let xs: Vec<Vec<Option<f64>>> = points
-        .iter()
-        .map(|p| p.values.iter().map(|v| numeric(v)).collect())
-        .collect();
-    if points.is_empty() || xs.iter().flatten().any(|x| x.is_none()) {
-        return Ok(());
-    }
-    let value = |p: &crate::sweep::run::PointResult, k: usize, i: usize| -> f64 {
-        p.metrics[k][i].unwrap_or(f64::NAN)
-    };
-    let method = format!(
-        "95% CI: Student-t interval across {} replications per point; every point at seed {} (common random numbers)",
-        m.replications, m.seed
-    );
-    for key in &m.plot {
-        let Some(k) = m.metrics.iter().position(|x| &x.key == key) else {
-            continue;
-        };
-        let percent = m.metrics[k].unit == "share";
-        let file_key: String = key
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        match m.axes.len() {
-            1 => {
-                let mut pts: Vec<(f64, f64, f64, f64)> = points
-                    .iter()
-                    .zip(&xs)
-                    .map(|(p, x)| {
-                        (
-                            x[0].expect("numeric"),
-                            value(p, k, 0),
-                            value(p, k, 1),
-                            value(p, k, 2),
-                        )
-                    })
-                    .collect();
-                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let spec = plot::LinePlot {
-                    title: format!("{key} along the sweep"),
-                    x_label: m.axes[0].clone(),
-                    y_label: key.clone(),
-                    band_method: method.clone(),
-                    series: vec![plot::CurveSeries {
-                        label: key.clone(),
-                        points: pts,
-                    }],
-                    percent,
-                };
-                write_chart(dir, &format!("line-{file_key}"), &spec)?;
-            }
-            2 if m.design == "Grid" => {
-                let distinct = |i: usize| -> Vec<f64> {
-                    let mut v: Vec<f64> = xs.iter().map(|x| x[i].expect("numeric")).collect();
-                    v.sort_by(f64::total_cmp);
-                    v.dedup();
-                    v
-                };
-                let (xv, yv) = (distinct(0), distinct(1));
-                let mut cells = vec![f64::NAN; xv.len() * yv.len()];
-                for (p, x) in points.iter().zip(&xs) {
-                    let xi = xv
-                        .iter()
-                        .position(|v| *v == x[0].expect("numeric"))
-                        .expect("value");
-                    let yi = yv
-                        .iter()
-                        .position(|v| *v == x[1].expect("numeric"))
-                        .expect("value");
-                    cells[yi * xv.len() + xi] = value(p, k, 0);
-                }
-                let spec = plot::Heatmap {
-                    title: format!("{key} over the sweep"),
-                    x_label: m.axes[0].clone(),
-                    y_label: m.axes[1].clone(),
-                    x_values: xv,
-                    y_values: yv,
-                    cells,
-                    value_label: key.clone(),
-                    percent,
-                };
-                write_chart(dir, &format!("heatmap-{file_key}"), &spec)?;
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 /// What `validate` adds to a run's folder: `validation.csv` (every benchmark with its interval
 /// and verdict) and `validation-titles.svg`/`.png` (the share of each pathway with a title
 /// benchmark holding those titles, by years since entry, with the published points).
@@ -550,7 +446,7 @@ pub fn write_validation(dir: &Path, s: &Scenario, r: &RunResult) -> Result<(), O
     write_atomic(
         dir,
         "validation.csv",
-        crate::stats::validation_csv(s, r).as_bytes(),
+        tables::validation_csv(s, r).as_bytes(),
     )?;
     let t = &r.pooled;
     let mut curves = Vec::new();

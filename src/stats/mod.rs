@@ -375,39 +375,3 @@ pub fn validation_table(s: &Scenario, r: &RunResult) -> String {
     }
     text
 }
-
-/// `validation.csv`: every benchmark against the simulation, with the interval method.
-pub fn validation_csv(s: &Scenario, r: &RunResult) -> String {
-    use crate::output::csv::{Table, cells};
-    let num = |x: f64| {
-        if x.is_finite() {
-            format!("{x:.6}")
-        } else {
-            String::new()
-        }
-    };
-    let mut out = Table::new(
-        "benchmark,metric,bound,target,n,simulated,mc_ci_low,mc_ci_high,judged_low,judged_high,within,interval_method,source"
-            .split(','),
-    );
-    for b in benchmark_results(s, r) {
-        let metric = format!("{:?}", b.benchmark.metric);
-        let metric = metric.split([' ', '{']).next().unwrap_or("").to_string();
-        out.row(cells![
-            b.benchmark.name,
-            metric,
-            b.benchmark.bound.name(),
-            num(b.benchmark.value),
-            b.benchmark.n.map_or(String::new(), |n| n.to_string()),
-            num(b.simulated.mean),
-            num(b.simulated.low),
-            num(b.simulated.high),
-            num(b.judged_low),
-            num(b.judged_high),
-            b.within,
-            b.method,
-            b.benchmark.source,
-        ]);
-    }
-    out.finish()
-}

@@ -16,6 +16,7 @@
 //! values = [0, 6000, 12000]       # grid; a Latin hypercube takes min, max and `integer`
 //! ```
 
+pub mod plots;
 pub mod run;
 
 use crate::scenario::layer::{V, partial_table};

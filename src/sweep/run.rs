@@ -296,7 +296,7 @@ pub fn run_sweep(
     write_results_of(dir, &m, &finished)?;
     if !outcome.interrupted {
         progress.finish();
-        crate::output::sweep_plots(dir, &m, &finished)?;
+        super::plots::sweep_plots(dir, &m, &finished)?;
     }
     Ok(outcome)
 }
@@ -383,7 +383,7 @@ fn write_results_of(dir: &Path, m: &Manifest, points: &[PointResult]) -> Result<
 /// Plots of the sweep's results (from the folder's point files).
 pub fn plots(dir: &Path, m: &Manifest) -> Result<(), SweepError> {
     let points = finished_points(dir, &m.identity);
-    crate::output::sweep_plots(dir, m, &points)?;
+    super::plots::sweep_plots(dir, m, &points)?;
     Ok(())
 }
 
