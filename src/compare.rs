@@ -8,7 +8,6 @@
 //! cancels. Both are reported, so the gain is visible.
 
 use crate::headline::{Headline, Unit};
-use crate::output::csv::{Table, cells};
 use crate::stats::interval::{MeanCi, mean_ci, t975};
 
 /// One metric across the compared scenarios.
@@ -109,56 +108,6 @@ pub fn compare(runs: &[Vec<Headline>]) -> Vec<ComparedMetric> {
             }
         })
         .collect()
-}
-
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.6}")
-    } else {
-        String::new()
-    }
-}
-
-/// `comparison.csv`: one row per scenario and metric.
-pub fn comparison_csv(names: &[String], metrics: &[ComparedMetric]) -> String {
-    let mut out = Table::new(
-        "scenario,metric,unit,value,ci_low,ci_high,replications,diff_vs_first,diff_ci_low,diff_ci_high,unpaired_diff_ci_low,unpaired_diff_ci_high,label"
-            .split(','),
-    );
-    for (i, name) in names.iter().enumerate() {
-        for m in metrics {
-            let Some(v) = m.values[i] else { continue };
-            let (d, dl, dh, ul, uh) = match m.diffs[i] {
-                Some(d) => (
-                    num(d.paired.mean),
-                    num(d.paired.low),
-                    num(d.paired.high),
-                    num(d.unpaired_low),
-                    num(d.unpaired_high),
-                ),
-                None => Default::default(),
-            };
-            out.row(cells![
-                name,
-                m.key,
-                match m.unit {
-                    Unit::Share => "share",
-                    Unit::Yuan => "yuan",
-                },
-                num(v.mean),
-                num(v.low),
-                num(v.high),
-                v.n,
-                d,
-                dl,
-                dh,
-                ul,
-                uh,
-                m.label,
-            ]);
-        }
-    }
-    out.finish()
 }
 
 /// A value in its unit, for people: shares as percentages, yuan with thousands separators.

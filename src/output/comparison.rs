@@ -3,8 +3,10 @@
 //! differences in words, with every chart), `provenance.json`, each resolved scenario under
 //! `scenarios/`, and each scenario's full run outputs under `runs/`.
 
+use super::csv::{Table, cells};
 use super::{OutputError, Timing, write_all, write_atomic};
-use crate::compare::{ComparedMetric, comparison_csv};
+use crate::compare::ComparedMetric;
+use crate::headline::Unit;
 use crate::provenance::{Build, ScenarioRecord, build};
 use crate::scenario::Scenario;
 use crate::stats::RunResult;
@@ -81,4 +83,54 @@ pub fn write_comparison(
     json.push('\n');
     // Written last: its presence says the comparison is complete.
     write_atomic(dir, "provenance.json", json.as_bytes())
+}
+
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.6}")
+    } else {
+        String::new()
+    }
+}
+
+/// `comparison.csv`: one row per scenario and metric.
+pub fn comparison_csv(names: &[String], metrics: &[ComparedMetric]) -> String {
+    let mut out = Table::new(
+        "scenario,metric,unit,value,ci_low,ci_high,replications,diff_vs_first,diff_ci_low,diff_ci_high,unpaired_diff_ci_low,unpaired_diff_ci_high,label"
+            .split(','),
+    );
+    for (i, name) in names.iter().enumerate() {
+        for m in metrics {
+            let Some(v) = m.values[i] else { continue };
+            let (d, dl, dh, ul, uh) = match m.diffs[i] {
+                Some(d) => (
+                    num(d.paired.mean),
+                    num(d.paired.low),
+                    num(d.paired.high),
+                    num(d.unpaired_low),
+                    num(d.unpaired_high),
+                ),
+                None => Default::default(),
+            };
+            out.row(cells![
+                name,
+                m.key,
+                match m.unit {
+                    Unit::Share => "share",
+                    Unit::Yuan => "yuan",
+                },
+                num(v.mean),
+                num(v.low),
+                num(v.high),
+                v.n,
+                d,
+                dl,
+                dh,
+                ul,
+                uh,
+                m.label,
+            ]);
+        }
+    }
+    out.finish()
 }
