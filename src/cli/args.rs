@@ -1,0 +1,167 @@
+//! The command line's arguments (clap): one struct per command. Their doc comments are the
+//! help text.
+
+// `<scenario name>` in the help text is a placeholder for the reader, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "zhagen",
+    version,
+    about = "扎根 — simulate whether rural health workers stay, scenario by scenario"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario file and write retention curves, tables, a plot and a summary.
+    Run(RunArgs),
+    /// Run several scenarios with common random numbers and report their differences from the
+    /// first, with paired confidence intervals.
+    Compare(CompareArgs),
+    /// Run a policy sweep (grid or Latin hypercube over scenario values); resumes where an
+    /// interrupted run of the same command stopped.
+    Sweep(SweepArgs),
+    /// Join the folders of sweep shards (`sweep --shard K/N`) into one set of results.
+    Merge(MergeArgs),
+    /// Fit the scenario's free parameters ([[calibration.free]]) to its benchmarks.
+    Calibrate(CalibrateArgs),
+    /// Run a scenario and judge it against every benchmark: table, validation.csv, charts.
+    Validate(RunArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CalibrateArgs {
+    /// The scenario whose free parameters are fitted.
+    pub scenario: PathBuf,
+    /// Output folder [default: out/calibrate-<scenario name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replications per evaluation (overrides calibration.replications).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Most evaluations of the objective (overrides calibration.max_evaluations).
+    #[arg(long)]
+    pub max_evaluations: Option<u32>,
+    /// Also write the fitted values into the scenario file itself, keeping its comments.
+    #[arg(long)]
+    pub update: bool,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override a scenario value for every evaluation.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run even if the size estimate says the calibration is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The sweep file (base scenario and axes).
+    pub sweep: PathBuf,
+    /// Output folder [default: out/<sweep file name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replications per point (overrides the sweep file's `replications`).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Run only shard K of N (points whose number is K−1 modulo N), e.g. --shard 2/4.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Worker threads [default: all cores; RAYON_NUM_THREADS is honoured]. Results do not
+    /// depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override a value of the base scenario at every point, e.g. --set region.counties=20
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No progress bar and no terminal report.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run even if the size estimate says the sweep is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Shard folders written by `zhagen sweep --shard K/N`.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged results.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Scenario files; the first is the reference.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Output folder [default: out/compare-<first>-vs-<second>…/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replications of every scenario [default: the first scenario's].
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Random seed of every scenario [default: the first scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override a value in every scenario, e.g. --set region.counties=20
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No progress bar and no terminal report.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Replace another comparison's results in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Run even if the size estimate says the run is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The scenario TOML file.
+    pub scenario: PathBuf,
+    /// Output folder [default: out/<scenario name>/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replications (overrides simulation.replications).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Random seed (overrides simulation.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override any scenario value by its dotted key, e.g. --set policy.contract.obligation_years=8
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No progress bar and no terminal report.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Replace the results of another scenario in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Run even if the size estimate says the run is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
+}

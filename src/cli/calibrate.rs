@@ -1,0 +1,176 @@
+//! `zhagen calibrate`: fit the scenario's free parameters, show the fit on a progress bar, write
+//! the fit's files, and optionally update the scenario in place. Ctrl-C stops it after the
+//! evaluation in progress, writing nothing.
+
+use super::{CalibrateArgs, bar, check_size, interrupt, interrupted, pool, print_quietly};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use zhagen::output;
+use zhagen::scenario::Scenario;
+
+pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
+    use zhagen::calibrate::{calibrate as fit, update_in_place};
+    let s = Scenario::load(&args.scenario, &args.set)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(format!("calibrate-{}", s.name)));
+    let pool = pool(args.threads)?;
+    let mut sized = s.clone();
+    if let Some(r) = args
+        .replications
+        .or(s.calibration.as_ref().and_then(|c| c.replications))
+    {
+        sized.simulation.replications = r;
+    }
+    let evaluations = args
+        .max_evaluations
+        .or(s.calibration.as_ref().map(|c| c.max_evaluations))
+        .unwrap_or(100) as f64
+        + 2.0 * s.calibration.as_ref().map_or(0, |c| c.free.len()) as f64;
+    check_size(
+        &sized,
+        pool.current_num_threads(),
+        evaluations,
+        args.allow_large,
+    )?;
+    let budget = args
+        .max_evaluations
+        .or(s.calibration.as_ref().map(|c| c.max_evaluations))
+        .unwrap_or(100);
+    let bar = bar(args.quiet, "evaluations");
+    bar.set_length(budget as u64);
+    let best = std::sync::Mutex::new(f64::INFINITY);
+    let report = |k: usize, e: &zhagen::calibrate::Evaluation| {
+        let mut b = best.lock().unwrap_or_else(|p| p.into_inner());
+        *b = b.min(e.objective);
+        bar.set_position(k as u64);
+        bar.set_message(format!("objective {:.3} (best {:.3})", e.objective, *b));
+    };
+    let f = pool.install(|| {
+        fit(
+            &args.scenario,
+            &args.set,
+            args.replications,
+            args.max_evaluations,
+            &report,
+            interrupt::token(),
+        )
+    });
+    let f = match f {
+        Err(zhagen::calibrate::CalibrationError::Cancelled) => {
+            bar.finish_and_clear();
+            return Err(interrupted(format!(
+                "calibration of `{}` stopped; nothing was written",
+                s.name
+            )));
+        }
+        other => other?,
+    };
+    bar.finish_and_clear();
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create output folder {}", out.display()))?;
+    // The calibrated file sits in `out`; its base is the scenario, relative to it when possible.
+    let base = relative_to(&args.scenario, &out);
+    output::write_atomic(&out, "fit.csv", f.fit_csv().as_bytes())?;
+    output::write_atomic(&out, "trace.csv", f.trace_csv().as_bytes())?;
+    output::write_atomic(
+        &out,
+        "identification.csv",
+        f.identification_csv().as_bytes(),
+    )?;
+    output::write_atomic(
+        &out,
+        "calibrated.toml",
+        f.calibrated_toml(&base, &s.name).as_bytes(),
+    )?;
+    if args.update {
+        update_in_place(&args.scenario, &f)?;
+    }
+    if !args.quiet {
+        let mut text = String::new();
+        use std::fmt::Write as _;
+        let _ = writeln!(
+            text,
+            "calibrated `{}`: {} evaluations at {} replications, objective {:.3} → {:.3}\n",
+            s.name,
+            f.trace.len(),
+            f.replications,
+            f.start.objective,
+            f.best.objective
+        );
+        let _ = writeln!(
+            text,
+            "{:<46} {:>10} {:>10}  identification",
+            "parameter", "start", "fitted"
+        );
+        for (id, (p, x0)) in f
+            .identification
+            .iter()
+            .zip(f.params.iter().zip(&f.start.theta))
+        {
+            let _ = writeln!(
+                text,
+                "{:<46} {:>10.4} {:>10.4}  {}",
+                p.name(),
+                x0,
+                id.value,
+                id.note
+            );
+        }
+        let _ = writeln!(
+            text,
+            "\n{:<34} {:>9} {:>9} {:>9}  within",
+            "benchmark", "target", "start", "fitted"
+        );
+        for (b, b0) in f.best.results.iter().zip(&f.start.results) {
+            let k = if b.benchmark.metric.is_share() {
+                100.0
+            } else {
+                1.0
+            };
+            let _ = writeln!(
+                text,
+                "{:<34} {:>9.2} {:>9.2} {:>9.2}  {}",
+                b.benchmark.name,
+                b.benchmark.value * k,
+                b0.simulated.mean * k,
+                b.simulated.mean * k,
+                if b.within { "yes" } else { "NO" }
+            );
+        }
+        let _ = writeln!(
+            text,
+            "\n{}outputs in {}/ (calibrated.toml, fit.csv, trace.csv, identification.csv)",
+            if args.update {
+                format!("fitted values written into {}\n", args.scenario.display())
+            } else {
+                String::new()
+            },
+            out.display()
+        );
+        print_quietly(&text)?;
+    }
+    Ok(())
+}
+
+/// `target` as seen from folder `from` (for a `base =` line), absolute when no relative path
+/// can be formed.
+fn relative_to(target: &std::path::Path, from: &std::path::Path) -> String {
+    let abs = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (t, f) = (abs(target), abs(from));
+    let tc: Vec<_> = t.components().collect();
+    let fc: Vec<_> = f.components().collect();
+    let common = tc.iter().zip(&fc).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return t.display().to_string();
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..fc.len() {
+        rel.push("..");
+    }
+    for c in &tc[common..] {
+        rel.push(c.as_os_str());
+    }
+    rel.display().to_string()
+}
