@@ -333,8 +333,10 @@ fn lookup_parts(parts: &[String]) -> Option<(&'static Param, Vec<&str>)> {
         }
         _ => parts.iter().map(String::as_str).collect(),
     };
-    CATALOGUE.iter().find_map(|p| {
-        let pat = pattern_parts(p.pattern);
+    // Every key of every scenario load is looked up here: the patterns are split once.
+    static PATTERNS: std::sync::LazyLock<Vec<Vec<&'static str>>> =
+        std::sync::LazyLock::new(|| CATALOGUE.iter().map(|p| pattern_parts(p.pattern)).collect());
+    CATALOGUE.iter().zip(PATTERNS.iter()).find_map(|(p, pat)| {
         let hit =
             pat.len() == parts.len() && pat.iter().zip(&parts).all(|(a, b)| part_matches(a, b));
         hit.then(|| {
