@@ -2,6 +2,7 @@
 //! `calibrated.toml`, and the scenario updated in place (comments kept).
 
 use super::*;
+use crate::output::csv::{Table, cells};
 
 fn num(x: f64) -> String {
     if x.is_finite() {
@@ -14,8 +15,9 @@ fn num(x: f64) -> String {
 impl Fit {
     /// `fit.csv`: each target against its simulated value at the fit.
     pub fn fit_csv(&self) -> String {
-        let mut out = String::from(
-            "benchmark,bound,target,target_sd,simulated_at_start,simulated,ci_low,ci_high,within_ci,contribution_to_objective,source\n",
+        let mut out = Table::new(
+            "benchmark,bound,target,target_sd,simulated_at_start,simulated,ci_low,ci_high,within_ci,contribution_to_objective,source"
+                .split(','),
         );
         for ((b, s0), sd) in self
             .best
@@ -25,9 +27,7 @@ impl Fit {
             .zip(&self.sigma)
         {
             let r = residual(b);
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},\"{}\"",
+            out.row(cells![
                 b.benchmark.name,
                 b.benchmark.bound.name(),
                 num(b.benchmark.value),
@@ -38,38 +38,37 @@ impl Fit {
                 num(b.judged_high),
                 b.within,
                 num((r / sd).powi(2)),
-                b.benchmark.source.replace('"', "'")
-            );
+                b.benchmark.source,
+            ]);
         }
-        out
+        out.finish()
     }
 
     /// `trace.csv`: every evaluation in order.
     pub fn trace_csv(&self) -> String {
-        let mut out = String::from("evaluation");
-        for p in &self.params {
-            let _ = write!(out, ",{}", p.name());
-        }
-        out.push_str(",objective\n");
+        // A parameter's name is a TOML key: a quoted part may hold a comma or quotes.
+        let header = std::iter::once("evaluation".to_string())
+            .chain(self.params.iter().map(|p| p.name().to_string()))
+            .chain(["objective".to_string()]);
+        let mut out = Table::new(header);
         for (i, e) in self.trace.iter().enumerate() {
-            let _ = write!(out, "{}", i + 1);
-            for x in &e.theta {
-                let _ = write!(out, ",{x:.6}");
-            }
-            let _ = writeln!(out, ",{}", num(e.objective));
+            out.row(
+                std::iter::once((i + 1).to_string())
+                    .chain(e.theta.iter().map(|x| format!("{x:.6}")))
+                    .chain([num(e.objective)]),
+            );
         }
-        out
+        out.finish()
     }
 
     /// `identification.csv`.
     pub fn identification_csv(&self) -> String {
-        let mut out = String::from(
-            "parameter,fitted,min,max,approx_std_error,range_effect_in_target_sds,identified,note\n",
+        let mut out = Table::new(
+            "parameter,fitted,min,max,approx_std_error,range_effect_in_target_sds,identified,note"
+                .split(','),
         );
         for (id, p) in self.identification.iter().zip(&self.params) {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},\"{}\"",
+            out.row(cells![
                 id.name,
                 id.value,
                 p.min,
@@ -77,10 +76,10 @@ impl Fit {
                 id.std_error.map_or(String::new(), num),
                 num(id.range_effect),
                 id.identified,
-                id.note.replace('"', "'")
-            );
+                id.note,
+            ]);
         }
-        out
+        out.finish()
     }
 
     /// A scenario file over `base` (a path relative to where the file will be written) that
