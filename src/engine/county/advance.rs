@@ -3,7 +3,7 @@
 //! leavers. It is the engine's hot loop, specialised by kind of worker (a const generic) so
 //! that no worker pays for a branch on what kind it is.
 
-use super::hazard::{CAPPED, CAPPED_OLD, OLD_AGE, REGIME, YOUNG};
+use super::hazard::{CAPPED, CAPPED_OLD, OLD_AGE, REGIME, YOUNG, YearBounds};
 use super::workers::{NEW, Status, Worker};
 use super::{County, PIPELINE, STAFF, VILLAGE_PAID};
 use crate::engine::tally::Cost;
@@ -39,35 +39,10 @@ impl County<'_> {
     pub(super) fn advance_workers<const KIND: u8>(&mut self, ws: &mut [Worker], y: u32) -> usize {
         let t0 = y as f64;
         let t1 = t0 + 1.0;
-        let steps = self.s.simulation.steps_per_year as usize;
-        let dt = self.dt;
-        let b = &self.s.behaviour;
-        let window = b.contract_end_window_years;
-        let cap = b.age_effect_cap;
-        let (beta, gamma) = (b.age_effect_per_year, b.old_age_effect_per_year);
-        // Per-step age factors shared by everyone in an age regime (`pref` holds each worker's
-        // own part): the first step's value, the ratio from step to step, and the year's sum
-        // Σ factor × dt, which is the whole year's cumulative hazard per unit of the rest.
-        let year_sum = |first: f64, ratio: f64| {
-            let (mut f, mut sum) = (first, 0.0);
-            for _ in 0..steps {
-                sum += f * dt;
-                f *= ratio;
-            }
-            sum
-        };
-        let (r_age, r_old) = ((beta * dt).exp(), (gamma * dt).exp());
-        let young = (beta * (t0 - b.age_reference)).exp();
-        let old = (gamma * t0).exp();
-        let (young_sum, flat_sum, old_sum) = (
-            year_sum(young, r_age),
-            year_sum(1.0, 1.0),
-            year_sum(old, r_old),
-        );
-        let last_step = t1 - dt;
+        let ages = self.year_ages(y);
+        let bounds = YearBounds::new(self, y);
         let stipend = self.pol.salary.residency_stipend.get();
         let uplift = self.pol.salary.performance_uplift.get();
-        let inside = |x: f64| x > t0 && x < t1;
         // Sums kept in locals (registers) through the loop, added to the tally at the end.
         let mut cost = Cost::default();
         let mut worker_years = 0.0;
@@ -77,80 +52,8 @@ impl County<'_> {
         while i < n {
             let w = &mut ws[i];
             self.count_worker::<KIND>(w, y, &mut blocked);
-            let studying = KIND == PIPELINE && w.status == Status::Studying;
-            let village = KIND == VILLAGE_PAID;
-            let ce = w.contract_end as f64;
-            let retire = w.retire_at as f64;
-            let age0 = t0 - w.birth as f64;
-            let age_last = last_step - w.birth as f64;
-            let simple = retire > t0
-                && !inside(retire)
-                && !(ce.is_finite() && (inside(ce) || inside(ce + window)))
-                && (studying || !(age0 < cap && age_last > cap))
-                && !(village && age0 < OLD_AGE && age_last > OLD_AGE);
-            let (outcome, remaining) = if simple {
-                // The worker's age regime this year, and its per-step factor (first, ratio, sum).
-                let (regime, first, ratio, sum) = if studying {
-                    (w.flags & REGIME, 1.0, 1.0, flat_sum)
-                } else if age0 < cap {
-                    if village && age0 >= OLD_AGE {
-                        // Past `OLD_AGE` under a cap above it: both effects change.
-                        let first = young * (gamma * (age0 - OLD_AGE)).exp();
-                        (YOUNG, first, r_age * r_old, year_sum(first, r_age * r_old))
-                    } else {
-                        (YOUNG, young, r_age, young_sum)
-                    }
-                } else if village && age0 >= OLD_AGE {
-                    (CAPPED_OLD, old, r_old, old_sum)
-                } else {
-                    (CAPPED, 1.0, 1.0, flat_sum)
-                };
-                if regime != w.flags & REGIME {
-                    // Passed into a new regime since last year: renormalise `pref` (once in a
-                    // career or twice).
-                    let birth = w.birth as f64;
-                    let shift =
-                        self.log_norm(regime, birth) - self.log_norm(w.flags & REGIME, birth);
-                    w.pref = (w.pref as f64 * shift.exp()) as f32;
-                    w.flags = (w.flags & !REGIME) | regime;
-                }
-                let c = self.static_hazard_of::<KIND>(w, t0);
-                // Village-paid: the pay gap by whole years of service, constant over the year
-                // unless a service year ends inside it.
-                let (vm, vm_constant) = if village {
-                    let first = self.service_bucket(w, t0);
-                    (
-                        self.village_mult[first],
-                        first == self.service_bucket(w, last_step),
-                    )
-                } else {
-                    (1.0, true)
-                };
-                let whole = c * vm * sum;
-                if vm_constant && whole < w.remaining {
-                    // Most worker-years: no exit this year, whatever the step.
-                    (None, w.remaining - whole)
-                } else {
-                    // Find the step in which the cumulative hazard crosses the threshold.
-                    let mut remaining = w.remaining;
-                    let mut out = None;
-                    let mut f = first;
-                    for k in 0..steps {
-                        let a = t0 + k as f64 * dt;
-                        let mut h = c * f;
-                        if village {
-                            h *= self.village_mult[self.service_bucket(w, a)];
-                        }
-                        let dh = h * dt;
-                        if dh >= remaining && h > 0.0 {
-                            out = Some((a + remaining / h, false));
-                            break;
-                        }
-                        remaining -= dh;
-                        f *= ratio;
-                    }
-                    (out, remaining)
-                }
+            let (outcome, remaining) = if bounds.one_form::<KIND>(w) {
+                self.fast_year::<KIND>(w, &ages)
             } else {
                 self.walk_year(w, y)
             };
@@ -200,4 +103,147 @@ impl County<'_> {
         self.tally.staffing[y as usize].blocked += blocked;
         n
     }
+
+    /// The per-step age factors of year `y` shared by everyone in an age regime.
+    pub(super) fn year_ages(&self, y: u32) -> YearAges {
+        let t0 = y as f64;
+        let steps = self.s.simulation.steps_per_year as usize;
+        let dt = self.dt;
+        let b = &self.s.behaviour;
+        let (beta, gamma) = (b.age_effect_per_year, b.old_age_effect_per_year);
+        let (r_age, r_old) = ((beta * dt).exp(), (gamma * dt).exp());
+        let young = (beta * (t0 - b.age_reference)).exp();
+        let old = (gamma * t0).exp();
+        YearAges {
+            t0,
+            cap: b.age_effect_cap,
+            gamma,
+            steps,
+            dt,
+            r_age,
+            r_old,
+            young,
+            old,
+            young_sum: year_sum(young, r_age, steps, dt),
+            flat_sum: year_sum(1.0, 1.0, steps, dt),
+            old_sum: year_sum(old, r_old, steps, dt),
+        }
+    }
+
+    /// Worker `w` (of vector `KIND`) through the year of `ages`, for a worker whose hazard
+    /// keeps one form all year (`YearBounds::one_form`): the hazard is the worker's static part
+    /// times the shared per-step age factor, so the year's cumulative hazard is one product,
+    /// and only a worker whose threshold it reaches is stepped through to find the crossing.
+    /// Returns what `walk_year` returns; moves `w` into this year's age regime first.
+    #[inline(always)]
+    pub(super) fn fast_year<const KIND: u8>(
+        &self,
+        w: &mut Worker,
+        ages: &YearAges,
+    ) -> (Option<(f64, bool)>, f64) {
+        let YearAges {
+            t0,
+            cap,
+            gamma,
+            steps,
+            dt,
+            ..
+        } = *ages;
+        let studying = KIND == PIPELINE && w.status == Status::Studying;
+        let village = KIND == VILLAGE_PAID;
+        let age0 = t0 - w.birth as f64;
+        // The worker's age regime this year, and its per-step factor (first, ratio, sum).
+        let (regime, first, ratio, sum) = if studying {
+            (w.flags & REGIME, 1.0, 1.0, ages.flat_sum)
+        } else if age0 < cap {
+            if village && age0 >= OLD_AGE {
+                // Past `OLD_AGE` under a cap above it: both effects change.
+                let first = ages.young * (gamma * (age0 - OLD_AGE)).exp();
+                let ratio = ages.r_age * ages.r_old;
+                (YOUNG, first, ratio, year_sum(first, ratio, steps, dt))
+            } else {
+                (YOUNG, ages.young, ages.r_age, ages.young_sum)
+            }
+        } else if village && age0 >= OLD_AGE {
+            (CAPPED_OLD, ages.old, ages.r_old, ages.old_sum)
+        } else {
+            (CAPPED, 1.0, 1.0, ages.flat_sum)
+        };
+        if regime != w.flags & REGIME {
+            // Passed into a new regime since last year: renormalise `pref` (once in a career
+            // or twice).
+            let birth = w.birth as f64;
+            let shift = self.log_norm(regime, birth) - self.log_norm(w.flags & REGIME, birth);
+            w.pref = (w.pref as f64 * shift.exp()) as f32;
+            w.flags = (w.flags & !REGIME) | regime;
+        }
+        let c = self.static_hazard_of::<KIND>(w, t0);
+        // Village-paid: the pay gap by whole years of service, constant over the year unless a
+        // service year ends inside it.
+        let (vm, vm_constant) = if village {
+            let first = self.service_bucket(w, t0);
+            let last_step = (t0 + 1.0) - dt;
+            (
+                self.village_mult[first],
+                first == self.service_bucket(w, last_step),
+            )
+        } else {
+            (1.0, true)
+        };
+        let whole = c * vm * sum;
+        if vm_constant && whole < w.remaining {
+            // Most worker-years: no exit this year, whatever the step.
+            return (None, w.remaining - whole);
+        }
+        // Find the step in which the cumulative hazard crosses the threshold.
+        let mut remaining = w.remaining;
+        let mut f = first;
+        for k in 0..steps {
+            let a = t0 + k as f64 * dt;
+            let mut h = c * f;
+            if village {
+                h *= self.village_mult[self.service_bucket(w, a)];
+            }
+            let dh = h * dt;
+            if dh >= remaining && h > 0.0 {
+                return (Some((a + remaining / h, false)), remaining);
+            }
+            remaining -= dh;
+            f *= ratio;
+        }
+        (None, remaining)
+    }
+}
+
+/// The per-step age factors of one year shared by everyone in an age regime (`Worker::pref`
+/// holds each worker's own part): the first step's value, the ratio from step to step, and the
+/// year's sum Σ factor × dt, which is the whole year's cumulative hazard per unit of the rest.
+#[derive(Clone, Copy)]
+pub(super) struct YearAges {
+    t0: f64,
+    /// The age cap and the log-hazard ratio per year past `OLD_AGE` (copied from the scenario
+    /// so that the loop reads no scenario field).
+    cap: f64,
+    gamma: f64,
+    steps: usize,
+    dt: f64,
+    /// Step-to-step ratios of the age effect and of the village old-age effect.
+    r_age: f64,
+    r_old: f64,
+    /// First-step factors: under the age cap, and past `OLD_AGE` over the cap.
+    young: f64,
+    old: f64,
+    young_sum: f64,
+    flat_sum: f64,
+    old_sum: f64,
+}
+
+/// Σ over the year's `steps` of `first × ratio^k × dt`, summed in step order.
+fn year_sum(first: f64, ratio: f64, steps: usize, dt: f64) -> f64 {
+    let (mut f, mut sum) = (first, 0.0);
+    for _ in 0..steps {
+        sum += f * dt;
+        f *= ratio;
+    }
+    sum
 }

@@ -7,9 +7,11 @@
 //! exit time is exact for that piecewise-constant hazard.
 //!
 //! Two ways of integrating it over a year give the same result: `walk_year`, the exact
-//! segment walk, and `fast_year`, used when `boundaries` finds no point inside the year where
-//! the hazard changes form, which sums a whole year's hazard with no `exp` (the age factor is
-//! shared by everyone in an age regime). `boundaries` is the single list both rely on.
+//! segment walk, and `fast_year` (in `advance`), used when `YearBounds::one_form` finds no point
+//! inside the year where the hazard changes form, which sums a whole year's hazard with no
+//! `exp` (the age factor is shared by everyone in an age regime). `split_points` and
+//! `YearBounds::one_form` are the single list of within-year boundaries both rely on; the tests in
+//! `county/tests.rs` pin the two paths to each other.
 
 use super::workers::{BLOCKED, FUNDED, GRASSROOTS, Status, TRAINING, Worker};
 use super::{County, PIPELINE, STAFF, VILLAGE_PAID};
@@ -96,8 +98,9 @@ impl County<'_> {
         }
     }
 
-    /// `static_hazard` for a worker of a known kind (see `County::pipeline`).
-    #[inline]
+    /// `static_hazard` for a worker of a known kind (see `County::pipeline`). Always inlined:
+    /// in the year pass, a call per worker-year costs more than the body.
+    #[inline(always)]
     pub(super) fn static_hazard_of<const KIND: u8>(&self, w: &Worker, t0: f64) -> f64 {
         let p = w.pathway as usize;
         if KIND == PIPELINE && w.status == Status::Studying {
@@ -140,13 +143,12 @@ impl County<'_> {
         h
     }
 
-    /// Walk one worker through the steps of year `y`, splitting each step at the contract and
-    /// retirement boundaries inside it: the exact, general path. Returns the exit (time, and
-    /// whether it is a retirement) if any, and what is left of the exit threshold.
+    /// Walk one worker through the steps of year `y`, splitting each step at the
+    /// `split_points` inside it: the exact, general path. Returns the exit (time, and whether
+    /// it is a retirement) if any, and what is left of the exit threshold.
     pub(super) fn walk_year(&self, w: &Worker, y: u32) -> (Option<(f64, bool)>, f64) {
-        let window = self.s.behaviour.contract_end_window_years;
-        let ce = w.contract_end as f64;
-        let retire = w.retire_at as f64;
+        let splits = split_points(w, self.s.behaviour.contract_end_window_years);
+        let retire = splits[2];
         let mut remaining = w.remaining;
         for k in 0..self.s.simulation.steps_per_year {
             let t = y as f64 + k as f64 * self.dt;
@@ -158,7 +160,7 @@ impl County<'_> {
             while a < end {
                 // Next point where the hazard changes or the worker retires.
                 let mut b = end;
-                for x in [ce, ce + window, retire] {
+                for x in splits {
                     if x > a && x < b {
                         b = x;
                     }
@@ -176,5 +178,66 @@ impl County<'_> {
             }
         }
         (None, remaining)
+    }
+}
+
+/// The points where worker `w`'s hazard jumps inside a step or the worker leaves: the end of
+/// the contract, the end of the contract-end window (`window` years later), retirement
+/// (infinity where there is none). `walk_year` cuts its steps at these, and
+/// `YearBounds::one_form` sends a worker with one of them inside the year to `walk_year`.
+#[inline(always)]
+pub(super) fn split_points(w: &Worker, window: f64) -> [f64; 3] {
+    let ce = w.contract_end as f64;
+    [ce, ce + window, w.retire_at as f64]
+}
+
+/// The within-year boundaries of one year, with the year's constants at hand (the year pass
+/// builds it once a year, so the test per worker reads no scenario field).
+#[derive(Clone, Copy)]
+pub(super) struct YearBounds {
+    t0: f64,
+    t1: f64,
+    /// Start of the year's last step.
+    last_step: f64,
+    cap: f64,
+    window: f64,
+}
+
+impl YearBounds {
+    pub(super) fn new(c: &County, y: u32) -> YearBounds {
+        let t0 = y as f64;
+        let t1 = t0 + 1.0;
+        YearBounds {
+            t0,
+            t1,
+            last_step: t1 - c.dt,
+            cap: c.s.behaviour.age_effect_cap,
+            window: c.s.behaviour.contract_end_window_years,
+        }
+    }
+
+    /// Whether worker `w` (of vector `KIND`) keeps one form of hazard over all of the year, so
+    /// that `advance_year`'s fast path is exact for it. This is the year's list of boundaries,
+    /// all in one place: none of the `split_points` inside the year nor retirement already
+    /// due, and no change of age regime between the first step and the last (the age cap, and
+    /// for village-paid workers the 60th birthday, `OLD_AGE`), which would change the per-step
+    /// age factor the fast path shares. A year of service ending inside the year is not on the
+    /// list: the fast path steps the village pay gap itself.
+    #[inline(always)]
+    pub(super) fn one_form<const KIND: u8>(&self, w: &Worker) -> bool {
+        let (t0, t1) = (self.t0, self.t1);
+        let inside = |x: f64| x > t0 && x < t1;
+        let [ce, window_end, retire] = split_points(w, self.window);
+        // Most workers (incumbents, village doctors) have no contract: skip its two tests.
+        if retire <= t0 || inside(retire) || (ce.is_finite() && (inside(ce) || inside(window_end)))
+        {
+            return false;
+        }
+        let studying = KIND == PIPELINE && w.status == Status::Studying;
+        let village = KIND == VILLAGE_PAID;
+        let age0 = t0 - w.birth as f64;
+        let age_last = self.last_step - w.birth as f64;
+        (studying || !(age0 < self.cap && age_last > self.cap))
+            && !(village && age0 < OLD_AGE && age_last > OLD_AGE)
     }
 }

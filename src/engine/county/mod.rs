@@ -31,6 +31,9 @@ mod recruitment;
 mod villages;
 mod workers;
 
+#[cfg(test)]
+mod tests;
+
 pub use workers::WORKER_BYTES;
 
 use super::rng::{self, Entity};
@@ -254,8 +257,13 @@ impl County<'_> {
     }
 
     fn run(&mut self) {
-        let years = self.s.simulation.years;
-        for y in 0..years {
+        self.run_years(0..self.s.simulation.years);
+        self.censor_at_end();
+    }
+
+    /// Simulate years `years` (which must follow on from the years already simulated).
+    fn run_years(&mut self, years: std::ops::Range<u32>) {
+        for y in years {
             self.pol = self.s.policy_at(y);
             self.set_year_tables(y);
             self.enrol(y);
@@ -271,7 +279,6 @@ impl County<'_> {
             self.pay_pensions(y);
             self.advance_year(y);
         }
-        self.censor_at_end();
     }
 
     fn set_year_tables(&mut self, y: u32) {
