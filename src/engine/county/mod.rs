@@ -268,8 +268,8 @@ impl County<'_> {
             self.set_year_tables(y);
             self.enrol(y);
             self.advance_pipeline(y);
-            // Also draws this year's training and applies the village exit rule, in the same
-            // pass over the workers.
+            self.rehire_at_exit_age(y);
+            // Also draws this year's training.
             self.promote(y);
             self.recruit(y);
             // The start-of-year count comes before this year's village refills, so that the

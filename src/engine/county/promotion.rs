@@ -7,7 +7,7 @@
 //! Candidates are sorted by one integer key (`candidate_key`), grouped by pool and rank.
 
 use super::County;
-use super::workers::{BACHELOR, BLOCKED, GRASSROOTS, PASSED, REHIRED, TRAINING};
+use super::workers::{BACHELOR, BLOCKED, GRASSROOTS, PASSED, TRAINING};
 use crate::engine::rng::{self, Draw};
 use crate::policy::QuotaPool;
 use crate::population::PathwayKind;
@@ -27,7 +27,24 @@ pub(super) fn candidate_key(pool: u32, rank: usize, since: f32, key: u64) -> u12
     ((pool as u128) << 98) | (((3 - rank) as u128) << 96) | ((since as u128) << 64) | key as u128
 }
 
+/// Each quota pool's posts this year: titles held within the quota, grassroots-track titles
+/// on the posts set aside, and the limits of both at each rank.
+struct Pools {
+    held: Vec<[u64; 4]>,
+    track: Vec<[u64; 4]>,
+    /// (posts allowed within the quota, posts set aside for the track) by pool and rank.
+    limits: Vec<[(u64, u64); 4]>,
+}
+
 impl County<'_> {
+    /// The quota pool a centre's staff are counted in.
+    fn pool_of(&self, centre: u16) -> u32 {
+        match self.pol.titles.quota_pool {
+            QuotaPool::Centre => centre as u32,
+            QuotaPool::County => 0,
+        }
+    }
+
     /// Annual title evaluation of centre staff: eligible staff sit the exam (helped by a
     /// training year); those who have passed are appointed in order of seniority while the
     /// quota of their pool allows, and otherwise are blocked (qualified, no post), which raises
@@ -35,42 +52,20 @@ impl County<'_> {
     /// appoint may get a grassroots-only title on the posts set aside for the track — the
     /// track adds appointments, it never adds blocked workers.
     pub(super) fn promote(&mut self, y: u32) {
-        let t = y as f64;
-        let rules = &self.pol.titles;
-        let train_mult = self.s.behaviour.training_pass_multiplier;
-        let pool_of = |c: u16| match rules.quota_pool {
-            QuotaPool::Centre => c as u32,
-            QuotaPool::County => 0,
-        };
-        let training = &self.pol.training;
-        let (train_p, train_cost) = (
-            training.probability.get(),
-            training.months * training.cost_per_month.get(),
-        );
-        let rehire = self.pol.village.rehire_share.get();
-        let year_end = (y + 1) as f32;
-        let (mut trained, mut rehired) = (0u32, 0u64);
-        // The local exit rule: village-paid workers reaching the exit age this year leave at
-        // that age unless the clinic rehires them (decided now).
-        let paths = &self.paths;
-        let pipeline_village_paid = self
-            .pipeline
-            .iter_mut()
-            .filter(|w| paths[w.pathway as usize].village_paid);
-        for w in self.village_paid.iter_mut().chain(pipeline_village_paid) {
-            if !w.has(REHIRED)
-                && w.retire_at < year_end
-                && rng::unit(w.key, Draw::Rehire, 0) < rehire
-            {
-                w.retire_at = f32::INFINITY;
-                w.flags |= REHIRED;
-                rehired += 1;
-            }
+        self.evaluate(y);
+        if self.candidates.is_empty() {
+            return;
         }
-        // Years at the current rank needed for the next, by pathway, rank held and degree
-        // (infinite at the top rank).
-        let need_years: Vec<[[f64; 2]; 4]> = self
-            .paths
+        let pools = self.pools();
+        let starts = self.group_candidates(pools.limits.len());
+        self.appoint(y, pools, &starts);
+    }
+
+    /// Years at the current rank needed for the next, by pathway, rank held and degree
+    /// (infinite at the top rank).
+    fn years_needed(&self) -> Vec<[[f64; 2]; 4]> {
+        let rules = &self.pol.titles;
+        self.paths
             .iter()
             .map(|pc| {
                 std::array::from_fn(|title| {
@@ -90,9 +85,26 @@ impl County<'_> {
                     })
                 })
             })
-            .collect();
+            .collect()
+    }
+
+    /// Draw this year's training and hold the evaluation: every member of staff with the years
+    /// at rank for the next title who has passed (now or in an earlier year), or who may try the
+    /// grassroots track, becomes a candidate in `self.candidates`.
+    fn evaluate(&mut self, y: u32) {
+        let t = y as f64;
+        let rules = &self.pol.titles;
+        let train_mult = self.s.behaviour.training_pass_multiplier;
+        let training = &self.pol.training;
+        let (train_p, train_cost) = (
+            training.probability.get(),
+            training.months * training.cost_per_month.get(),
+        );
+        let need_years = self.years_needed();
         let train_salt = rng::salt(Draw::Training, y);
-        self.candidates.clear();
+        let mut trained = 0u32;
+        let mut candidates = std::mem::take(&mut self.candidates);
+        candidates.clear();
         for (i, w) in self.staff.iter_mut().enumerate() {
             // Last year's training helps this evaluation; then this year's is drawn.
             let trained_last_year = w.has(TRAINING);
@@ -119,26 +131,28 @@ impl County<'_> {
                     continue;
                 }
             }
-            self.candidates.push((
-                candidate_key(pool_of(w.centre), next, w.rank_since, w.key),
-                i as u32,
-            ));
+            let pool = match rules.quota_pool {
+                QuotaPool::Centre => w.centre as u32,
+                QuotaPool::County => 0,
+            };
+            candidates.push((candidate_key(pool, next, w.rank_since, w.key), i as u32));
         }
+        self.candidates = candidates;
         self.tally.cost[y as usize].training += trained as f64 * train_cost;
-        self.tally.villages[y as usize].rehired += rehired;
-        if self.candidates.is_empty() {
-            return;
-        }
+    }
+
+    /// This year's quota pools: posts, titles held, and the limits at each rank.
+    fn pools(&self) -> Pools {
+        let rules = &self.pol.titles;
         let pools = match rules.quota_pool {
             QuotaPool::Centre => self.centres.len(),
             QuotaPool::County => 1,
         };
         let mut posts = vec![0u64; pools];
-        // Titles held within the quota, and grassroots-track titles on the posts set aside.
         let mut held = vec![[0u64; 4]; pools];
         let mut track = vec![[0u64; 4]; pools];
         for (ci, c) in self.centres.iter().enumerate() {
-            let p = pool_of(ci as u16) as usize;
+            let p = self.pool_of(ci as u16) as usize;
             posts[p] += c.posts as u64;
             for (h, n) in held[p].iter_mut().zip(c.titles) {
                 *h += n as u64;
@@ -147,14 +161,14 @@ impl County<'_> {
         if rules.grassroots_track {
             for w in &self.staff {
                 if w.has(GRASSROOTS) {
-                    let p = pool_of(w.centre) as usize;
+                    let p = self.pool_of(w.centre) as usize;
                     track[p][w.title as usize] += 1;
                     held[p][w.title as usize] -= 1;
                 }
             }
         }
         // Posts each pool may hold at each rank: within the quota, and set aside for the track.
-        let limits: Vec<[(u64, u64); 4]> = posts
+        let limits = posts
             .iter()
             .map(|&n| {
                 std::array::from_fn(|r| {
@@ -169,11 +183,17 @@ impl County<'_> {
                 })
             })
             .collect();
-        // Candidates are taken by pool, then rank from the top (a promotion frees a post
-        // below), then seniority. Grouped by (pool, rank) with a counting sort; a group is
-        // sorted by seniority only if it has a free post at its start (free posts only shrink
-        // while a group is served), since without one every candidate's outcome is the same
-        // whatever the order. Most years most groups have none.
+        Pools {
+            held,
+            track,
+            limits,
+        }
+    }
+
+    /// Group the candidates by (pool, rank) into `self.grouped` with a counting sort, in the
+    /// order they are served: pool, then rank from the top (a promotion frees a post below).
+    /// Returns where each group starts (and, last, where the final one ends).
+    fn group_candidates(&mut self, pools: usize) -> Vec<usize> {
         let groups = pools * 4;
         let mut starts = vec![0usize; groups + 1];
         for &(packed, _) in &self.candidates {
@@ -190,6 +210,21 @@ impl County<'_> {
             self.grouped[next[g]] = c;
             next[g] += 1;
         }
+        starts
+    }
+
+    /// Serve the grouped candidates: appoint within the quota, else on the grassroots track,
+    /// else block those who passed. A group is sorted by seniority only if it has a free post
+    /// at its start (free posts only shrink while a group is served), since without one every
+    /// candidate's outcome is the same whatever the order. Most years most groups have none.
+    fn appoint(&mut self, y: u32, pools: Pools, starts: &[usize]) {
+        let t = y as f64;
+        let rules = &self.pol.titles;
+        let Pools {
+            mut held,
+            mut track,
+            limits,
+        } = pools;
         let mut group_end = 0;
         for k in 0..self.grouped.len() {
             let (pool, r) = {

@@ -6,7 +6,7 @@
 //! clinic keeps them on, decided once with their own keyed draw.
 
 use super::County;
-use super::workers::{NEW, RESERVE, Status};
+use super::workers::{NEW, REHIRED, RESERVE, Status};
 use crate::engine::rng::{self, Draw, Entity};
 use crate::population::PathwayKind;
 
@@ -86,6 +86,30 @@ impl County<'_> {
                 self.village_paid.push(w);
             }
         }
+    }
+
+    /// The local exit rule: village-paid workers reaching the exit age this year leave at that
+    /// age unless the clinic rehires them (decided now, from each worker's own draw).
+    pub(super) fn rehire_at_exit_age(&mut self, y: u32) {
+        let rehire = self.pol.village.rehire_share.get();
+        let year_end = (y + 1) as f32;
+        let mut rehired = 0u64;
+        let paths = &self.paths;
+        let pipeline_village_paid = self
+            .pipeline
+            .iter_mut()
+            .filter(|w| paths[w.pathway as usize].village_paid);
+        for w in self.village_paid.iter_mut().chain(pipeline_village_paid) {
+            if !w.has(REHIRED)
+                && w.retire_at < year_end
+                && rng::unit(w.key, Draw::Rehire, 0) < rehire
+            {
+                w.retire_at = f32::INFINITY;
+                w.flags |= REHIRED;
+                rehired += 1;
+            }
+        }
+        self.tally.villages[y as usize].rehired += rehired;
     }
 
     /// Pensions paid during year `y` to village doctors who left in post at pension age.
