@@ -1,5 +1,6 @@
 //! A scenario run end to end: the engine simulates the replications, the statistics summarise
-//! each one as it completes (`stats::rep_metrics`), and the result carries both. This layer sits
+//! each one as it completes (`stats::rep_metrics`), and the result carries both, with the
+//! curves and benchmark results derived from them once. This layer sits
 //! above the engine and the statistics so that neither depends on the other's results.
 
 use crate::cancel::Cancel;
@@ -22,5 +23,5 @@ pub fn run_until_cancelled(
 ) -> Option<RunResult> {
     let summarise = |t: &engine::tally::Tally| stats::rep_metrics(scenario, t);
     let (pooled, reps) = engine::simulate(scenario, progress, cancel, &summarise)?;
-    Some(RunResult { pooled, reps })
+    Some(RunResult::new(scenario, pooled, reps))
 }

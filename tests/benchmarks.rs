@@ -11,7 +11,7 @@ use common::*;
 fn baseline_reproduces_the_38_54_percent_post_contract_retention() {
     let s = baseline_with(&[]);
     let r = run_on(&s, 2);
-    let results = zhagen::stats::benchmark_results(&s, &r);
+    let results = &r.benchmarks;
     let tang = results
         .iter()
         .find(|b| b.benchmark.name == "rtme_post_contract_retention")
@@ -35,9 +35,9 @@ fn baseline_reproduces_the_38_54_percent_post_contract_retention() {
 fn every_baseline_benchmark_is_reported_with_a_value_and_interval() {
     let s = small_baseline(&[]);
     let r = run_on(&s, 2);
-    let results = zhagen::stats::benchmark_results(&s, &r);
+    let results = &r.benchmarks;
     assert_eq!(results.len(), s.benchmarks.len());
-    for b in &results {
+    for b in results {
         assert!(
             b.simulated.mean.is_finite(),
             "{} has a simulated value",

@@ -21,7 +21,9 @@ fn synthetic(dir: &std::path::Path, truth: f64) -> std::path::PathBuf {
     );
     let s = Scenario::load(&generator, &[]).unwrap();
     let r = run_on(&s, 2);
-    let target = zhagen::stats::benchmark_results(&s, &r)
+    let target = r
+        .benchmarks
+        .clone()
         .into_iter()
         .find(|x| x.benchmark.name == "rtme_post_contract_retention")
         .unwrap()

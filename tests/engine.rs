@@ -29,7 +29,7 @@ fn every_entrant_leaves_the_curve_exactly_once() {
             s.pathways[p].name
         );
     }
-    for c in zhagen::stats::curves(&s, &r) {
+    for c in &r.curves {
         for w in c.rows.windows(2) {
             assert_eq!(
                 w[1].at_risk,
@@ -64,7 +64,7 @@ fn staff_counts_never_exceed_what_entered() {
 fn retention_curves_never_rise_and_lie_inside_their_bands() {
     let s = small_baseline(&[]);
     let r = run_on(&s, 2);
-    for c in zhagen::stats::curves(&s, &r) {
+    for c in &r.curves {
         assert_eq!(c.rows[0].retention, 1.0);
         for w in c.rows.windows(2) {
             assert!(
@@ -107,7 +107,7 @@ fn contracts_end_when_the_obligation_says() {
     ] {
         let s = cliff_scenario(&extra);
         let r = run_on(&s, 2);
-        let ret = retention(&s, &r, "order_oriented");
+        let ret = retention(&r, "order_oriented");
         assert!(
             ret[end] > 0.99,
             "still serving at the end of a {end}-year obligation: {}",
@@ -230,7 +230,7 @@ fn curves_converge_as_the_time_step_shrinks() {
             "behaviour.age_effect_per_year=-0.08",
         ]);
         let r = run_on(&s, 2);
-        retention(&s, &r, "incumbent")
+        retention(&r, "incumbent")
     };
     let fine = curve(96);
     // Mean gap over the first 15 years, where thousands are still at risk (late years hold few
@@ -267,7 +267,7 @@ fn results_do_not_depend_on_how_finely_time_is_cut() {
         let r = run_on(&s, 2);
         s.pathways
             .iter()
-            .map(|p| retention(&s, &r, &p.name))
+            .map(|p| retention(&r, &p.name))
             .collect::<Vec<_>>()
     };
     let fine = curve(52);
@@ -308,7 +308,7 @@ fn a_constant_hazard_gives_exponential_retention() {
         "behaviour.age_effect_per_year=0",
     ]);
     let r = run_on(&s, 2);
-    let curves = zhagen::stats::curves(&s, &r);
+    let curves = &r.curves;
     let c = curves.iter().find(|c| c.pathway == "incumbent").unwrap();
     for row in &c.rows[1..] {
         let expected = (-h * row.year as f64).exp();

@@ -22,7 +22,7 @@ use crate::engine::Silent;
 use crate::runner;
 use crate::scenario::key::key_parts;
 use crate::scenario::{FreeParameter, Scenario, ScenarioError};
-use crate::stats::{BenchmarkResult, benchmark_results};
+use crate::stats::BenchmarkResult;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -159,7 +159,7 @@ impl Evaluator<'_> {
         let s = self.scenario(theta)?;
         let r = runner::run_until_cancelled(&s, &Silent, self.cancel)
             .ok_or(CalibrationError::Cancelled)?;
-        let results = benchmark_results(&s, &r);
+        let results = r.benchmarks;
         let sigma = self
             .sigma
             .get_or_insert_with(|| results.iter().map(sigma_of).collect())

@@ -62,10 +62,9 @@ pub fn main_with(cli: Cli) -> Result<()> {
 }
 
 fn validate(args: RunArgs) -> Result<()> {
-    let (scenario, result, out) =
-        run_inner(&args, false, &|d, s, r| output::write_validation(d, s, r))?;
+    let (_, result, out) = run_inner(&args, false, &|d, s, r| output::write_validation(d, s, r))?;
     if !args.quiet {
-        let text = zhagen::stats::validation_table(&scenario, &result);
+        let text = zhagen::stats::validation_table(&result);
         print_quietly(&format!(
             "{text}\nvalidation.csv and validation-titles.svg/png in {}/\n",
             out.display()
@@ -441,7 +440,7 @@ fn report(
         r.pooled.worker_years / timing.wall_seconds.max(1e-9) / 1e6,
         timing.threads
     );
-    let table = zhagen::stats::validation_table(s, r);
+    let table = zhagen::stats::validation_table(r);
     if !table.is_empty() {
         let _ = write!(text, "\n{table}");
     }

@@ -247,12 +247,10 @@ pub fn write_all(
         path: dir.to_path_buf(),
         source,
     })?;
-    let curves = crate::stats::curves(s, r);
-    let benchmarks = crate::stats::benchmark_results(s, r);
     write_atomic(
         dir,
         "retention.csv",
-        tables::retention_csv(&curves).as_bytes(),
+        tables::retention_csv(&r.curves).as_bytes(),
     )?;
     write_atomic(dir, "staffing.csv", tables::staffing_csv(s, r).as_bytes())?;
     write_atomic(dir, "exits.csv", tables::exits_csv(s, r).as_bytes())?;
@@ -260,7 +258,7 @@ pub fn write_all(
     write_atomic(dir, "villages.csv", tables::villages_csv(s, r).as_bytes())?;
     write_atomic(dir, "costs.csv", tables::costs_csv(s, r).as_bytes())?;
     write_atomic(dir, "scenario.toml", s.resolved_toml.as_bytes())?;
-    let plot = plot_spec(s, r, &curves, &benchmarks);
+    let plot = plot_spec(s, r);
     write_chart(dir, "retention", &plot)?;
     let html = report::run_report(s, r).map_err(|source| OutputError::Plot {
         path: dir.join("report.html"),
@@ -268,22 +266,18 @@ pub fn write_all(
     })?;
     write_atomic(dir, "report.html", html.as_bytes())?;
     // The summary goes last: its presence says the folder holds a complete run.
-    let json = summary::summary_json(s, r, &benchmarks, timing);
+    let json = summary::summary_json(s, r, timing);
     write_atomic(dir, "summary.json", json.as_bytes())?;
     Ok(())
 }
 
 /// The retention plot: one curve per pathway with its band, benchmark targets placed on the
 /// curve they concern.
-pub fn plot_spec(
-    s: &Scenario,
-    r: &RunResult,
-    curves: &[crate::stats::Curve],
-    benchmarks: &[crate::stats::BenchmarkResult],
-) -> plot::RetentionPlot {
+pub fn plot_spec(s: &Scenario, r: &RunResult) -> plot::RetentionPlot {
     use crate::benchmark::Metric;
+    let curves = &r.curves;
     let mut points = Vec::new();
-    for b in benchmarks {
+    for b in &r.benchmarks {
         let (p, x, y) = match b.benchmark.metric {
             Metric::Retention { pathway, year } => (pathway, year, b.benchmark.value),
             // A conditional target is drawn where the curve should be: the simulated
@@ -375,14 +369,9 @@ pub fn plot_compare(
 
 /// The panels of [`plot_compare`], also drawn into the comparison's `report.html`.
 pub fn compare_panels(scenarios: &[Scenario], results: &[RunResult]) -> plot::PanelPlot {
-    let curves: Vec<Vec<crate::stats::Curve>> = scenarios
-        .iter()
-        .zip(results)
-        .map(|(s, r)| crate::stats::curves(s, r))
-        .collect();
+    let curves: Vec<&[crate::stats::Curve]> = results.iter().map(|r| &r.curves[..]).collect();
     let reference = &scenarios[0];
-    let bench = crate::stats::benchmark_results(reference, &results[0]);
-    let spec = plot_spec(reference, &results[0], &curves[0], &bench);
+    let spec = plot_spec(reference, &results[0]);
     let mut panels = Vec::new();
     for (p, pw) in reference.pathways.iter().enumerate() {
         if curves[0][p]
@@ -443,11 +432,7 @@ pub fn compare_panels(scenarios: &[Scenario], results: &[RunResult]) -> plot::Pa
 /// benchmark holding those titles, by years since entry, with the published points).
 pub fn write_validation(dir: &Path, s: &Scenario, r: &RunResult) -> Result<(), OutputError> {
     use crate::benchmark::Metric;
-    write_atomic(
-        dir,
-        "validation.csv",
-        tables::validation_csv(s, r).as_bytes(),
-    )?;
+    write_atomic(dir, "validation.csv", tables::validation_csv(r).as_bytes())?;
     let t = &r.pooled;
     let mut curves = Vec::new();
     let mut points = Vec::new();

@@ -3,7 +3,6 @@
 
 use super::Timing;
 use crate::scenario::Scenario;
-use crate::stats::BenchmarkResult;
 use crate::stats::RunResult;
 use serde::Serialize;
 
@@ -73,12 +72,8 @@ fn opt(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-pub fn summary_json(
-    s: &Scenario,
-    r: &RunResult,
-    benchmarks: &[BenchmarkResult],
-    timing: Timing,
-) -> String {
+pub fn summary_json(s: &Scenario, r: &RunResult, timing: Timing) -> String {
+    let benchmarks = &r.benchmarks;
     let reps = r.reps.len().max(1) as f64;
     let (mut spend, mut served) = (0.0, 0.0);
     for c in &r.pooled.cost {

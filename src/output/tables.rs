@@ -282,7 +282,7 @@ pub fn costs_csv(s: &Scenario, r: &RunResult) -> String {
 }
 
 /// `validation.csv`: every benchmark against the simulation, with the interval method.
-pub fn validation_csv(s: &Scenario, r: &RunResult) -> String {
+pub fn validation_csv(r: &RunResult) -> String {
     let num = |x: f64| {
         if x.is_finite() {
             format!("{x:.6}")
@@ -294,7 +294,7 @@ pub fn validation_csv(s: &Scenario, r: &RunResult) -> String {
         "benchmark,metric,bound,target,n,simulated,mc_ci_low,mc_ci_high,judged_low,judged_high,within,interval_method,source"
             .split(','),
     );
-    for b in crate::stats::benchmark_results(s, r) {
+    for b in &r.benchmarks {
         let metric = format!("{:?}", b.benchmark.metric);
         let metric = metric.split([' ', '{']).next().unwrap_or("").to_string();
         out.row(cells![

@@ -252,19 +252,19 @@ pub fn band_method(reps: usize) -> String {
 
 /// Retention curves of every pathway: counts pooled over replications; retention is the mean
 /// of the replications' product-limit curves, so that it always lies inside its band.
-pub fn curves(s: &Scenario, r: &RunResult) -> Vec<Curve> {
-    let years = r.pooled.years;
+fn curves(s: &Scenario, pooled: &Tally, reps: &[RepMetrics]) -> Vec<Curve> {
+    let years = pooled.years;
     let row = years + 1;
     s.pathways
         .iter()
         .enumerate()
         .map(|(p, pw)| {
-            let pooled = survival::life_table(&r.pooled, p);
-            let rows = pooled
+            let table = survival::life_table(pooled, p);
+            let rows = table
                 .iter()
                 .map(|lr| {
-                    let (retention, lo, hi) = if r.reps.len() > 1 {
-                        let ci = mean_ci(r.reps.iter().map(|m| m.survival[p * row + lr.year]));
+                    let (retention, lo, hi) = if reps.len() > 1 {
+                        let ci = mean_ci(reps.iter().map(|m| m.survival[p * row + lr.year]));
                         (ci.mean, ci.low, ci.high)
                     } else {
                         let (lo, hi) = survival::loglog_interval(lr.retention, lr.greenwood_var);
@@ -304,12 +304,13 @@ pub struct BenchmarkResult {
     pub within: bool,
 }
 
-pub fn benchmark_results(s: &Scenario, r: &RunResult) -> Vec<BenchmarkResult> {
+/// Every benchmark of `s` judged against the replications' values (see `BenchmarkResult`).
+fn benchmark_results(s: &Scenario, reps: &[RepMetrics]) -> Vec<BenchmarkResult> {
     s.benchmarks
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let sim = mean_ci(r.reps.iter().map(|m| m.benchmarks[i]));
+            let sim = mean_ci(reps.iter().map(|m| m.benchmarks[i]));
             let mc_var = if sim.n > 1 { sim.sd * sim.sd / sim.n as f64 } else { 0.0 };
             let (low, high, method) = match b.n {
                 Some(n) if sim.mean.is_finite() => {
@@ -338,9 +339,9 @@ pub fn benchmark_results(s: &Scenario, r: &RunResult) -> Vec<BenchmarkResult> {
 
 /// The benchmark table as printed by `run` and `validate`: target, simulated mean, the
 /// interval the target is judged against, and whether it is met. Empty without benchmarks.
-pub fn validation_table(s: &Scenario, r: &RunResult) -> String {
+pub fn validation_table(r: &RunResult) -> String {
     use std::fmt::Write;
-    let results = benchmark_results(s, r);
+    let results = &r.benchmarks;
     let mut text = String::new();
     if results.is_empty() {
         return text;
@@ -350,7 +351,7 @@ pub fn validation_table(s: &Scenario, r: &RunResult) -> String {
         "{:<34} {:>8} {:>10} {:>21}  within",
         "benchmark", "target", "simulated", "95% interval"
     );
-    for b in &results {
+    for b in results {
         let sign = match b.benchmark.bound {
             Bound::Equal => " ",
             Bound::AtLeast => "≥",

@@ -1,6 +1,9 @@
-//! What a run produces: the pooled tally and one summary per replication.
+//! What a run produces: the pooled tally, one summary per replication, and what is derived
+//! from them once (the retention curves and the benchmark results) for every output to share.
 
+use super::{BenchmarkResult, Curve};
 use crate::engine::tally::Tally;
+use crate::scenario::Scenario;
 
 /// Per-replication results needed for confidence intervals.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,4 +33,24 @@ pub struct RunResult {
     pub pooled: Tally,
     /// One entry per replication, in replication order.
     pub reps: Vec<RepMetrics>,
+    /// Retention curves of every pathway, in scenario order (see `stats::curves`).
+    pub curves: Vec<Curve>,
+    /// Every benchmark of the scenario against the simulation, in scenario order.
+    pub benchmarks: Vec<BenchmarkResult>,
+}
+
+impl RunResult {
+    /// The result of scenario `s` from its pooled tally and replication summaries: the curves
+    /// and benchmark results are computed here, once, and every table, chart, report and
+    /// terminal line reads them from the result.
+    pub fn new(s: &Scenario, pooled: Tally, reps: Vec<RepMetrics>) -> RunResult {
+        let curves = super::curves(s, &pooled, &reps);
+        let benchmarks = super::benchmark_results(s, &reps);
+        RunResult {
+            pooled,
+            reps,
+            curves,
+            benchmarks,
+        }
+    }
 }

@@ -41,8 +41,8 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 /// Retention of pathway `name` at whole years, from a run.
-pub fn retention(s: &Scenario, r: &RunResult, name: &str) -> Vec<f64> {
-    let curves = zhagen::stats::curves(s, r);
+pub fn retention(r: &RunResult, name: &str) -> Vec<f64> {
+    let curves = &r.curves;
     let c = curves
         .iter()
         .find(|c| c.pathway == name)

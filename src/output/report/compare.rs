@@ -10,7 +10,6 @@ use super::{
 use crate::compare::ComparedMetric;
 use crate::output::plot::PlotError;
 use crate::scenario::Scenario;
-use crate::stats;
 use crate::stats::RunResult;
 use maud::{Markup, html};
 
@@ -45,7 +44,6 @@ pub fn compare_report(
     let reps = ref_result.reps.len();
     let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
     let runs: Vec<(&Scenario, &RunResult)> = scenarios.iter().zip(results).collect();
-    let benchmarks = stats::benchmark_results(reference, ref_result);
     let note = html! {
         "The published figures describe the status quo, so they are checked against the \
          reference " (quoted(&reference.name)) "; the other scenarios change the policies they describe."
@@ -71,7 +69,7 @@ pub fn compare_report(
         (staffing::compare_titles(&runs, &years, reps)?)
         (exits::compare_section(&runs, &years))
         (costs::compare_section(&runs, &names, metrics))
-        (validation_section(reference, &benchmarks, Some(note)))
+        (validation_section(reference, &ref_result.benchmarks, Some(note)))
         (notes(reps, true))
     };
     Ok(page(

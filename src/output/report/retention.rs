@@ -8,17 +8,12 @@ use crate::headline::KEY_YEARS;
 use crate::output::plot::{self, PlotError};
 use crate::scenario::Scenario;
 use crate::stats::RunResult;
-use crate::stats::{self, BenchmarkResult, Curve};
+use crate::stats::{self, Curve};
 use maud::{Markup, html};
 
 /// The retention section of a run's report.
-pub(super) fn run_section(
-    s: &Scenario,
-    r: &RunResult,
-    curves: &[Curve],
-    benchmarks: &[BenchmarkResult],
-) -> Result<Markup, PlotError> {
-    let spec = crate::output::plot_spec(s, r, curves, benchmarks);
+pub(super) fn run_section(s: &Scenario, r: &RunResult) -> Result<Markup, PlotError> {
+    let spec = crate::output::plot_spec(s, r);
     let caption = html! {
         "Share of each pathway's entrants still in service, by years since entering \
          service (RTME graduates from graduation, when their obligation starts). Shaded: "
@@ -34,7 +29,7 @@ pub(super) fn run_section(
                 "Retention curves by pathway with 95% bands and published benchmark points",
                 caption,
             ))
-            (retention_table(s, r, curves))
+            (retention_table(s, r, &r.curves))
         },
     ))
 }

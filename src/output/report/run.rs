@@ -12,7 +12,6 @@ use super::{
 use crate::headline::{self, KEY_YEARS, Unit};
 use crate::output::plot::PlotError;
 use crate::scenario::Scenario;
-use crate::stats;
 use crate::stats::RunResult;
 use maud::{Markup, html};
 
@@ -31,8 +30,6 @@ const RUN_SECTIONS: [(&str, &str); 7] = [
 /// The levers are listed against the root of the scenario's `base =` chain, as it was read
 /// when the scenario was loaded ([`Scenario::root`]); nothing is read from disk here.
 pub fn run_report(s: &Scenario, r: &RunResult) -> Result<String, PlotError> {
-    let curves = stats::curves(s, r);
-    let benchmarks = stats::benchmark_results(s, r);
     let years = Years::of(s);
     let body = html! {
         header {
@@ -44,12 +41,12 @@ pub fn run_report(s: &Scenario, r: &RunResult) -> Result<String, PlotError> {
         "\n"
         (contents(&RUN_SECTIONS))
         (simulated(s, r, &years))
-        (retention::run_section(s, r, &curves, &benchmarks)?)
+        (retention::run_section(s, r)?)
         (staffing::run_staffing(r, &years)?)
         (staffing::run_titles(s, r, &years)?)
         (exits::run_section(s, r, &years))
         (costs::run_section(s, r, &years))
-        (validation_section(s, &benchmarks, None))
+        (validation_section(s, &r.benchmarks, None))
         (notes(r.reps.len(), false))
     };
     Ok(page(&format!("zhagen report — {}", s.name), body))
