@@ -12,16 +12,9 @@ fn main() {
             eprintln!("{e:#}");
             std::process::exit(cli::interrupt::EXIT_CODE);
         }
-        // The error and its causes, each once (our messages often quote their cause already).
-        let mut msg = e.to_string();
-        for cause in e.chain().skip(1) {
-            let c = cause.to_string();
-            if !msg.contains(&c) {
-                msg.push_str(": ");
-                msg.push_str(&c);
-            }
-        }
-        eprintln!("Error: {msg}");
+        // The error, then each cause after a colon: every message says only what its own
+        // layer knows, so nothing is repeated.
+        eprintln!("Error: {e:#}");
         std::process::exit(1);
     }
 }

@@ -46,7 +46,7 @@ pub enum CalibrationError {
     NothingFree { file: PathBuf },
     #[error("{}: the scenario has no [[benchmark]] targets to calibrate to", file.display())]
     NoTargets { file: PathBuf },
-    #[error("{at}: free parameter `{key}` at {value} does not make a valid scenario: {source}")]
+    #[error("{at}: free parameter `{key}` at {value} does not make a valid scenario")]
     BadParameter {
         at: crate::scenario::Location,
         key: String,

@@ -21,19 +21,19 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum OutputError {
-    #[error("cannot create output folder {}: {source}", path.display())]
+    #[error("cannot create output folder {}", path.display())]
     CreateDir {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot draw {}: {source}", path.display())]
+    #[error("cannot draw {}", path.display())]
     Plot {
         path: PathBuf,
         #[source]

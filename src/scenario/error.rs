@@ -27,7 +27,7 @@ impl std::fmt::Display for Location {
 
 #[derive(Debug, Error)]
 pub enum ScenarioError {
-    #[error("cannot read scenario file {}: {source}", path.display())]
+    #[error("cannot read scenario file {}", path.display())]
     Read {
         path: PathBuf,
         #[source]
@@ -66,7 +66,7 @@ pub enum ScenarioError {
     },
     #[error("{at}: `base` chain has a cycle: {chain}")]
     BaseCycle { at: Location, chain: String },
-    #[error("{at}: the `base` file {} cannot be read: {source}", base.display())]
+    #[error("{at}: the `base` file {} cannot be read", base.display())]
     BaseMissing {
         at: Location,
         base: PathBuf,

@@ -57,7 +57,7 @@ partial_table! {
 pub enum SweepError {
     #[error(transparent)]
     Spec(#[from] ScenarioError),
-    #[error("{at}: point {point} of the sweep ({assignment}) is not a valid scenario: {source}")]
+    #[error("{at}: point {point} of the sweep ({assignment}) is not a valid scenario")]
     Point {
         at: Location,
         point: u32,
