@@ -154,6 +154,8 @@ fn a_run_that_fails_while_writing_leaves_the_previous_results_whole() {
                 "--set",
                 "region.counties=2",
                 "--quiet",
+                // Other settings than the previous results: allowed to replace them.
+                "--force",
             ])
             .env("ZHAGEN_FAIL_AFTER_WRITES", after.to_string())
             .assert()
@@ -407,7 +409,7 @@ fn a_folder_holding_another_scenario_needs_force_and_other_files_are_never_repla
     run(false)
         .failure()
         .stderr(predicates::str::contains(
-            "holds the results of scenario `baseline`",
+            "scenario `baseline` there, `salary-uplift` now",
         ))
         .stderr(predicates::str::contains("--force"));
     assert_eq!(snapshot(&out), before);
@@ -436,7 +438,7 @@ fn a_folder_holding_another_scenario_needs_force_and_other_files_are_never_repla
         ])
         .assert()
         .failure()
-        .stderr(predicates::str::contains("not zhagen results"));
+        .stderr(predicates::str::contains("no made-by.json"));
     assert!(mine.join("chapter1.docx").is_file());
 }
 

@@ -63,6 +63,9 @@ pub struct CalibrateArgs {
     /// Run even if the size estimate says the calibration is absurdly large.
     #[arg(long)]
     pub allow_large: bool,
+    /// Replace another calibration's results in the output folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]

@@ -3,7 +3,7 @@
 //! evaluation in progress, writing nothing.
 
 use super::{CalibrateArgs, bar, check_size, interrupt, interrupted, pool, print_quietly};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::PathBuf;
 use zhagen::output;
 use zhagen::scenario::Scenario;
@@ -34,6 +34,8 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         evaluations,
         args.allow_large,
     )?;
+    let made = output::Made::new("calibrate", &[&sized], &args.set);
+    output::check_target(&out, &made, args.force)?;
     let budget = args
         .max_evaluations
         .or(s.calibration.as_ref().map(|c| c.max_evaluations))
@@ -68,22 +70,19 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         other => other?,
     };
     bar.finish_and_clear();
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create output folder {}", out.display()))?;
     // The calibrated file sits in `out`; its base is the scenario, relative to it when possible.
     let base = relative_to(&args.scenario, &out);
-    output::write_atomic(&out, "fit.csv", f.fit_csv().as_bytes())?;
-    output::write_atomic(&out, "trace.csv", f.trace_csv().as_bytes())?;
-    output::write_atomic(
-        &out,
-        "identification.csv",
-        f.identification_csv().as_bytes(),
-    )?;
-    output::write_atomic(
-        &out,
-        "calibrated.toml",
-        f.calibrated_toml(&base, &s.name).as_bytes(),
-    )?;
+    // All four files or none: a fit that fails mid-write leaves the previous fit whole.
+    output::write_folder(&out, &made, args.force, |d| {
+        output::write_atomic(d, "fit.csv", f.fit_csv().as_bytes())?;
+        output::write_atomic(d, "trace.csv", f.trace_csv().as_bytes())?;
+        output::write_atomic(d, "identification.csv", f.identification_csv().as_bytes())?;
+        output::write_atomic(
+            d,
+            "calibrated.toml",
+            f.calibrated_toml(&base, &s.name).as_bytes(),
+        )
+    })?;
     if args.update {
         update_in_place(&args.scenario, &f)?;
     }

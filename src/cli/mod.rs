@@ -62,7 +62,9 @@ pub fn main_with(cli: Cli) -> Result<()> {
 }
 
 fn validate(args: RunArgs) -> Result<()> {
-    let (_, result, out) = run_inner(&args, false, &|d, s, r| output::write_validation(d, s, r))?;
+    let (_, result, out) = run_inner("validate", &args, false, &|d, s, r| {
+        output::write_validation(d, s, r)
+    })?;
     if !args.quiet {
         let text = zhagen::stats::validation_table(&result);
         print_quietly(&format!(
@@ -234,8 +236,9 @@ fn compare(args: CompareArgs) -> Result<()> {
     for s in &scenarios {
         check_size(s, pool.current_num_threads(), 1.0, args.allow_large)?;
     }
-    let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
-    output::check_target(&out, output::Expect::Compare(&names), args.force)?;
+    let refs: Vec<&Scenario> = scenarios.iter().collect();
+    let made = output::Made::new("compare", &refs, &args.set);
+    output::check_target(&out, &made, args.force)?;
     let bar = bar(args.quiet, "county-replications");
     let total: u64 = scenarios
         .iter()
@@ -272,7 +275,7 @@ fn compare(args: CompareArgs) -> Result<()> {
         .map(|(s, r)| zhagen::headline::headlines(s, r))
         .collect();
     let metrics = zhagen::compare::compare(&heads);
-    output::write_folder(&out, |d| {
+    output::write_folder(&out, &made, args.force, |d| {
         output::comparison::write_comparison(d, &scenarios, &results, &metrics, &timings)
     })?;
     if !args.quiet {
@@ -362,7 +365,7 @@ fn print_quietly(text: &str) -> Result<()> {
 }
 
 fn run(args: RunArgs) -> Result<()> {
-    run_inner(&args, !args.quiet, &|_, _, _| Ok(())).map(|_| ())
+    run_inner("run", &args, !args.quiet, &|_, _, _| Ok(())).map(|_| ())
 }
 
 /// Run a scenario and write its outputs; print the terminal report if `print_report`.
@@ -374,6 +377,7 @@ type Extra<'a> = &'a dyn Fn(
 ) -> Result<(), output::OutputError>;
 
 fn run_inner(
+    command: &str,
     args: &RunArgs,
     print_report: bool,
     extra: Extra,
@@ -393,7 +397,8 @@ fn run_inner(
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let pool = pool(args.threads)?;
     check_size(&scenario, pool.current_num_threads(), 1.0, args.allow_large)?;
-    output::check_target(&out, output::Expect::Run(&scenario.name), args.force)?;
+    let made = output::Made::new(command, &[&scenario], &args.set);
+    output::check_target(&out, &made, args.force)?;
     let bar = bar(args.quiet, "county-replications");
     bar.set_message(format!("simulating `{}`", scenario.name));
     let progress = Bar(bar);
@@ -411,7 +416,7 @@ fn run_inner(
         wall_seconds: start.elapsed().as_secs_f64(),
         threads: pool.current_num_threads(),
     };
-    output::write_folder(&out, |d| {
+    output::write_folder(&out, &made, args.force, |d| {
         output::write_all(d, &scenario, &result, timing)?;
         extra(d, &scenario, &result)
     })?;

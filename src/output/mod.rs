@@ -7,10 +7,13 @@
 
 pub mod comparison;
 pub mod csv;
+pub mod folder;
 pub mod plot;
 pub mod report;
 pub mod summary;
 pub mod tables;
+
+pub use folder::{Made, check_target, write_folder};
 
 use crate::scenario::Scenario;
 use crate::stats::RunResult;
@@ -23,6 +26,12 @@ use thiserror::Error;
 pub enum OutputError {
     #[error("cannot create output folder {}", path.display())]
     CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read {}", path.display())]
+    Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
@@ -47,144 +56,6 @@ pub enum OutputError {
     },
     #[error("{} cannot be an output folder: {why}", dir.display())]
     BadFolder { dir: PathBuf, why: String },
-}
-
-/// What an output folder is for, to tell whether writing into it would mix results.
-pub enum Expect<'a> {
-    /// The outputs of `zhagen run` of the scenario with this name.
-    Run(&'a str),
-    /// The outputs of `zhagen compare` of these scenarios, in this order.
-    Compare(&'a [String]),
-}
-
-/// Refuse to write into a folder that holds something else: another scenario's results (unless
-/// `force`), or files that are not zhagen outputs at all (never: `--force` replaces a folder's
-/// contents, and a folder of other files is not ours to replace). A missing or empty folder,
-/// or one holding the results of the same scenario(s), is fine.
-pub fn check_target(dir: &Path, expect: Expect, force: bool) -> Result<(), OutputError> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(());
-    };
-    let names: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    if names.is_empty() {
-        return Ok(());
-    }
-    let json = |f: &str| -> Option<serde_json::Value> {
-        serde_json::from_str(&fs::read_to_string(dir.join(f)).ok()?).ok()
-    };
-    let (holds, same) = if let Some(v) = json("summary.json") {
-        let name = v["scenario"].as_str().unwrap_or("?").to_string();
-        let same = matches!(expect, Expect::Run(n) if n == name);
-        (format!("the results of scenario `{name}`"), same)
-    } else if let Some(v) = json("provenance.json") {
-        let list: Vec<String> = v["scenarios"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x["name"].as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let same = matches!(expect, Expect::Compare(n) if n == list.as_slice());
-        (format!("a comparison of {}", list.join(", ")), same)
-    } else {
-        return Err(OutputError::Occupied {
-            dir: dir.to_path_buf(),
-            holds: format!(
-                "{} file(s) that are not zhagen results (e.g. `{}`)",
-                names.len(),
-                names[0]
-            ),
-            advice: "choose a new or empty folder with --out".into(),
-        });
-    };
-    if same || force {
-        return Ok(());
-    }
-    Err(OutputError::Occupied {
-        dir: dir.to_path_buf(),
-        holds,
-        advice: "choose another folder with --out, or pass --force to replace them".into(),
-    })
-}
-
-/// Write a whole output folder all or nothing: everything is written into a fresh staging
-/// folder beside `dir`, which then takes `dir`'s place. A run that fails or is killed before
-/// that leaves `dir` as it was (the staging folder is removed, or cleared away by the next
-/// run); previous results are never mixed with new ones.
-pub fn write_folder(
-    dir: &Path,
-    write: impl FnOnce(&Path) -> Result<(), OutputError>,
-) -> Result<(), OutputError> {
-    let bad = |why: &str| OutputError::BadFolder {
-        dir: dir.to_path_buf(),
-        why: why.into(),
-    };
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| bad("give a folder name, not `.` or `/`"))?;
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|source| OutputError::CreateDir {
-        path: parent.clone(),
-        source,
-    })?;
-    recover(&parent, &name);
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir(&staging).map_err(|source| OutputError::CreateDir {
-        path: staging.clone(),
-        source,
-    })?;
-    if let Err(e) = write(&staging) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let moved = |source| OutputError::Write {
-        path: dir.to_path_buf(),
-        source,
-    };
-    if dir.exists() {
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        fs::rename(dir, &old).map_err(moved)?;
-        if let Err(e) = fs::rename(&staging, dir) {
-            let _ = fs::rename(&old, dir);
-            let _ = fs::remove_dir_all(&staging);
-            return Err(moved(e));
-        }
-        let _ = fs::remove_dir_all(&old);
-    } else {
-        fs::rename(&staging, dir).map_err(moved)?;
-    }
-    Ok(())
-}
-
-/// Tidy what an interrupted `write_folder` may have left beside `parent/name`: a staging
-/// folder is removed; if the swap was cut between its two renames, the previous results are
-/// put back.
-fn recover(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    let dir = parent.join(name);
-    for e in entries.flatten() {
-        let f = e.file_name().to_string_lossy().into_owned();
-        if f.starts_with(&format!(".{name}.tmp-")) {
-            let _ = fs::remove_dir_all(e.path());
-        } else if f.starts_with(&format!(".{name}.old-")) {
-            if dir.exists() {
-                let _ = fs::remove_dir_all(e.path());
-            } else {
-                let _ = fs::rename(e.path(), &dir);
-            }
-        }
-    }
 }
 
 /// Wall-clock facts of a run; the only part of the outputs that differs between identical runs.
