@@ -1,7 +1,8 @@
 //! Output folders never lose or hide a user's files: zhagen replaces only what it can show it
 //! made (its `made-by.json` lists every file), replaces results made by other settings only
 //! with `--force`, never replaces a file or a link, writes every command's folder all or
-//! nothing, and two processes writing one folder at once leave one whole result.
+//! nothing, two processes writing one folder at once leave one whole result, a scenario's
+//! name cannot place its folder outside `out/`, and an absurd `--threads` is refused.
 
 mod common;
 
@@ -280,4 +281,70 @@ fn two_processes_writing_one_folder_at_once_leave_one_whole_result() {
         );
         assert!(hidden(dir.path()).is_empty(), "{:?}", hidden(dir.path()));
     }
+}
+
+#[test]
+fn a_scenario_name_can_only_ever_write_under_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    for (name, folder) in [
+        ("../../escaped", "______escaped"),
+        ("/tmp/zhagen-absolute-name", "_tmp_zhagen-absolute-name"),
+        ("baseline/variant", "baseline_variant"),
+    ] {
+        zhagen()
+            .current_dir(&work)
+            .args(["run", baseline_path().to_str().unwrap()])
+            .args(["--set", &format!("name={name:?}")])
+            .args([
+                "--set",
+                "region.counties=2",
+                "--replications",
+                "2",
+                "--quiet",
+            ])
+            .assert()
+            .success();
+        assert!(
+            work.join("out").join(folder).join("made-by.json").is_file(),
+            "{name}"
+        );
+    }
+    // Nothing beside `work/out`, and nothing outside `work`.
+    let beside: Vec<_> = std::fs::read_dir(&work)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(beside, ["out"]);
+    let outside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(outside, ["work"]);
+    assert!(!Path::new("/tmp/zhagen-absolute-name").exists());
+    let out: Vec<_> = std::fs::read_dir(work.join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(out.len(), 3, "{out:?}");
+}
+
+#[test]
+fn an_absurd_thread_count_is_refused_at_once() {
+    zhagen()
+        .args([
+            "run",
+            baseline_path().to_str().unwrap(),
+            "--threads",
+            "100000",
+            "--quiet",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("--threads 100000"))
+        .stderr(predicates::str::contains("at most"));
 }

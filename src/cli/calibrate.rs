@@ -11,10 +11,9 @@ use zhagen::scenario::Scenario;
 pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
     use zhagen::calibrate::{calibrate as fit, update_in_place};
     let s = Scenario::load(&args.scenario, &args.set)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(format!("calibrate-{}", s.name)));
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("out").join(output::folder_name(&format!("calibrate-{}", s.name)))
+    });
     let pool = pool(args.threads)?;
     let mut sized = s.clone();
     if let Some(r) = args

@@ -91,7 +91,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "sweep".into());
-        PathBuf::from("out").join(stem)
+        PathBuf::from("out").join(output::folder_name(&stem))
     });
     check_size(
         &sweep.scenario,
@@ -174,6 +174,17 @@ fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     if threads == Some(0) {
         anyhow::bail!("--threads must be at least 1");
     }
+    // Results do not depend on the thread count, so more threads than this only cost memory
+    // and start-up time (100,000 threads take minutes to create): refused at once.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = (8 * cores).max(64);
+    if let Some(t) = threads
+        && t > most
+    {
+        anyhow::bail!(
+            "--threads {t} is more than this machine can use: at most {most} (8 per core on its {cores} cores, or 64); results do not depend on the thread count"
+        );
+    }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -230,7 +241,10 @@ fn compare(args: CompareArgs) -> Result<()> {
     }
     let out = args.out.clone().unwrap_or_else(|| {
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-        PathBuf::from("out").join(format!("compare-{}", names.join("-vs-")))
+        PathBuf::from("out").join(output::folder_name(&format!(
+            "compare-{}",
+            names.join("-vs-")
+        )))
     });
     let pool = pool(args.threads)?;
     for s in &scenarios {
@@ -394,7 +408,7 @@ fn run_inner(
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+        .unwrap_or_else(|| PathBuf::from("out").join(output::folder_name(&scenario.name)));
     let pool = pool(args.threads)?;
     check_size(&scenario, pool.current_num_threads(), 1.0, args.allow_large)?;
     let made = output::Made::new(command, &[&scenario], &args.set);

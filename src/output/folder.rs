@@ -122,6 +122,28 @@ impl Made {
     }
 }
 
+/// The folder name under `out/` for a scenario called `name`: one path component that stays
+/// inside `out/` whatever the name says. Path separators, control characters and a leading dot
+/// (`.`, `..`, hidden names) become `_`, so `../../x` is `______x`, `/abs/dir` is `_abs_dir` and
+/// `baseline/variant` is `baseline_variant` (not a folder inside baseline's); anything else,
+/// Chinese included, is kept. Cut to 200 bytes, within every file system's limit.
+pub fn folder_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        let unsafe_char = matches!(c, '/' | '\\' | ':' | '\0') || c.is_control();
+        // Dots before anything but `_` would make `.`, `..` or a hidden name.
+        let leading_dot = c == '.' && out.bytes().all(|b| b == b'_');
+        if out.len() + c.len_utf8() > 200 {
+            break;
+        }
+        out.push(if unsafe_char || leading_dot { '_' } else { c });
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
 /// The record written last into every output folder.
 #[derive(Debug, Serialize, Deserialize)]
 struct Record {
@@ -382,5 +404,34 @@ fn recover(parent: &Path, name: &str) {
                 let _ = fs::rename(e.path(), &dir);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folder_name;
+
+    #[test]
+    fn a_scenario_name_becomes_one_folder_inside_out_whatever_it_says() {
+        for (name, folder) in [
+            ("baseline", "baseline"),
+            ("工资上调", "工资上调"),
+            ("salary uplift 2025", "salary uplift 2025"),
+            ("../../x", "______x"),
+            ("/abs/dir", "_abs_dir"),
+            ("baseline/variant", "baseline_variant"),
+            (".", "_"),
+            ("..", "__"),
+            (".hidden", "_hidden"),
+            ("v1.2", "v1.2"),
+            ("", "_"),
+            ("bad\u{1b}[31mname", "bad_[31mname"),
+            ("a\\b:c", "a_b_c"),
+        ] {
+            assert_eq!(folder_name(name), folder, "{name:?}");
+        }
+        let long = "长".repeat(100);
+        assert!(folder_name(&long).len() <= 200);
+        assert!(long.starts_with(&folder_name(&long)));
     }
 }

@@ -13,7 +13,7 @@ pub mod report;
 pub mod summary;
 pub mod tables;
 
-pub use folder::{Made, check_target, write_folder};
+pub use folder::{Made, check_target, folder_name, write_folder};
 
 use crate::scenario::Scenario;
 use crate::stats::RunResult;
