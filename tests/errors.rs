@@ -65,6 +65,7 @@ fn an_output_folder_that_cannot_be_made_is_named_and_its_cause_printed_once() {
     let r = run_on(&s, 1);
     let timing = zhagen::output::Timing {
         wall_seconds: 0.0,
+        estimated_seconds: 0.0,
         threads: 1,
     };
     let e = zhagen::output::write_all(&file.join("out"), &s, &r, timing).unwrap_err();

@@ -32,6 +32,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         pool.current_num_threads(),
         evaluations,
         args.allow_large,
+        args.quiet,
     )?;
     let made = output::Made::new("calibrate", &[&sized], &args.set);
     output::check_target(&out, &made, args.force)?;

@@ -32,18 +32,33 @@ impl Progress for Bar {
     }
 }
 
-/// Refuse a run whose estimated size is absurd, before anything is allocated. `times` scales
-/// the estimate (points of a sweep, evaluations of a calibration).
-fn check_size(s: &Scenario, threads: usize, times: f64, allow: bool) -> Result<()> {
+/// Refuse a run whose estimated size is absurd (unless `allow`), before anything is allocated,
+/// and say how long a run of over a minute will take before it starts (unless `quiet`).
+/// `times` scales the estimate (points of a sweep, evaluations of a calibration). Returns the
+/// estimated wall time in seconds.
+fn check_size(s: &Scenario, threads: usize, times: f64, allow: bool, quiet: bool) -> Result<f64> {
     let mut e = engine::estimate(s, threads);
     e.worker_years *= times;
-    match e.refusal(threads) {
-        Some(why) if !allow => anyhow::bail!(
+    e.county_replications *= times;
+    if let Some(why) = e.refusal(threads)
+        && !allow
+    {
+        anyhow::bail!(
             "`{}` looks absurdly large: {why}. Check the sizes in [region] and [simulation] (counties, townships, posts, villages, years, replications); to run it anyway, pass --allow-large",
-            s.name
-        ),
-        _ => Ok(()),
+            zhagen::scenario::load::escape_controls(&s.name)
+        );
     }
+    let seconds = e.seconds(threads);
+    if seconds > 60.0 && !quiet {
+        eprintln!(
+            "`{}`: {:.2e} worker-years, {} on {threads} thread{} by the estimate",
+            zhagen::scenario::load::escape_controls(&s.name),
+            e.worker_years,
+            engine::duration_words(seconds),
+            if threads == 1 { "" } else { "s" }
+        );
+    }
+    Ok(seconds)
 }
 
 fn interrupted(what: String) -> anyhow::Error {
@@ -98,6 +113,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
         pool.current_num_threads(),
         sweep.points.len() as f64,
         args.allow_large,
+        args.quiet,
     )?;
     let progress = Bar(bar(args.quiet, "county-replications"));
     let total = sweep.points.len();
@@ -247,8 +263,15 @@ fn compare(args: CompareArgs) -> Result<()> {
         )))
     });
     let pool = pool(args.threads)?;
+    let mut estimates = Vec::new();
     for s in &scenarios {
-        check_size(s, pool.current_num_threads(), 1.0, args.allow_large)?;
+        estimates.push(check_size(
+            s,
+            pool.current_num_threads(),
+            1.0,
+            args.allow_large,
+            args.quiet,
+        )?);
     }
     let refs: Vec<&Scenario> = scenarios.iter().collect();
     let made = output::Made::new("compare", &refs, &args.set);
@@ -263,7 +286,7 @@ fn compare(args: CompareArgs) -> Result<()> {
     // Each scenario's own wall time: its `runs/<name>/summary.json` reports its throughput,
     // not the whole comparison's.
     let mut timings = Vec::new();
-    for s in &scenarios {
+    for (s, &estimated_seconds) in scenarios.iter().zip(&estimates) {
         progress.0.set_message(format!("simulating `{}`", s.name));
         let start = Instant::now();
         let Some(r) =
@@ -277,6 +300,7 @@ fn compare(args: CompareArgs) -> Result<()> {
         };
         timings.push(Timing {
             wall_seconds: start.elapsed().as_secs_f64(),
+            estimated_seconds,
             threads: pool.current_num_threads(),
         });
         results.push(r);
@@ -410,7 +434,13 @@ fn run_inner(
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(output::folder_name(&scenario.name)));
     let pool = pool(args.threads)?;
-    check_size(&scenario, pool.current_num_threads(), 1.0, args.allow_large)?;
+    let estimated_seconds = check_size(
+        &scenario,
+        pool.current_num_threads(),
+        1.0,
+        args.allow_large,
+        args.quiet,
+    )?;
     let made = output::Made::new(command, &[&scenario], &args.set);
     output::check_target(&out, &made, args.force)?;
     let bar = bar(args.quiet, "county-replications");
@@ -428,6 +458,7 @@ fn run_inner(
     };
     let timing = Timing {
         wall_seconds: start.elapsed().as_secs_f64(),
+        estimated_seconds,
         threads: pool.current_num_threads(),
     };
     output::write_folder(&out, &made, args.force, |d| {

@@ -34,11 +34,18 @@ pub struct Estimate {
     /// Peak memory on `threads` threads, bytes (people of the counties in flight, at their
     /// maximum, plus the result tallies).
     pub peak_bytes: f64,
+    /// Units of parallel work: counties × replications (no more threads than this can work).
+    pub county_replications: f64,
 }
 
-/// Largest run accepted without `--allow-large`: a day of one core at 10 M worker-years a
-/// second, and 8 GB of memory.
-pub const MAX_WORKER_YEARS: f64 = 8.64e11;
+/// Simulated worker-years a second assumed for one thread, for the time estimate: the
+/// throughput bench measures ≈20 M on the reference 2-core machine (benches/README.md); half
+/// that, so that the estimate errs long rather than short.
+pub const WORKER_YEARS_PER_SECOND_PER_THREAD: f64 = 1e7;
+
+/// Longest run accepted without `--allow-large`: an hour of wall time by the estimate, and
+/// 8 GB of memory.
+pub const MAX_SECONDS: f64 = 3600.0;
 pub const MAX_BYTES: f64 = 8e9;
 
 /// Estimate the size of a run on `threads` threads.
@@ -84,18 +91,32 @@ pub fn estimate(s: &Scenario, threads: usize) -> Estimate {
         max_people_per_county: max_people,
         worker_years,
         peak_bytes,
+        county_replications: r.counties as f64 * reps,
     }
 }
 
 impl Estimate {
+    /// Estimated wall time on `threads` threads, seconds, at
+    /// `WORKER_YEARS_PER_SECOND_PER_THREAD`: threads beyond the machine's cores or the run's
+    /// county-replications add nothing.
+    pub fn seconds(&self, threads: usize) -> f64 {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let working = (threads.clamp(1, cores) as f64).min(self.county_replications.max(1.0));
+        self.worker_years / (WORKER_YEARS_PER_SECOND_PER_THREAD * working)
+    }
+
     /// Why the run is too large to start without being asked to, if it is.
     pub fn refusal(&self, threads: usize) -> Option<String> {
-        let hours = self.worker_years / (1e7 * threads.max(1) as f64) / 3600.0;
+        let seconds = self.seconds(threads);
         let mut why = Vec::new();
-        if self.worker_years > MAX_WORKER_YEARS {
+        if seconds > MAX_SECONDS {
             why.push(format!(
-                "it would simulate about {:.2e} worker-years (≈ {hours:.0} hours on {threads} threads at 10 M worker-years a second per thread)",
-                self.worker_years
+                "it would take {} on {threads} thread{} by the estimate ({:.2e} worker-years at {:.0} M worker-years a second per thread; the limit without --allow-large is {})",
+                duration_words(seconds),
+                if threads == 1 { "" } else { "s" },
+                self.worker_years,
+                WORKER_YEARS_PER_SECOND_PER_THREAD / 1e6,
+                duration_words(MAX_SECONDS),
             ));
         }
         if self.peak_bytes > MAX_BYTES {
@@ -106,6 +127,20 @@ impl Estimate {
             ));
         }
         (!why.is_empty()).then(|| why.join(", and "))
+    }
+}
+
+/// A duration in words, rounded as a person would say it: "≈ 40 s", "≈ 12 min", "≈ 2.5 h",
+/// "≈ 3 days".
+pub fn duration_words(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("≈ {:.0} s", seconds.max(1.0))
+    } else if seconds < 5400.0 {
+        format!("≈ {:.0} min", seconds / 60.0)
+    } else if seconds < 2.0 * 86400.0 {
+        format!("≈ {:.1} h", seconds / 3600.0)
+    } else {
+        format!("≈ {:.0} days", seconds / 86400.0)
     }
 }
 

@@ -62,6 +62,8 @@ pub enum OutputError {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Timing {
     pub wall_seconds: f64,
+    /// The wall time the size check estimated before the run (`engine::Estimate::seconds`).
+    pub estimated_seconds: f64,
     pub threads: usize,
 }
 

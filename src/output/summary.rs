@@ -64,6 +64,8 @@ struct Cost {
 #[derive(Serialize)]
 struct TimingOut {
     wall_seconds: f64,
+    /// What the estimate said before the run, at an assumed rate (see `engine::estimate`).
+    estimated_seconds: f64,
     threads: usize,
     worker_years_per_second: f64,
 }
@@ -125,6 +127,7 @@ pub fn summary_json(s: &Scenario, r: &RunResult, timing: Timing) -> String {
         },
         timing: TimingOut {
             wall_seconds: timing.wall_seconds,
+            estimated_seconds: timing.estimated_seconds,
             threads: timing.threads,
             worker_years_per_second: if timing.wall_seconds > 0.0 {
                 r.pooled.worker_years / timing.wall_seconds
