@@ -19,16 +19,17 @@
 mod design;
 pub mod plots;
 pub mod run;
+mod validate;
 
 pub use design::{design_points, parse_shard};
 
 use crate::scenario::layer::{V, partial_table};
-use crate::scenario::load::{Sources, escape_controls, key_parts, key_text, parse_file, suggest};
+use crate::scenario::load::{Sources, parse_file};
 use crate::scenario::{Location, Scenario, ScenarioError, sha256_hex};
 use rand::RngExt;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
+use validate::{SweepFile, check_every_point, check_point_count};
 
 partial_table! {
     /// A sweep file as written.
@@ -88,7 +89,7 @@ pub enum AxisValues {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
     /// Dotted scenario key, e.g. `policy.salary.remote_allowance`, in its plain TOML form
-    /// ([`key_text`]): parts quoted only where they must be.
+    /// ([`key_text`](crate::scenario::load::key_text)): parts quoted only where they must be.
     pub key: String,
     pub values: AxisValues,
     /// Where the axis is written (for errors about its values).
@@ -152,280 +153,25 @@ impl Sweep {
     /// bad value is reported before anything runs. `set` applies to every point.
     pub fn load(path: &Path, set: &[String]) -> Result<Sweep, SweepError> {
         let (raw, sources): (RawSweep, Sources) = parse_file(path)?;
-        let at = |v_source: usize, start: usize| sources.locate(v_source, start);
-        let invalid = |v: &dyn Located, key: &str, value: String, allowed: String| {
-            SweepError::Spec(ScenarioError::Invalid {
-                at: at(0, v.start()),
-                key: key.into(),
-                value,
-                allowed,
-            })
+        let file = SweepFile {
+            path,
+            sources: &sources,
         };
-        let missing = |key: &str, allowed: &str| {
-            SweepError::Spec(ScenarioError::Missing {
-                file: path.to_path_buf(),
-                key: key.into(),
-                allowed: allowed.into(),
-            })
-        };
-        let base_v = raw
-            .base
-            .as_ref()
-            .ok_or_else(|| missing("base", "the scenario file to sweep, relative to this file"))?;
+        let base_v = raw.base.as_ref().ok_or_else(|| {
+            file.missing("base", "the scenario file to sweep, relative to this file")
+        })?;
         let base = path
             .parent()
             .unwrap_or_else(|| Path::new("."))
             .join(&base_v.value);
-        // The sweep's replications first, so that the command line's overrides win.
-        let mut common: Vec<String> = Vec::new();
-        if let Some(r) = &raw.replications {
-            if !(1..=1_000_000).contains(&r.value) {
-                return Err(invalid(
-                    r,
-                    "replications",
-                    r.value.to_string(),
-                    "replications per point: a whole number from 1 to 1000000".into(),
-                ));
-            }
-            common.push(format!("simulation.replications={}", r.value));
-        }
-        common.extend(set.iter().cloned());
-        let scenario = Scenario::load(&base, &common).map_err(|e| match e {
-            ScenarioError::Read { path: p, source } => {
-                SweepError::Spec(ScenarioError::BaseMissing {
-                    at: at(0, base_v.span.start),
-                    base: p,
-                    source,
-                })
-            }
-            other => SweepError::Spec(other),
-        })?;
-
-        let design_name = raw.design.as_ref().map_or("grid", |d| d.value.as_str());
-        let design = match design_name {
-            "grid" => {
-                for (v, k) in [(&raw.points, "points"), (&raw.seed, "seed")] {
-                    if let Some(v) = v {
-                        return Err(invalid(
-                            v,
-                            k,
-                            v.value.to_string(),
-                            format!("`{k}` is only used by design = \"latin_hypercube\""),
-                        ));
-                    }
-                }
-                Design::Grid
-            }
-            "latin_hypercube" => {
-                let n = raw.points.as_ref().ok_or_else(|| {
-                    missing("points", "the number of points of the Latin hypercube")
-                })?;
-                if !(1..=100_000).contains(&n.value) {
-                    return Err(invalid(
-                        n,
-                        "points",
-                        n.value.to_string(),
-                        "a whole number from 1 to 100000".into(),
-                    ));
-                }
-                let seed = match &raw.seed {
-                    Some(s) if s.value >= 0 => s.value as u64,
-                    Some(s) => {
-                        return Err(invalid(
-                            s,
-                            "seed",
-                            s.value.to_string(),
-                            "a non-negative whole number".into(),
-                        ));
-                    }
-                    None => scenario.simulation.seed,
-                };
-                Design::LatinHypercube {
-                    points: n.value as u32,
-                    seed,
-                }
-            }
-            other => {
-                let d = raw.design.as_ref().expect("a named design was given");
-                let mut allowed = "allowed: grid, latin_hypercube".to_string();
-                if let Some(s) = suggest(other, ["grid", "latin_hypercube"]) {
-                    allowed.push_str(&format!(" (did you mean `{s}`?)"));
-                }
-                return Err(invalid(d, "design", other.into(), allowed));
-            }
-        };
-
-        let raw_axes = raw.axis.clone().unwrap_or_default();
-        if raw_axes.is_empty() {
-            return Err(missing(
-                "axis",
-                "at least one [[axis]] with `key` and `values`",
-            ));
-        }
-        let mut axes = Vec::new();
-        for (i, a) in raw_axes.iter().enumerate() {
-            let k = |f: &str| format!("axis[{i}].{f}");
-            let key = a
-                .key
-                .as_ref()
-                .ok_or_else(|| missing(&k("key"), "the dotted scenario key the axis sweeps"))?;
-            let loc = at(0, key.span.start);
-            // The key becomes `--set` text for every point: read it as a TOML dotted key now,
-            // and refuse it here, at its line, if it is not one (an unclosed quote, a newline
-            // that would set a second key).
-            let parts = key_parts(&key.value).map_err(|why| {
-                invalid(
-                    key,
-                    &k("key"),
-                    escape_controls(&key.value),
-                    format!(
-                        "{why}; a dotted scenario key, e.g. \"policy.salary.remote_allowance\" \
-                         (a part holding anything but letters, digits, `_` and `-` is quoted: \
-                         \"pathways.'my.pathway'.base_exit_rate\")"
-                    ),
-                )
-            })?;
-            let canonical = key_text(&parts);
-            if axes.iter().any(|x: &Axis| x.key == canonical) {
-                return Err(invalid(
-                    key,
-                    &k("key"),
-                    key.value.clone(),
-                    "each key may be swept by one axis only".into(),
-                ));
-            }
-            let values = match (&a.values, &a.min, &a.max) {
-                (Some(v), None, None) => {
-                    if v.value.is_empty() {
-                        return Err(invalid(
-                            v,
-                            &k("values"),
-                            "[]".into(),
-                            "at least one value".into(),
-                        ));
-                    }
-                    if let Some(x) = &a.integer {
-                        return Err(invalid(
-                            x,
-                            &k("integer"),
-                            x.value.to_string(),
-                            "`integer` goes with `min` and `max`".into(),
-                        ));
-                    }
-                    AxisValues::List(v.value.clone())
-                }
-                (None, Some(lo), Some(hi)) => {
-                    if !(lo.value.is_finite() && hi.value.is_finite() && lo.value <= hi.value) {
-                        return Err(invalid(
-                            hi,
-                            &k("max"),
-                            hi.value.to_string(),
-                            "finite bounds with min ≤ max".into(),
-                        ));
-                    }
-                    AxisValues::Range {
-                        min: lo.value,
-                        max: hi.value,
-                        integer: a.integer.as_ref().is_some_and(|x| x.value),
-                    }
-                }
-                _ => {
-                    return Err(SweepError::Spec(ScenarioError::Invalid {
-                        at: loc,
-                        key: format!("axis[{i}]"),
-                        value: key.value.clone(),
-                        allowed: "an axis has either `values = [...]` or `min` and `max`".into(),
-                    }));
-                }
-            };
-            match (&design, &values) {
-                (Design::Grid, AxisValues::Range { .. }) => {
-                    return Err(SweepError::Spec(ScenarioError::Invalid {
-                        at: loc,
-                        key: format!("axis[{i}]"),
-                        value: key.value.clone(),
-                        allowed: "a grid axis lists its `values`; `min`/`max` are for design = \"latin_hypercube\"".into(),
-                    }));
-                }
-                (Design::LatinHypercube { .. }, AxisValues::List(_)) => {
-                    return Err(SweepError::Spec(ScenarioError::Invalid {
-                        at: loc,
-                        key: format!("axis[{i}]"),
-                        value: key.value.clone(),
-                        allowed: "a Latin-hypercube axis takes `min` and `max` (and `integer = true` for whole numbers)".into(),
-                    }));
-                }
-                _ => {}
-            }
-            axes.push(Axis {
-                key: canonical,
-                values,
-                at: loc,
-            });
-        }
-
-        // Counted before the points are built: a grid's size is the product of its axes'
-        // lengths, which can exceed memory, or overflow, long before anything runs.
-        let count = match &design {
-            Design::Grid => axes.iter().try_fold(1usize, |n, a| match &a.values {
-                AxisValues::List(v) => n.checked_mul(v.len()),
-                AxisValues::Range { .. } => Some(n),
-            }),
-            Design::LatinHypercube { points, .. } => Some(*points as usize),
-        };
-        if count.is_none_or(|n| n > 1_000_000) {
-            return Err(SweepError::Spec(ScenarioError::Invalid {
-                at: axes[0].at.clone(),
-                key: "axis".into(),
-                value: match count {
-                    Some(n) => format!("{n} points"),
-                    None => format!("more than {} points", usize::MAX),
-                },
-                allowed: "at most 1,000,000 points (fewer axes, or fewer values on an axis)".into(),
-            }));
-        }
+        let common = file.common_overrides(&raw, set)?;
+        let scenario = file.base_scenario(&base, base_v, &common)?;
+        let design = file.design(&raw, &scenario)?;
+        let axes = file.axes(&raw, &design)?;
+        check_point_count(&design, &axes)?;
         let points = design_points(&design, &axes);
-        // Every point must make a valid scenario; report the first (in point order) that does
-        // not. Points are checked in parallel on the current rayon pool: a large hypercube has
-        // many thousand, at a fraction of a millisecond each.
-        let first_bad = points.par_iter().find_map_first(|p| {
-            let mut o = common.clone();
-            o.extend(p.overrides(&axes));
-            Scenario::load(&base, &o).err().map(|e| (p, e))
-        });
-        if let Some((p, e)) = first_bad {
-            // Name the axis whose value the error concerns, when we can tell.
-            let text = e.to_string();
-            let axis = axes
-                .iter()
-                .find(|a| text.contains(&a.key))
-                .unwrap_or(&axes[0]);
-            return Err(SweepError::Point {
-                at: axis.at.clone(),
-                point: p.id,
-                assignment: p.overrides(&axes).join(", "),
-                source: Box::new(e),
-            });
-        }
-        let plot = match &raw.plot {
-            Some(v) => {
-                let known: Vec<String> = crate::headline::keys(&scenario)
-                    .into_iter()
-                    .map(|k| k.0)
-                    .collect();
-                for m in &v.value {
-                    if !known.contains(m) {
-                        let mut allowed = "a headline metric key (see results.csv)".to_string();
-                        if let Some(s) = suggest(m, known.iter().map(|s| s.as_str())) {
-                            allowed.push_str(&format!("; did you mean `{s}`?"));
-                        }
-                        return Err(invalid(v, "plot", m.clone(), allowed));
-                    }
-                }
-                v.value.clone()
-            }
-            None => DEFAULT_PLOTS.iter().map(|s| s.to_string()).collect(),
-        };
+        check_every_point(&base, &common, &axes, &points)?;
+        let plot = file.plot(&raw, &scenario)?;
         let identity = identity(&scenario, &design, &axes, &points);
         Ok(Sweep {
             file: path.to_path_buf(),
@@ -445,16 +191,6 @@ impl Sweep {
         let mut o = self.common.clone();
         o.extend(p.overrides(&self.axes));
         Scenario::load(&self.base, &o)
-    }
-}
-
-/// Something with a position in the sweep file.
-trait Located {
-    fn start(&self) -> usize;
-}
-impl<T> Located for V<T> {
-    fn start(&self) -> usize {
-        self.span.start
     }
 }
 

@@ -87,160 +87,243 @@ pub(super) fn validate_benchmarks(
 ) -> R<Vec<Benchmark>> {
     let mut out = Vec::new();
     let empty = Vec::new();
+    let names: Vec<&str> = pathways.iter().map(|p| p.name.as_str()).collect();
     for (i, b) in raw.benchmark.as_ref().unwrap_or(&empty).iter().enumerate() {
-        let key = |k: &str| format!("benchmark[{i}].{k}");
-        let name = c.req(&b.name, &key("name"), "a short name")?.value.clone();
-        let metric_v = c.req(&b.metric, &key("metric"), &Metric::NAMES.join(", "))?;
-        let metric_name = c.word(metric_v, &key("metric"), &Metric::NAMES)?;
-        let names: Vec<&str> = pathways.iter().map(|p| p.name.as_str()).collect();
-        let pathway = || -> R<PathwayId> {
-            let v = c.req(&b.pathway, &key("pathway"), &names.join(", "))?;
-            let n = c.word(v, &key("pathway"), &names)?;
-            Ok(PathwayId(
-                names.iter().position(|x| *x == n).expect("found") as u8,
-            ))
-        };
-        let year = |v: &Option<V<f64>>, k: &str| -> R<u32> {
-            let y = c.real(v, &key(k))?;
-            if y.fract() != 0.0 {
-                return Err(c.invalid(
-                    v.as_ref().expect("checked"),
-                    &key(k),
-                    "whole years since entering service",
-                ));
+        out.push(
+            BenchmarkTable {
+                c,
+                i,
+                b,
+                names: &names,
             }
-            Ok(y as u32)
-        };
-        let titles = || -> R<[bool; 4]> {
-            let v = c.req(&b.titles, &key("titles"), "a list of titles")?;
-            let mut ts = Vec::new();
-            for t in &v.value {
-                match Title::parse(t) {
-                    Some(t) => ts.push(t),
-                    None => {
-                        return Err(c.invalid(
-                            v,
-                            &key("titles"),
-                            format!("titles are {}", Title::NAMES.join(", ")),
-                        ));
-                    }
-                }
-            }
-            Ok(title_mask(&ts))
-        };
-        let metric = match metric_name {
-            "retention" => Metric::Retention {
-                pathway: pathway()?,
-                year: year(&b.year, "year")?,
-            },
-            "conditional_retention" => {
-                let (from_year, year) = (year(&b.from_year, "from_year")?, year(&b.year, "year")?);
-                if from_year >= year {
-                    let (y, fy) = (b.year.as_ref(), b.from_year.as_ref());
-                    return Err(c.constraint(
-                        y.expect("checked"),
-                        &[
-                            (key("from_year"), fy.map(|v| c.written(v))),
-                            (key("year"), y.map(|v| c.written(v))),
-                        ],
-                        "`year` must be after `from_year`",
-                        "a conditional retention counts from `from_year` to a later `year`",
-                    ));
-                }
-                Metric::ConditionalRetention {
-                    pathway: pathway()?,
-                    from_year,
-                    year,
-                }
-            }
-            "title_share" => Metric::TitleShare {
-                pathway: pathway()?,
-                year: year(&b.year, "year")?,
-                titles: titles()?,
-            },
-            "centre_title_share" => Metric::CentreTitleShare {
-                calendar_year: c.int(&b.calendar_year, &key("calendar_year"))? as i32,
-                titles: titles()?,
-            },
-            "exit_share" => {
-                let v = c.req(
-                    &b.destination,
-                    &key("destination"),
-                    &Destination::NAMES.join(", "),
-                )?;
-                let d = c.word(v, &key("destination"), &Destination::NAMES)?;
-                Metric::ExitShare {
-                    pathway: pathway()?,
-                    destination: Destination::parse(d).expect("checked"),
-                }
-            }
-            "annual_outflow" => Metric::AnnualOutflow,
-            "age_mean" | "age_share" => {
-                let calendar_year = c.int(&b.calendar_year, &key("calendar_year"))? as i32;
-                if metric_name == "age_mean" {
-                    Metric::AgeMean {
-                        pathway: pathway()?,
-                        calendar_year,
-                    }
-                } else {
-                    let min_age = c.real(&b.min_age, &key("min_age"))?;
-                    if min_age.fract() != 0.0 {
-                        return Err(c.invalid(
-                            b.min_age.as_ref().expect("checked"),
-                            &key("min_age"),
-                            "whole years of age",
-                        ));
-                    }
-                    Metric::AgeShare {
-                        pathway: pathway()?,
-                        calendar_year,
-                        min_age: min_age as u32,
-                    }
-                }
-            }
-            _ => Metric::ReportRate {
-                pathway: pathway()?,
-            },
-        };
+            .validate()?,
+        );
+    }
+    Ok(out)
+}
+
+/// One `[[benchmark]]` being checked: which keys it needs depends on its metric.
+struct BenchmarkTable<'a> {
+    c: &'a Check<'a>,
+    /// Its place in the list, for keys such as `benchmark[3].year`.
+    i: usize,
+    b: &'a RawBenchmark,
+    /// The scenario's pathways, in order: a benchmark names one of them.
+    names: &'a [&'a str],
+}
+
+impl BenchmarkTable<'_> {
+    /// `benchmark[i].k`, the key errors name.
+    fn key(&self, k: &str) -> String {
+        format!("benchmark[{}].{k}", self.i)
+    }
+
+    /// The whole benchmark, checked in the order its errors are reported: the name, the metric
+    /// and the keys it needs, then `n`, `bound`, `value` and `source`.
+    fn validate(&self) -> R<Benchmark> {
+        let (c, b) = (self.c, self.b);
+        let name = c
+            .req(&b.name, &self.key("name"), "a short name")?
+            .value
+            .clone();
+        let metric_v = c.req(&b.metric, &self.key("metric"), &Metric::NAMES.join(", "))?;
+        let metric_name = c.word(metric_v, &self.key("metric"), &Metric::NAMES)?;
+        let metric = self.metric(metric_name)?;
         let is_share = metric.is_share();
-        if let (Some(v), false) = (&b.n, is_share) {
-            return Err(c.invalid(
-                v,
-                &key("n"),
-                format!("`n` is only used by metrics that are shares, not by {metric_name}"),
-            ));
-        }
-        let n = match &b.n {
-            Some(_) => Some(c.int(&b.n, &key("n"))? as u32),
-            None => None,
-        };
-        let bound = match &b.bound {
-            None => Bound::Equal,
-            Some(v) => match c.word(v, &key("bound"), &Bound::NAMES)? {
-                "at_least" => Bound::AtLeast,
-                "at_most" => Bound::AtMost,
-                _ => Bound::Equal,
-            },
-        };
-        out.push(Benchmark {
+        let n = self.sample_size(is_share, metric_name)?;
+        let bound = self.bound()?;
+        Ok(Benchmark {
             name,
             metric,
             bound,
             value: if is_share {
-                c.share(&b.value, &key("value"))?.get()
+                c.share(&b.value, &self.key("value"))?.get()
             } else {
-                c.real(&b.value, &key("value"))?
+                c.real(&b.value, &self.key("value"))?
             },
             n,
             source: c
                 .req(
                     &b.source,
-                    &key("source"),
+                    &self.key("source"),
                     "the publication the figure comes from",
                 )?
                 .value
                 .clone(),
-        });
+        })
     }
-    Ok(out)
+
+    /// The metric with the keys its kind takes (a pathway, years, titles, a destination).
+    fn metric(&self, metric_name: &str) -> R<Metric> {
+        let b = self.b;
+        Ok(match metric_name {
+            "retention" => Metric::Retention {
+                pathway: self.pathway()?,
+                year: self.year(&b.year, "year")?,
+            },
+            "conditional_retention" => self.conditional_retention()?,
+            "title_share" => Metric::TitleShare {
+                pathway: self.pathway()?,
+                year: self.year(&b.year, "year")?,
+                titles: self.titles()?,
+            },
+            "centre_title_share" => Metric::CentreTitleShare {
+                calendar_year: self.calendar_year()?,
+                titles: self.titles()?,
+            },
+            "exit_share" => self.exit_share()?,
+            "annual_outflow" => Metric::AnnualOutflow,
+            "age_mean" => {
+                let calendar_year = self.calendar_year()?;
+                Metric::AgeMean {
+                    pathway: self.pathway()?,
+                    calendar_year,
+                }
+            }
+            "age_share" => self.age_share()?,
+            _ => Metric::ReportRate {
+                pathway: self.pathway()?,
+            },
+        })
+    }
+
+    /// Retention from `from_year` to `year`, which must come after it.
+    fn conditional_retention(&self) -> R<Metric> {
+        let (c, b) = (self.c, self.b);
+        let (from_year, year) = (
+            self.year(&b.from_year, "from_year")?,
+            self.year(&b.year, "year")?,
+        );
+        if from_year >= year {
+            let (y, fy) = (b.year.as_ref(), b.from_year.as_ref());
+            return Err(c.constraint(
+                y.expect("checked"),
+                &[
+                    (self.key("from_year"), fy.map(|v| c.written(v))),
+                    (self.key("year"), y.map(|v| c.written(v))),
+                ],
+                "`year` must be after `from_year`",
+                "a conditional retention counts from `from_year` to a later `year`",
+            ));
+        }
+        Ok(Metric::ConditionalRetention {
+            pathway: self.pathway()?,
+            from_year,
+            year,
+        })
+    }
+
+    /// The share of a pathway's leavers who go to one destination.
+    fn exit_share(&self) -> R<Metric> {
+        let (c, b) = (self.c, self.b);
+        let v = c.req(
+            &b.destination,
+            &self.key("destination"),
+            &Destination::NAMES.join(", "),
+        )?;
+        let d = c.word(v, &self.key("destination"), &Destination::NAMES)?;
+        Ok(Metric::ExitShare {
+            pathway: self.pathway()?,
+            destination: Destination::parse(d).expect("checked"),
+        })
+    }
+
+    /// The share of a pathway's workers aged `min_age` or more in a calendar year; ages are
+    /// counted in whole years.
+    fn age_share(&self) -> R<Metric> {
+        let (c, b) = (self.c, self.b);
+        let calendar_year = self.calendar_year()?;
+        let min_age = c.real(&b.min_age, &self.key("min_age"))?;
+        if min_age.fract() != 0.0 {
+            return Err(c.invalid(
+                b.min_age.as_ref().expect("checked"),
+                &self.key("min_age"),
+                "whole years of age",
+            ));
+        }
+        Ok(Metric::AgeShare {
+            pathway: self.pathway()?,
+            calendar_year,
+            min_age: min_age as u32,
+        })
+    }
+
+    /// The pathway the metric is about, one of the scenario's.
+    fn pathway(&self) -> R<PathwayId> {
+        let (c, names) = (self.c, self.names);
+        let v = c.req(&self.b.pathway, &self.key("pathway"), &names.join(", "))?;
+        let n = c.word(v, &self.key("pathway"), names)?;
+        Ok(PathwayId(
+            names.iter().position(|x| *x == n).expect("found") as u8,
+        ))
+    }
+
+    /// Years since entering service, counted in whole years.
+    fn year(&self, v: &Option<V<f64>>, k: &str) -> R<u32> {
+        let c = self.c;
+        let y = c.real(v, &self.key(k))?;
+        if y.fract() != 0.0 {
+            return Err(c.invalid(
+                v.as_ref().expect("checked"),
+                &self.key(k),
+                "whole years since entering service",
+            ));
+        }
+        Ok(y as u32)
+    }
+
+    /// The calendar year a centre-wide or age metric is taken in.
+    fn calendar_year(&self) -> R<i32> {
+        Ok(self
+            .c
+            .int(&self.b.calendar_year, &self.key("calendar_year"))? as i32)
+    }
+
+    /// The titles a title share counts, by name.
+    fn titles(&self) -> R<[bool; 4]> {
+        let c = self.c;
+        let v = c.req(&self.b.titles, &self.key("titles"), "a list of titles")?;
+        let mut ts = Vec::new();
+        for t in &v.value {
+            match Title::parse(t) {
+                Some(t) => ts.push(t),
+                None => {
+                    return Err(c.invalid(
+                        v,
+                        &self.key("titles"),
+                        format!("titles are {}", Title::NAMES.join(", ")),
+                    ));
+                }
+            }
+        }
+        Ok(title_mask(&ts))
+    }
+
+    /// The study's sample size, which only a share's sampling error uses.
+    fn sample_size(&self, is_share: bool, metric_name: &str) -> R<Option<u32>> {
+        let (c, b) = (self.c, self.b);
+        if let (Some(v), false) = (&b.n, is_share) {
+            return Err(c.invalid(
+                v,
+                &self.key("n"),
+                format!("`n` is only used by metrics that are shares, not by {metric_name}"),
+            ));
+        }
+        Ok(match &b.n {
+            Some(_) => Some(c.int(&b.n, &self.key("n"))? as u32),
+            None => None,
+        })
+    }
+
+    /// Whether the target is a point or a floor or ceiling ("at least 98%").
+    fn bound(&self) -> R<Bound> {
+        Ok(match &self.b.bound {
+            None => Bound::Equal,
+            Some(v) => match self.c.word(v, &self.key("bound"), &Bound::NAMES)? {
+                "at_least" => Bound::AtLeast,
+                "at_most" => Bound::AtMost,
+                _ => Bound::Equal,
+            },
+        })
+    }
 }

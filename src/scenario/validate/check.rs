@@ -173,6 +173,8 @@ impl Check<'_> {
         }
     }
 
+    /// A distribution table: its `dist` names the family, and the keys that family takes are
+    /// checked against the catalogue row's bounds.
     pub(super) fn dist(&self, v: &Option<V<RawDist>>, key: &str) -> R<Dist> {
         let Kind::Dist {
             min: lo,
@@ -186,8 +188,7 @@ impl Check<'_> {
             "{what}, as {{ dist = \"fixed\", value = … }}, {{ dist = \"uniform\", min = …, max = … }}, {{ dist = \"normal\", mean = …, sd = …, min = …, max = … }} or {{ dist = \"histogram\", edges = […], weights = […] }}, values between {lo} and {hi}"
         );
         let vv = self.req(v, key, &allowed)?;
-        let d = &vv.value;
-        let kind = match &d.dist {
+        let family = match &vv.value.dist {
             Some(k) => self.word(
                 k,
                 &format!("{key}.dist"),
@@ -195,153 +196,24 @@ impl Check<'_> {
             )?,
             None => return Err(self.invalid(vv, key, format!("missing `dist`; {allowed}"))),
         };
-        let num = |x: &Option<V<f64>>, sub: &str| -> R<f64> {
-            let k = format!("{key}.{sub}");
-            match x {
-                Some(x) if x.value.is_finite() && (lo..=hi).contains(&x.value) => Ok(x.value),
-                Some(x) => {
-                    Err(self.invalid(x, &k, format!("a number between {lo} and {hi} ({what})")))
-                }
-                None => Err(self.invalid(
-                    vv,
-                    key,
-                    format!("`{sub}` is required for dist = \"{kind}\""),
-                )),
-            }
+        let t = DistTable {
+            c: self,
+            v: vv,
+            key,
+            lo,
+            hi,
+            what,
+            family,
         };
-        let unused = |names: &[(&Option<V<f64>>, &str)]| -> R<()> {
-            for (x, n) in names {
-                if let Some(x) = x {
-                    return Err(self.invalid(
-                        x,
-                        &format!("{key}.{n}"),
-                        format!("`{n}` is not used by dist = \"{kind}\""),
-                    ));
-                }
-            }
-            Ok(())
-        };
-        let no_lists = || -> R<()> {
-            for (x, n) in [(&d.edges, "edges"), (&d.weights, "weights")] {
-                if let Some(x) = x {
-                    return Err(self.invalid(
-                        x,
-                        &format!("{key}.{n}"),
-                        format!("`{n}` is only used by dist = \"histogram\""),
-                    ));
-                }
-            }
-            Ok(())
-        };
-        if kind != "histogram" {
-            no_lists()?;
+        if family != "histogram" {
+            t.no_lists()?;
         }
-        let out = match kind {
-            "histogram" => {
-                unused(&[
-                    (&d.value, "value"),
-                    (&d.min, "min"),
-                    (&d.max, "max"),
-                    (&d.mean, "mean"),
-                    (&d.sd, "sd"),
-                ])?;
-                let need = |x: &Option<V<Vec<f64>>>, n: &str| -> R<Vec<f64>> {
-                    match x {
-                        Some(x) => Ok(x.value.clone()),
-                        None => Err(self.invalid(
-                            vv,
-                            key,
-                            format!("`{n}` is required for dist = \"histogram\""),
-                        )),
-                    }
-                };
-                let edges = need(&d.edges, "edges")?;
-                let weights = need(&d.weights, "weights")?;
-                let ev = d.edges.as_ref().expect("checked");
-                if edges
-                    .iter()
-                    .any(|e| !e.is_finite() || !(lo..=hi).contains(e))
-                {
-                    return Err(self.invalid(
-                        ev,
-                        &format!("{key}.edges"),
-                        format!("bin edges between {lo} and {hi} ({what})"),
-                    ));
-                }
-                let wv = d.weights.as_ref().expect("checked");
-                match Dist::histogram(&edges, &weights) {
-                    Some(h) => h,
-                    None => {
-                        return Err(self.invalid(
-                            wv,
-                            &format!("{key}.weights"),
-                            format!(
-                                "1 to {} non-negative weights, not all zero, one per bin: edges must be increasing and number one more than the weights",
-                                crate::population::MAX_BINS
-                            ),
-                        ));
-                    }
-                }
-            }
-            "fixed" => {
-                unused(&[
-                    (&d.min, "min"),
-                    (&d.max, "max"),
-                    (&d.mean, "mean"),
-                    (&d.sd, "sd"),
-                ])?;
-                Dist::Fixed(num(&d.value, "value")?)
-            }
-            "uniform" => {
-                unused(&[(&d.value, "value"), (&d.mean, "mean"), (&d.sd, "sd")])?;
-                let (min, max) = (num(&d.min, "min")?, num(&d.max, "max")?);
-                if min > max {
-                    return Err(self.constraint(
-                        vv,
-                        &[
-                            (
-                                format!("{key}.min"),
-                                d.min.as_ref().map(|v| self.written(v)),
-                            ),
-                            (
-                                format!("{key}.max"),
-                                d.max.as_ref().map(|v| self.written(v)),
-                            ),
-                        ],
-                        "min must not exceed max",
-                        "swap them, or use dist = \"fixed\" for one value",
-                    ));
-                }
-                Dist::Uniform { min, max }
-            }
-            _ => {
-                unused(&[(&d.value, "value")])?;
-                let mean = num(&d.mean, "mean")?;
-                let (min, max) = (num(&d.min, "min")?, num(&d.max, "max")?);
-                let sd = match &d.sd {
-                    Some(s) if s.value.is_finite() && s.value > 0.0 => s.value,
-                    Some(s) => {
-                        return Err(self.invalid(
-                            s,
-                            &format!("{key}.sd"),
-                            "a standard deviation > 0",
-                        ));
-                    }
-                    None => {
-                        return Err(self.invalid(
-                            vv,
-                            key,
-                            "`sd` is required for dist = \"normal\"",
-                        ));
-                    }
-                };
-                if min >= max || !(min..=max).contains(&mean) {
-                    return Err(self.invalid(vv, key, "need min < max and min ≤ mean ≤ max"));
-                }
-                Dist::Normal { mean, sd, min, max }
-            }
-        };
-        Ok(out)
+        match family {
+            "histogram" => t.histogram(),
+            "fixed" => t.fixed(),
+            "uniform" => t.uniform(),
+            _ => t.normal(),
+        }
     }
 
     pub(super) fn by_title(
@@ -358,5 +230,166 @@ impl Check<'_> {
             f(&t.associate_senior, &format!("{key}.associate_senior"))?,
             f(&t.senior, &format!("{key}.senior"))?,
         ]))
+    }
+}
+
+/// A distribution table being checked: its key, its catalogue row's bounds, and the family its
+/// `dist` names, which decides the keys it takes.
+struct DistTable<'a> {
+    c: &'a Check<'a>,
+    v: &'a V<RawDist>,
+    key: &'a str,
+    lo: f64,
+    hi: f64,
+    /// What the values count, for messages ("townships per county").
+    what: &'static str,
+    family: &'static str,
+}
+
+impl DistTable<'_> {
+    /// A number the family needs, within the catalogue row's bounds.
+    fn num(&self, x: &Option<V<f64>>, sub: &str) -> R<f64> {
+        let (c, key, lo, hi, what) = (self.c, self.key, self.lo, self.hi, self.what);
+        let k = format!("{key}.{sub}");
+        match x {
+            Some(x) if x.value.is_finite() && (lo..=hi).contains(&x.value) => Ok(x.value),
+            Some(x) => Err(c.invalid(x, &k, format!("a number between {lo} and {hi} ({what})"))),
+            None => Err(c.invalid(
+                self.v,
+                key,
+                format!("`{sub}` is required for dist = \"{}\"", self.family),
+            )),
+        }
+    }
+
+    /// Numbers the family does not use are refused, not silently ignored.
+    fn unused(&self, names: &[(&Option<V<f64>>, &str)]) -> R<()> {
+        for (x, n) in names {
+            if let Some(x) = x {
+                return Err(self.c.invalid(
+                    x,
+                    &format!("{}.{n}", self.key),
+                    format!("`{n}` is not used by dist = \"{}\"", self.family),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `edges` and `weights` belong to a histogram only.
+    fn no_lists(&self) -> R<()> {
+        let d = &self.v.value;
+        for (x, n) in [(&d.edges, "edges"), (&d.weights, "weights")] {
+            if let Some(x) = x {
+                return Err(self.c.invalid(
+                    x,
+                    &format!("{}.{n}", self.key),
+                    format!("`{n}` is only used by dist = \"histogram\""),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Bins given by their edges, each edge within bounds, and a weight per bin.
+    fn histogram(&self) -> R<Dist> {
+        let (c, key, lo, hi, what) = (self.c, self.key, self.lo, self.hi, self.what);
+        let d = &self.v.value;
+        self.unused(&[
+            (&d.value, "value"),
+            (&d.min, "min"),
+            (&d.max, "max"),
+            (&d.mean, "mean"),
+            (&d.sd, "sd"),
+        ])?;
+        let need = |x: &Option<V<Vec<f64>>>, n: &str| -> R<Vec<f64>> {
+            match x {
+                Some(x) => Ok(x.value.clone()),
+                None => Err(c.invalid(
+                    self.v,
+                    key,
+                    format!("`{n}` is required for dist = \"histogram\""),
+                )),
+            }
+        };
+        let edges = need(&d.edges, "edges")?;
+        let weights = need(&d.weights, "weights")?;
+        let ev = d.edges.as_ref().expect("checked");
+        if edges
+            .iter()
+            .any(|e| !e.is_finite() || !(lo..=hi).contains(e))
+        {
+            return Err(c.invalid(
+                ev,
+                &format!("{key}.edges"),
+                format!("bin edges between {lo} and {hi} ({what})"),
+            ));
+        }
+        let wv = d.weights.as_ref().expect("checked");
+        match Dist::histogram(&edges, &weights) {
+            Some(h) => Ok(h),
+            None => Err(c.invalid(
+                wv,
+                &format!("{key}.weights"),
+                format!(
+                    "1 to {} non-negative weights, not all zero, one per bin: edges must be increasing and number one more than the weights",
+                    crate::population::MAX_BINS
+                ),
+            )),
+        }
+    }
+
+    /// One value, always.
+    fn fixed(&self) -> R<Dist> {
+        let d = &self.v.value;
+        self.unused(&[
+            (&d.min, "min"),
+            (&d.max, "max"),
+            (&d.mean, "mean"),
+            (&d.sd, "sd"),
+        ])?;
+        Ok(Dist::Fixed(self.num(&d.value, "value")?))
+    }
+
+    /// Any value from `min` to `max`, which must not be the wrong way round.
+    fn uniform(&self) -> R<Dist> {
+        let (c, key) = (self.c, self.key);
+        let d = &self.v.value;
+        self.unused(&[(&d.value, "value"), (&d.mean, "mean"), (&d.sd, "sd")])?;
+        let (min, max) = (self.num(&d.min, "min")?, self.num(&d.max, "max")?);
+        if min > max {
+            return Err(c.constraint(
+                self.v,
+                &[
+                    (format!("{key}.min"), d.min.as_ref().map(|v| c.written(v))),
+                    (format!("{key}.max"), d.max.as_ref().map(|v| c.written(v))),
+                ],
+                "min must not exceed max",
+                "swap them, or use dist = \"fixed\" for one value",
+            ));
+        }
+        Ok(Dist::Uniform { min, max })
+    }
+
+    /// A normal truncated to `min`..`max`: a positive spread, and the mean inside the range.
+    fn normal(&self) -> R<Dist> {
+        let (c, key) = (self.c, self.key);
+        let d = &self.v.value;
+        self.unused(&[(&d.value, "value")])?;
+        let mean = self.num(&d.mean, "mean")?;
+        let (min, max) = (self.num(&d.min, "min")?, self.num(&d.max, "max")?);
+        let sd = match &d.sd {
+            Some(s) if s.value.is_finite() && s.value > 0.0 => s.value,
+            Some(s) => {
+                return Err(c.invalid(s, &format!("{key}.sd"), "a standard deviation > 0"));
+            }
+            None => {
+                return Err(c.invalid(self.v, key, "`sd` is required for dist = \"normal\""));
+            }
+        };
+        if min >= max || !(min..=max).contains(&mean) {
+            return Err(c.invalid(self.v, key, "need min < max and min ≤ mean ≤ max"));
+        }
+        Ok(Dist::Normal { mean, sd, min, max })
     }
 }

@@ -1,15 +1,28 @@
 //! Entry pathways: `[pathways.NAME]`, each key belonging to its kind.
 
 use super::check::{Check, R};
-use crate::population::{Destinations, InitialStock, Pathway, PathwayKind, Pipeline};
+use crate::population::{Destinations, Dist, InitialStock, Pathway, PathwayKind, Pipeline};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::key::key_text;
 use crate::scenario::raw::*;
 use crate::units::{Rate, Share};
+use std::collections::BTreeMap;
 
 pub(super) fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>> {
     let empty = Default::default();
     let all = raw.pathways.as_ref().unwrap_or(&empty);
+    check_pathway_count(c, all)?;
+    let mut out = Vec::new();
+    for (name, p) in all {
+        out.push(PathwayTable::new(c, name, p).validate()?);
+    }
+    at_most_one_of_each_single_kind(c, all, &out)?;
+    Ok(out)
+}
+
+/// The number of `[pathways.NAME]` tables: workers enter only through a pathway, so at least
+/// one; at most 32.
+fn check_pathway_count(c: &Check, all: &BTreeMap<String, RawPathway>) -> R<()> {
     if all.is_empty() {
         return Err(ScenarioError::Missing {
             file: c.leaf.to_path_buf(),
@@ -24,120 +37,192 @@ pub(super) fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>>
             allowed: "at most 32 pathways".into(),
         });
     }
-    let mut out = Vec::new();
-    for (name, p) in all {
-        // Quoted where the name needs it, so that the key reads back as the same parts.
+    Ok(())
+}
+
+/// One `[pathways.NAME]` table being checked, with the dotted key of each of its values.
+struct PathwayTable<'a> {
+    c: &'a Check<'a>,
+    name: &'a str,
+    p: &'a RawPathway,
+    /// Quoted where the name needs it, so that the key reads back as the same parts.
+    table: String,
+}
+
+impl<'a> PathwayTable<'a> {
+    /// The table of pathway `name`, its dotted key worked out once.
+    fn new(c: &'a Check<'a>, name: &'a str, p: &'a RawPathway) -> Self {
         let table = pathway_table(name);
-        let key = |k: &str| format!("{table}.{k}");
-        let kind = match &p.kind {
-            Some(k) => c.word(k, &key("kind"), &PathwayKind::NAMES)?,
-            None => match PathwayKind::parse(name) {
+        PathwayTable { c, name, p, table }
+    }
+
+    /// `pathways.NAME.k`, the key errors name.
+    fn key(&self, k: &str) -> String {
+        format!("{}.{k}", self.table)
+    }
+
+    /// The whole pathway, checked in the order its errors are reported: the kind, the values
+    /// only some kinds have, the destinations, then the values every pathway has.
+    fn validate(&self) -> R<Pathway> {
+        let (c, p) = (self.c, self.p);
+        let kind = self.kind()?;
+        let pipeline = self.pipeline(kind)?;
+        let (initial_age, refill_rate) = self.village_doctor_stock(kind)?;
+        let initial = self.incumbent_stock(kind)?;
+        let destinations = self.destinations()?;
+        Ok(Pathway {
+            name: self.name.to_string(),
+            kind,
+            base_exit_rate: c.rate(&p.base_exit_rate, &self.key("base_exit_rate"))?,
+            female_share: c.share(&p.female_share, &self.key("female_share"))?,
+            hometown_share: c.share(&p.hometown_share, &self.key("hometown_share"))?,
+            rural_origin_share: c.share(&p.rural_origin_share, &self.key("rural_origin_share"))?,
+            bachelor_share: c.share(&p.bachelor_share, &self.key("bachelor_share"))?,
+            age_at_entry: c.dist(&p.age_at_entry, &self.key("age_at_entry"))?,
+            pipeline,
+            initial,
+            initial_age,
+            refill_rate,
+            destinations,
+        })
+    }
+
+    /// The kind as written, else read from the pathway's name (`[pathways.incumbent]`).
+    fn kind(&self) -> R<PathwayKind> {
+        let c = self.c;
+        let kind = match &self.p.kind {
+            Some(k) => c.word(k, &self.key("kind"), &PathwayKind::NAMES)?,
+            None => match PathwayKind::parse(self.name) {
                 Some(k) => k.name(),
                 None => {
                     return Err(ScenarioError::Missing {
                         file: c.leaf.to_path_buf(),
-                        key: key("kind"),
+                        key: self.key("kind"),
                         allowed: format!("one of {}", PathwayKind::NAMES.join(", ")),
                     });
                 }
             },
         };
-        let kind = PathwayKind::parse(kind).expect("word() checked the name");
-        let pipeline = if kind.has_pipeline() {
-            Some(Pipeline {
-                intake_per_county: c.real(&p.intake_per_county, &key("intake_per_county"))?,
-                study_years: c.int(&p.study_years, &key("study_years"))? as u32,
+        Ok(PathwayKind::parse(kind).expect("word() checked the name"))
+    }
+
+    /// Study and residency, for the kinds that train their own entrants; on another kind
+    /// `intake_per_county`, `study_dropout` and `no_show` are refused, as nothing would read them.
+    fn pipeline(&self, kind: PathwayKind) -> R<Option<Pipeline>> {
+        let (c, p) = (self.c, self.p);
+        if kind.has_pipeline() {
+            return Ok(Some(Pipeline {
+                intake_per_county: c.real(&p.intake_per_county, &self.key("intake_per_county"))?,
+                study_years: c.int(&p.study_years, &self.key("study_years"))? as u32,
                 study_dropout: Rate::from_annual_probability(
-                    c.share(&p.study_dropout, &key("study_dropout"))?,
+                    c.share(&p.study_dropout, &self.key("study_dropout"))?,
                 )
                 .map_err(|e| {
                     c.invalid(
                         p.study_dropout.as_ref().expect("checked"),
-                        &key("study_dropout"),
+                        &self.key("study_dropout"),
                         e.allowed,
                     )
                 })?,
-                residency_years: c.int(&p.residency_years, &key("residency_years"))? as u32,
-                no_show: c.share(&p.no_show, &key("no_show"))?,
-            })
-        } else {
-            for (v, k) in [
-                (&p.intake_per_county, "intake_per_county"),
-                (&p.study_dropout, "study_dropout"),
-                (&p.no_show, "no_show"),
-            ] {
-                if let Some(v) = v {
-                    return Err(c.invalid(
-                        v,
-                        &key(k),
-                        format!(
-                            "only pathways of kind \"order_oriented\" or \"local_apprentice\" have `{k}`"
-                        ),
-                    ));
-                }
-            }
-            None
-        };
-        let (initial_age, refill_rate) = if kind == PathwayKind::VillageDoctor {
-            (
-                Some(c.dist(&p.initial_age, &key("initial_age"))?),
-                Some(c.share(&p.refill_rate, &key("refill_rate"))?),
-            )
-        } else {
-            if let Some(v) = &p.initial_age {
+                residency_years: c.int(&p.residency_years, &self.key("residency_years"))? as u32,
+                no_show: c.share(&p.no_show, &self.key("no_show"))?,
+            }));
+        }
+        for (v, k) in [
+            (&p.intake_per_county, "intake_per_county"),
+            (&p.study_dropout, "study_dropout"),
+            (&p.no_show, "no_show"),
+        ] {
+            if let Some(v) = v {
                 return Err(c.invalid(
                     v,
-                    &key("initial_age"),
-                    "only pathways of kind \"village_doctor\" have `initial_age` (incumbents use `age_at_entry`)",
+                    &self.key(k),
+                    format!(
+                        "only pathways of kind \"order_oriented\" or \"local_apprentice\" have `{k}`"
+                    ),
                 ));
             }
-            if let Some(v) = &p.refill_rate {
-                return Err(c.invalid(
-                    v,
-                    &key("refill_rate"),
-                    "only pathways of kind \"village_doctor\" have `refill_rate`",
-                ));
-            }
-            (None, None)
-        };
-        let initial = if kind == PathwayKind::Incumbent {
-            let titles = c.by_title(&p.initial_titles, &key("initial_titles"), |v, k| {
-                c.share(v, k).map(Share::get)
-            })?;
-            let sum: f64 = titles.0.iter().sum();
-            if (sum - 1.0).abs() > 1e-6 {
-                let v = p
-                    .initial_titles
-                    .as_ref()
-                    .and_then(|t| t.junior.clone())
-                    .expect("checked");
-                let t = p.initial_titles.clone().unwrap_or_default();
-                let keys = [
-                    ("junior", &t.junior),
-                    ("intermediate", &t.intermediate),
-                    ("associate_senior", &t.associate_senior),
-                    ("senior", &t.senior),
-                ]
-                .map(|(k, x)| {
-                    let k = format!("{}.{k}", key("initial_titles"));
-                    (k, x.as_ref().map(|x| c.written(x)))
-                });
-                return Err(c.constraint(
-                    &v,
-                    &keys,
-                    format!("title shares must sum to 1 (they sum to {sum:.4})"),
-                    "change them so that they add up to 1",
-                ));
-            }
-            Some(InitialStock {
-                titles,
-                years_at_rank: c.dist(&p.initial_years_at_rank, &key("initial_years_at_rank"))?,
-            })
-        } else {
-            None
-        };
-        let d = p.destinations.clone().unwrap_or_default();
-        let dk = key("destinations");
+        }
+        Ok(None)
+    }
+
+    /// The village doctors' starting ages and post refill rate, which no other kind has.
+    fn village_doctor_stock(&self, kind: PathwayKind) -> R<(Option<Dist>, Option<Share>)> {
+        let (c, p) = (self.c, self.p);
+        if kind == PathwayKind::VillageDoctor {
+            return Ok((
+                Some(c.dist(&p.initial_age, &self.key("initial_age"))?),
+                Some(c.share(&p.refill_rate, &self.key("refill_rate"))?),
+            ));
+        }
+        if let Some(v) = &p.initial_age {
+            return Err(c.invalid(
+                v,
+                &self.key("initial_age"),
+                "only pathways of kind \"village_doctor\" have `initial_age` (incumbents use `age_at_entry`)",
+            ));
+        }
+        if let Some(v) = &p.refill_rate {
+            return Err(c.invalid(
+                v,
+                &self.key("refill_rate"),
+                "only pathways of kind \"village_doctor\" have `refill_rate`",
+            ));
+        }
+        Ok((None, None))
+    }
+
+    /// The incumbents' titles and years at rank when the run starts, for that kind only.
+    fn incumbent_stock(&self, kind: PathwayKind) -> R<Option<InitialStock>> {
+        let (c, p) = (self.c, self.p);
+        if kind != PathwayKind::Incumbent {
+            return Ok(None);
+        }
+        let titles = c.by_title(&p.initial_titles, &self.key("initial_titles"), |v, k| {
+            c.share(v, k).map(Share::get)
+        })?;
+        let sum: f64 = titles.0.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            return Err(self.initial_titles_sum(sum));
+        }
+        Ok(Some(InitialStock {
+            titles,
+            years_at_rank: c.dist(&p.initial_years_at_rank, &self.key("initial_years_at_rank"))?,
+        }))
+    }
+
+    /// Every incumbent holds exactly one title: the shares written must add up to 1.
+    fn initial_titles_sum(&self, sum: f64) -> ScenarioError {
+        let (c, p) = (self.c, self.p);
+        let v = p
+            .initial_titles
+            .as_ref()
+            .and_then(|t| t.junior.clone())
+            .expect("checked");
+        let t = p.initial_titles.clone().unwrap_or_default();
+        let keys = [
+            ("junior", &t.junior),
+            ("intermediate", &t.intermediate),
+            ("associate_senior", &t.associate_senior),
+            ("senior", &t.senior),
+        ]
+        .map(|(k, x)| {
+            let k = format!("{}.{k}", self.key("initial_titles"));
+            (k, x.as_ref().map(|x| c.written(x)))
+        });
+        c.constraint(
+            &v,
+            &keys,
+            format!("title shares must sum to 1 (they sum to {sum:.4})"),
+            "change them so that they add up to 1",
+        )
+    }
+
+    /// Where leavers go: every leaver goes somewhere, so the shares must add up to 1.
+    fn destinations(&self) -> R<Destinations> {
+        let c = self.c;
+        let d = self.p.destinations.clone().unwrap_or_default();
+        let dk = self.key("destinations");
         let shares = [
             c.share(&d.county_hospital, &format!("{dk}.county_hospital"))?
                 .get(),
@@ -163,22 +248,18 @@ pub(super) fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>>
                 "change them so that they add up to 1 (`other` takes the leavers no study reports)",
             ));
         }
-        out.push(Pathway {
-            name: name.clone(),
-            kind,
-            base_exit_rate: c.rate(&p.base_exit_rate, &key("base_exit_rate"))?,
-            female_share: c.share(&p.female_share, &key("female_share"))?,
-            hometown_share: c.share(&p.hometown_share, &key("hometown_share"))?,
-            rural_origin_share: c.share(&p.rural_origin_share, &key("rural_origin_share"))?,
-            bachelor_share: c.share(&p.bachelor_share, &key("bachelor_share"))?,
-            age_at_entry: c.dist(&p.age_at_entry, &key("age_at_entry"))?,
-            pipeline,
-            initial,
-            initial_age,
-            refill_rate,
-            destinations: Destinations(shares),
-        });
+        Ok(Destinations(shares))
     }
+}
+
+/// At most one pathway each of the open-recruitment, incumbent and village-doctor kinds: the
+/// engine hires into, and builds the starting stock from, the first of a kind only
+/// (`Scenario::pathway_of_kind`), so a second would be silently ignored.
+fn at_most_one_of_each_single_kind(
+    c: &Check,
+    all: &BTreeMap<String, RawPathway>,
+    out: &[Pathway],
+) -> R<()> {
     for kind in [
         PathwayKind::OpenRecruit,
         PathwayKind::Incumbent,
@@ -217,7 +298,7 @@ pub(super) fn validate_pathways(c: &Check, raw: &RawScenario) -> R<Vec<Pathway>>
             });
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// `pathways.NAME` as a dotted key, the name quoted where it needs to be.
