@@ -204,17 +204,28 @@ fn shards_merged_give_the_results_of_one_run() {
         .assert()
         .success();
     assert_eq!(results(&merged), results(&whole));
-    // Merging an incomplete set says what is missing.
+    // Merging an incomplete set fails, says what is missing, and writes nothing.
     let partial = dir.path().join("partial");
     zhagen()
         .arg("merge")
         .args(&shards[..3])
         .args(["--out", partial.to_str().unwrap(), "--quiet"])
         .assert()
-        .success()
+        .failure()
         .stderr(predicates::str::contains(
-            "1 of 6 points are in no folder (points 3)",
+            "1 of 6 points are in none of the folders (points 3)",
         ));
+    assert!(!partial.exists());
+    // A shard given twice fails too.
+    zhagen()
+        .arg("merge")
+        .args(&shards)
+        .arg(&shards[1])
+        .args(["--out", partial.to_str().unwrap(), "--quiet"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("again"));
+    assert!(!partial.exists());
     // A folder of one shard refuses another shard's points.
     zhagen()
         .args(args(&f, &shards[0]))
@@ -456,5 +467,111 @@ fn of_several_invalid_points_the_first_in_point_order_is_reported_at_any_thread_
             e.contains("point 37 of the sweep (policy.salary.remote_allowance=-37)"),
             "{threads} threads: {e}"
         );
+    }
+}
+
+#[test]
+fn an_edited_renamed_or_copied_point_file_is_run_again_and_results_stay_those_of_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path());
+    let out = dir.path().join("o");
+    zhagen().args(args(&f, &out)).assert().success();
+    let before = results(&out);
+    let points = out.join("points");
+    let file = |i: u32| points.join(format!("point-{i:06}.json"));
+    // Edited: a metric changed by hand, the checksum left as it was.
+    let text = std::fs::read_to_string(file(2)).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["metrics"][0][0] = serde_json::json!(0.999);
+    std::fs::write(file(2), serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    // Another point's result copied under this point's name.
+    std::fs::copy(file(0), file(3)).unwrap();
+    // A copy under a name that is not a point file's: not ours, left alone.
+    std::fs::copy(file(1), points.join("point-000001 (copy).json")).unwrap();
+    // A temporary-looking file of the user's: not ours either.
+    write(&out, "draft.tmp-1", "mine");
+    let mut a = args(&f, &out);
+    a.retain(|x| x != "--quiet");
+    zhagen()
+        .args(a)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("2 point file(s) in"))
+        .stderr(predicates::str::contains(
+            "point-000002.json, point-000003.json",
+        ))
+        .stdout(predicates::str::contains("4 already finished, 2 run now"));
+    assert_eq!(results(&out), before);
+    assert!(points.join("point-000001 (copy).json").is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("draft.tmp-1")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn a_sweep_or_a_merge_never_writes_over_a_folder_of_someone_else_s_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sweep_file(dir.path());
+    // A folder with the user's own results.csv is not a sweep folder.
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    write(&mine, "results.csv", "my,own\n");
+    zhagen()
+        .args(args(&f, &mine))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no sweep.json"));
+    assert_eq!(
+        std::fs::read_to_string(mine.join("results.csv")).unwrap(),
+        "my,own\n"
+    );
+    assert!(!mine.join("points").exists());
+    // A merge into a run's folder is refused, and the run left whole.
+    let whole = dir.path().join("whole");
+    zhagen().args(args(&f, &whole)).assert().success();
+    let run = dir.path().join("run");
+    zhagen()
+        .args(["run", baseline_path().to_str().unwrap(), "--out"])
+        .arg(&run)
+        .args([
+            "--set",
+            "region.counties=2",
+            "--replications",
+            "2",
+            "--quiet",
+        ])
+        .assert()
+        .success();
+    let summary = std::fs::read(run.join("summary.json")).unwrap();
+    zhagen()
+        .args([
+            "merge",
+            whole.to_str().unwrap(),
+            "--out",
+            run.to_str().unwrap(),
+            "--quiet",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "made by `zhagen run`, this is `zhagen merge`",
+        ));
+    assert_eq!(std::fs::read(run.join("summary.json")).unwrap(), summary);
+    assert!(!run.join("sweep.json").exists());
+    // A merge is repeatable into its own folder.
+    let merged = dir.path().join("merged");
+    for _ in 0..2 {
+        zhagen()
+            .args([
+                "merge",
+                whole.to_str().unwrap(),
+                "--out",
+                merged.to_str().unwrap(),
+                "--quiet",
+            ])
+            .assert()
+            .success();
+        assert_eq!(results(&merged), results(&whole));
     }
 }

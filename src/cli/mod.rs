@@ -125,6 +125,20 @@ fn sweep(args: SweepArgs) -> Result<()> {
             bar_ref.set_message(format!("point {} done", p.point));
         })
     })?;
+    if !outcome.rejected.is_empty() {
+        let shown: Vec<String> = outcome.rejected.iter().take(5).cloned().collect();
+        eprintln!(
+            "note: {} point file(s) in {}/points do not match this sweep (edited, renamed or copied: {}{}); those points were run again",
+            outcome.rejected.len(),
+            out.display(),
+            shown.join(", "),
+            if outcome.rejected.len() > 5 {
+                ", …"
+            } else {
+                ""
+            }
+        );
+    }
     if outcome.interrupted {
         return Err(interrupted(format!(
             "{} of the {} points of this run finished and are kept in {}; run the same command again to resume",
@@ -154,26 +168,6 @@ fn sweep(args: SweepArgs) -> Result<()> {
 
 fn merge(args: MergeArgs) -> Result<()> {
     let outcome = zhagen::sweep::run::merge(&args.dirs, &args.out)?;
-    if !outcome.missing.is_empty() {
-        let shown: Vec<String> = outcome
-            .missing
-            .iter()
-            .take(20)
-            .map(|i| i.to_string())
-            .collect();
-        eprintln!(
-            "warning: {} of {} points are in no folder (points {}{}); results.csv lists the {} found",
-            outcome.missing.len(),
-            outcome.planned,
-            shown.join(", "),
-            if outcome.missing.len() > 20 {
-                ", …"
-            } else {
-                ""
-            },
-            outcome.points
-        );
-    }
     if !args.quiet {
         print_quietly(&format!(
             "merged {} folders: {} of {} points\nresults in {}/results.csv\n",

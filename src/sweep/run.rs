@@ -7,6 +7,11 @@
 //! `RESULTS_EVERY`). So a kill at any moment loses at most the point being run, a rerun skips
 //! the finished ones, and the final `results.csv` is byte for byte what an uninterrupted run
 //! writes — and what merging the shards of the same sweep writes.
+//!
+//! A folder's contents are not trusted: a point file counts only under its own name, for the
+//! sweep and point values the manifest gives, and with its checksum intact (an edited,
+//! renamed or copied point file is run again); files zhagen did not write are never
+//! removed; `merge` refuses a missing or doubled shard and writes its folder all or nothing.
 
 use super::{Point, Sweep, SweepError, plain};
 use crate::cancel::Cancel;
@@ -58,6 +63,33 @@ pub struct PointResult {
     pub replications: u32,
     /// Per metric (manifest order): mean, 95% t-interval low and high across replications.
     pub metrics: Vec<[Option<f64>; 3]>,
+    /// SHA-256 of this record with `checksum` empty: an edited file no longer matches it.
+    pub checksum: String,
+}
+
+impl PointResult {
+    fn digest(&self) -> String {
+        let mut bare = self.clone();
+        bare.checksum.clear();
+        crate::scenario::sha256_hex(serde_json::to_string(&bare).unwrap_or_default().as_bytes())
+    }
+
+    /// The record with its checksum set.
+    fn sealed(mut self) -> PointResult {
+        self.checksum = self.digest();
+        self
+    }
+
+    /// Whether this record, read from file `name`, is point `point` of the sweep `m`
+    /// describes, unedited.
+    fn belongs(&self, name: &str, m: &Manifest) -> bool {
+        name == point_file(self.point)
+            && self.identity == m.identity
+            && m.points.get(self.point as usize) == Some(&self.values)
+            && self.replications == m.replications
+            && self.metrics.len() == m.metrics.len()
+            && self.checksum == self.digest()
+    }
 }
 
 fn folder_err(dir: &Path, message: impl Into<String>) -> SweepError {
@@ -127,37 +159,60 @@ fn point_file(id: u32) -> String {
     format!("point-{id:06}.json")
 }
 
-/// The finished points in a folder that belong to `identity`, by id.
-fn finished_points(dir: &Path, identity: &str) -> Vec<PointResult> {
-    let mut out = Vec::new();
+/// The finished points in a folder that belong to the sweep of `m`, by id, and the names of
+/// the point files that do not (edited, renamed, copied from another point or sweep): those
+/// points run again. Files not named like a point file are not zhagen's and are left alone.
+fn finished_points(dir: &Path, m: &Manifest) -> (Vec<PointResult>, Vec<String>) {
+    let (mut out, mut rejected) = (Vec::new(), Vec::new());
     let Ok(entries) = fs::read_dir(dir.join("points")) else {
-        return out;
+        return (out, rejected);
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if !(name.starts_with("point-") && name.ends_with(".json")) {
+        if !is_point_file(&name) {
             continue;
         }
-        let Ok(text) = fs::read_to_string(e.path()) else {
-            continue;
-        };
-        if let Ok(p) = serde_json::from_str::<PointResult>(&text)
-            && p.identity == identity
-        {
-            out.push(p);
+        let record = fs::read_to_string(e.path())
+            .ok()
+            .and_then(|text| serde_json::from_str::<PointResult>(&text).ok());
+        match record {
+            Some(p) if p.belongs(&name, m) => out.push(p),
+            _ => rejected.push(name),
         }
     }
     out.sort_by_key(|p| p.point);
-    out.dedup_by_key(|p| p.point);
-    out
+    rejected.sort();
+    (out, rejected)
 }
 
-/// Remove temporary files an interrupted write left behind.
+/// `point-NNNNNN.json`, exactly as `point_file` names them.
+fn is_point_file(name: &str) -> bool {
+    name.strip_prefix("point-")
+        .and_then(|r| r.strip_suffix(".json"))
+        .is_some_and(|d| d.len() >= 6 && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Remove the temporary files an interrupted `write_atomic` of this sweep left behind:
+/// `.NAME.tmp-PID` where NAME is a file a sweep writes. Any other file is not ours.
 fn sweep_temp_files(dir: &Path) {
+    let ours = |name: &str| {
+        let Some(rest) = name.strip_prefix('.') else {
+            return false;
+        };
+        let Some((base, pid)) = rest.rsplit_once(".tmp-") else {
+            return false;
+        };
+        pid.bytes().all(|b| b.is_ascii_digit())
+            && !pid.is_empty()
+            && (matches!(base, "sweep.json" | "results.csv")
+                || is_point_file(base)
+                || ((base.starts_with("line-") || base.starts_with("heatmap-"))
+                    && (base.ends_with(".svg") || base.ends_with(".png"))))
+    };
     for d in [dir.to_path_buf(), dir.join("points")] {
         if let Ok(entries) = fs::read_dir(&d) {
             for e in entries.flatten() {
-                if e.file_name().to_string_lossy().contains(".tmp-") {
+                if ours(&e.file_name().to_string_lossy()) {
                     let _ = fs::remove_file(e.path());
                 }
             }
@@ -177,6 +232,8 @@ pub struct SweepOutcome {
     pub simulated_worker_years: f64,
     /// Stopped early because `progress` was cancelled (Ctrl-C); finished points are kept.
     pub interrupted: bool,
+    /// Point files found that do not match this sweep (edited, renamed, copied): run again.
+    pub rejected: Vec<String>,
 }
 
 /// Run the sweep (or shard `K/N` of it) into `dir`, skipping points already finished there.
@@ -191,9 +248,13 @@ pub fn run_sweep(
     cancel: &Cancel,
     mut on_point: impl FnMut(&PointResult),
 ) -> Result<SweepOutcome, SweepError> {
-    mkdir(&dir.join("points"))?;
     let m = manifest(sweep, shard);
-    match read_manifest(dir)? {
+    let old = read_manifest(dir)?;
+    if old.is_none() {
+        refuse_foreign(dir)?;
+    }
+    mkdir(&dir.join("points"))?;
+    match old {
         Some(old) if old.identity != m.identity => {
             return Err(folder_err(
                 dir,
@@ -226,7 +287,7 @@ pub fn run_sweep(
     // The folder's finished points, kept in memory (in point order) as more finish: rebuilding
     // results.csv from the folder after every point read every point file each time, which
     // made a sweep quadratic in its points.
-    let mut finished = finished_points(dir, &sweep.identity);
+    let (mut finished, rejected) = finished_points(dir, &m);
     let todo: Vec<&Point> = mine
         .iter()
         .copied()
@@ -241,6 +302,7 @@ pub fn run_sweep(
         ran: 0,
         simulated_worker_years: 0.0,
         interrupted: false,
+        rejected,
     };
     // Keep results.csv in step with the folder even when nothing is left to run.
     write_results_of(dir, &m, &finished)?;
@@ -281,7 +343,9 @@ pub fn run_sweep(
             scenario_sha256: s.hash.clone(),
             replications: s.simulation.replications,
             metrics,
-        };
+            checksum: String::new(),
+        }
+        .sealed();
         write_json(&dir.join("points"), &point_file(p.id), &result)?;
         outcome.ran += 1;
         on_point(&result);
@@ -370,21 +434,40 @@ pub fn results_csv(m: &Manifest, points: &[PointResult]) -> String {
 /// finishes, are what a resumed sweep reads; results.csv is rebuilt from them.
 pub const RESULTS_EVERY: Duration = Duration::from_secs(1);
 
-fn write_results(dir: &Path, m: &Manifest) -> Result<(), SweepError> {
-    write_results_of(dir, m, &finished_points(dir, &m.identity))
-}
-
 /// `results.csv` of the finished points `points` (in point order).
 fn write_results_of(dir: &Path, m: &Manifest, points: &[PointResult]) -> Result<(), SweepError> {
     write_atomic(dir, "results.csv", results_csv(m, points).as_bytes())?;
     Ok(())
 }
 
-/// Plots of the sweep's results (from the folder's point files).
-pub fn plots(dir: &Path, m: &Manifest) -> Result<(), SweepError> {
-    let points = finished_points(dir, &m.identity);
-    super::plots::sweep_plots(dir, m, &points)?;
-    Ok(())
+/// Refuse a folder that holds files but is not a sweep folder (no `sweep.json`): a user's own
+/// `results.csv` or plots there are not ours to overwrite.
+fn refuse_foreign(dir: &Path) -> Result<(), SweepError> {
+    match fs::symlink_metadata(dir) {
+        Err(_) => return Ok(()),
+        Ok(meta) if !meta.is_dir() => {
+            return Err(folder_err(
+                dir,
+                "is not a folder (a file or a link); give a new folder with --out",
+            ));
+        }
+        Ok(_) => {}
+    }
+    let first = fs::read_dir(dir)
+        .ok()
+        .and_then(|mut entries| entries.next())
+        .and_then(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned());
+    match first {
+        None => Ok(()),
+        Some(name) => Err(folder_err(
+            dir,
+            format!(
+                "holds files but no sweep.json (e.g. `{}`): it is not a sweep folder, and zhagen never writes over files it did not make; choose a new folder with --out",
+                crate::scenario::load::escape_controls(&name)
+            ),
+        )),
+    }
 }
 
 /// What `merge` did.
@@ -392,14 +475,16 @@ pub fn plots(dir: &Path, m: &Manifest) -> Result<(), SweepError> {
 pub struct MergeOutcome {
     pub points: usize,
     pub planned: usize,
-    /// Ids of points no shard has finished.
-    pub missing: Vec<u32>,
 }
 
-/// Join the folders of shards (or partial runs) of one sweep into `out`.
+/// Join the folders of the shards of one sweep into `out`, all or nothing. Refused when the
+/// folders are not of one sweep, when a shard is given twice or the shards disagree on how
+/// many there are, and when any point of the sweep is in none of them (a Slurm `afterok`
+/// chain must not go on with partial data); `out` is guarded like every output folder.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, SweepError> {
     let mut manifest: Option<Manifest> = None;
     let mut all: Vec<PointResult> = Vec::new();
+    let mut seen: Vec<(PathBuf, Option<String>)> = Vec::new();
     for d in dirs {
         let m = read_manifest(d)?
             .ok_or_else(|| folder_err(d, "has no sweep.json: not a zhagen sweep folder"))?;
@@ -416,35 +501,93 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeOutcome, SweepError> {
                 ),
             ));
         }
-        all.extend(finished_points(d, &m.identity));
+        let real = fs::canonicalize(d).unwrap_or_else(|_| d.clone());
+        for (other, shard) in &seen {
+            if *other == real || (m.shard.is_some() && *shard == m.shard) {
+                return Err(folder_err(
+                    d,
+                    format!(
+                        "holds shard {} again (also in {}): give each shard once",
+                        m.shard.as_deref().unwrap_or("(all)"),
+                        other.display()
+                    ),
+                ));
+            }
+            let count = |s: &Option<String>| {
+                s.as_ref()
+                    .and_then(|s| s.split('/').nth(1).map(String::from))
+            };
+            if let (Some(a), Some(b)) = (count(shard), count(&m.shard))
+                && a != b
+            {
+                return Err(folder_err(
+                    d,
+                    format!(
+                        "is a shard of {b}, but {} is a shard of {a}: the shards of one sweep share N in --shard K/N",
+                        other.display()
+                    ),
+                ));
+            }
+        }
+        seen.push((real, m.shard.clone()));
+        all.extend(finished_points(d, &m).0);
         manifest.get_or_insert(m);
     }
     let mut m = manifest.ok_or_else(|| folder_err(out, "no folders to merge"))?;
     m.shard = None;
     all.sort_by_key(|p| p.point);
     all.dedup_by_key(|p| p.point);
-    mkdir(&out.join("points"))?;
-    if let Some(old) = read_manifest(out)?
-        && old.identity != m.identity
-    {
-        return Err(folder_err(
-            out,
-            "holds another sweep; merge into a new folder",
-        ));
-    }
-    for p in &all {
-        write_json(&out.join("points"), &point_file(p.point), p)?;
-    }
-    write_json(out, "sweep.json", &m)?;
-    write_results(out, &m)?;
-    plots(out, &m)?;
     let have: std::collections::BTreeSet<u32> = all.iter().map(|p| p.point).collect();
-    let missing = (0..m.points.len() as u32)
+    let missing: Vec<u32> = (0..m.points.len() as u32)
         .filter(|i| !have.contains(i))
         .collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(20).map(|i| i.to_string()).collect();
+        return Err(folder_err(
+            out,
+            format!(
+                "not written: {} of {} points are in none of the folders (points {}{}); a shard is missing or unfinished — finish it (rerun its sweep command) and merge again",
+                missing.len(),
+                m.points.len(),
+                shown.join(", "),
+                if missing.len() > 20 { ", …" } else { "" }
+            ),
+        ));
+    }
+    let made = crate::output::Made {
+        command: "merge".into(),
+        scenarios: vec![crate::output::folder::MadeScenario {
+            name: m.base_scenario.clone(),
+            sha256: m.base_scenario_sha256.clone(),
+        }],
+        seed: m.seed,
+        replications: m.replications,
+        overrides: vec![format!("sweep identity {}", m.identity)],
+    };
+    crate::output::check_target(out, &made, false)?;
+    crate::output::write_folder(out, &made, false, |d| {
+        let points = d.join("points");
+        fs::create_dir(&points).map_err(|source| crate::output::OutputError::CreateDir {
+            path: points.clone(),
+            source,
+        })?;
+        let io = |e: SweepError| match e {
+            SweepError::Output(o) => o,
+            other => crate::output::OutputError::BadFolder {
+                dir: out.to_path_buf(),
+                why: other.to_string(),
+            },
+        };
+        for p in &all {
+            write_json(&points, &point_file(p.point), p).map_err(io)?;
+        }
+        write_json(d, "sweep.json", &m).map_err(io)?;
+        write_results_of(d, &m, &all).map_err(io)?;
+        super::plots::sweep_plots(d, &m, &all)?;
+        Ok(())
+    })?;
     Ok(MergeOutcome {
         points: all.len(),
         planned: m.points.len(),
-        missing,
     })
 }
