@@ -575,3 +575,96 @@ fn a_sweep_or_a_merge_never_writes_over_a_folder_of_someone_else_s_files() {
         assert_eq!(results(&merged), results(&whole));
     }
 }
+
+/// A grid over the baseline with the given axes (`key`, values as TOML list contents).
+fn grid(dir: &Path, axes: &[(&str, String)]) -> PathBuf {
+    let mut text = format!(
+        "base = {:?}\ndesign = \"grid\"\n",
+        baseline_path().display().to_string()
+    );
+    for (key, values) in axes {
+        text.push_str(&format!("[[axis]]\nkey = \"{key}\"\nvalues = [{values}]\n"));
+    }
+    write(dir, "grid.toml", &text)
+}
+
+fn list(values: impl Iterator<Item = String>) -> String {
+    values.collect::<Vec<_>>().join(", ")
+}
+
+#[test]
+fn a_million_point_grid_is_refused_by_its_size_before_any_point_is_loaded_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = grid(
+        dir.path(),
+        &[
+            (
+                "policy.salary.remote_allowance",
+                list((0..100).map(|i| (i * 100).to_string())),
+            ),
+            (
+                "policy.recruitment.remote_ratio",
+                list((0..100).map(|i| format!("{:.2}", 1.0 + i as f64 * 0.01))),
+            ),
+            (
+                "region.funded_share",
+                list((0..100).map(|i| format!("{:.3}", 0.5 + i as f64 * 0.001))),
+            ),
+        ],
+    );
+    let out = dir.path().join("o");
+    zhagen()
+        .args([
+            "sweep",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("days on"))
+        .stderr(predicates::str::contains("--allow-large"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn in_a_grid_too_large_to_load_point_by_point_an_invalid_value_is_still_found_at_its_first_point() {
+    let dir = tempfile::tempdir().unwrap();
+    // 101 × 100 = 10,100 points, past the point-by-point check; one value is negative.
+    let allowances = list(
+        (0..100)
+            .map(|i| (i * 100).to_string())
+            .chain(["-5".to_string()]),
+    );
+    let f = grid(
+        dir.path(),
+        &[
+            ("policy.salary.remote_allowance", allowances),
+            (
+                "region.funded_share",
+                list((0..100).map(|i| format!("{:.3}", 0.5 + i as f64 * 0.001))),
+            ),
+        ],
+    );
+    let out = dir.path().join("o");
+    let o = zhagen()
+        .args([
+            "sweep",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("grid.toml:"), "{stderr}");
+    assert!(
+        stderr.contains("policy.salary.remote_allowance=-5"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("an amount of yuan ≥ 0"), "{stderr}");
+    assert!(!out.exists());
+}

@@ -352,21 +352,75 @@ pub(super) fn check_point_count(design: &Design, axes: &[Axis]) -> Result<(), Sw
     Ok(())
 }
 
+/// Sweeps of up to this many points have every point's scenario loaded and checked before
+/// anything runs; larger ones (a grid can have 1,000,000) have each axis value checked once
+/// instead, so that they start within seconds: loading each point takes about a millisecond.
+pub const EVERY_POINT_UP_TO: usize = 10_000;
+
 /// Every point must make a valid scenario; report the first (in point order) that does not.
 /// Points are checked in parallel on the current rayon pool: a large hypercube has many
-/// thousand, at a fraction of a millisecond each.
+/// thousand, at a fraction of a millisecond each. Beyond `EVERY_POINT_UP_TO` points, each
+/// value of a list axis and both ends of a range axis are checked alone on the base (the
+/// bounds of a value do not depend on the other axes), and only a point holding a value found
+/// invalid, or lying on a range with an invalid end, is loaded whole; a rule spanning several
+/// axes is then found when its point runs, with the same located error.
 pub(super) fn check_every_point(
     base: &Path,
     common: &[String],
     axes: &[Axis],
     points: &[Point],
 ) -> Result<(), SweepError> {
-    let first_bad = points.par_iter().find_map_first(|p| {
+    let load = |p: &Point| {
         let mut o = common.to_vec();
         o.extend(p.overrides(axes));
-        Scenario::load(base, &o).err().map(|e| (p, e))
-    });
-    if let Some((p, e)) = first_bad {
+        Scenario::load(base, &o).err().map(|e| (p.id, e))
+    };
+    let first_bad = if points.len() <= EVERY_POINT_UP_TO {
+        points.par_iter().find_map_first(load)
+    } else {
+        let alone_ok = |a: &Axis, v: &toml::Value| {
+            let mut o = common.to_vec();
+            o.push(format!("{}={}", a.key, v));
+            Scenario::load(base, &o).is_ok()
+        };
+        // Per axis: the list values found invalid, or whether a range has an invalid end.
+        let suspect: Vec<(Vec<&toml::Value>, bool)> = axes
+            .par_iter()
+            .map(|a| match &a.values {
+                AxisValues::List(vs) => (vs.iter().filter(|v| !alone_ok(a, v)).collect(), false),
+                AxisValues::Range { min, max, integer } => {
+                    let end = |x: f64| {
+                        if *integer {
+                            toml::Value::Integer(x as i64)
+                        } else {
+                            toml::Value::Float(x)
+                        }
+                    };
+                    (
+                        Vec::new(),
+                        !(alone_ok(a, &end(*min)) && alone_ok(a, &end(*max))),
+                    )
+                }
+            })
+            .collect();
+        if suspect.iter().all(|(bad, range)| bad.is_empty() && !range) {
+            None
+        } else {
+            points.par_iter().find_map_first(|p| {
+                let doubtful = p
+                    .values
+                    .iter()
+                    .zip(&suspect)
+                    .any(|(v, (bad, range))| *range || bad.contains(&v));
+                if doubtful { load(p) } else { None }
+            })
+        }
+    };
+    if let Some((id, e)) = first_bad {
+        let p = points
+            .iter()
+            .find(|p| p.id == id)
+            .expect("a point of this sweep");
         // Name the axis whose value the error concerns, when we can tell.
         let text = e.to_string();
         let axis = axes
