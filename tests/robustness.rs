@@ -639,3 +639,100 @@ fn ctrl_c_stops_a_calibration_at_once_writing_nothing() {
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!out.exists(), "no output folder");
 }
+
+/// Start `zhagen ARGS`, send one Ctrl-C after `after`, and return its exit code and stderr.
+fn first_ctrl_c(args: &[&str], after: Duration) -> (Option<i32>, String) {
+    let child = std::process::Command::new(bin())
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    sigint(child.id());
+    let o = child.wait_with_output().unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_first_ctrl_c_stops_compare_and_validate_with_130_keeping_earlier_results_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let national = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/national.toml");
+    let variant = write(
+        dir.path(),
+        "variant.toml",
+        &format!(
+            "base = {national:?}\nname = \"variant\"\n[policy.salary]\nremote_allowance = 9000\n"
+        ),
+    );
+    // Earlier results in both folders, which an interrupted command must leave whole.
+    let compared = dir.path().join("compared");
+    let validated = dir.path().join("validated");
+    let small = [
+        "--replications",
+        "1",
+        "--set",
+        "region.counties=2",
+        "--quiet",
+    ];
+    zhagen()
+        .args([
+            "compare",
+            national.to_str().unwrap(),
+            variant.to_str().unwrap(),
+            "--out",
+        ])
+        .arg(&compared)
+        .args(small)
+        .assert()
+        .success();
+    zhagen()
+        .args(["validate", national.to_str().unwrap(), "--out"])
+        .arg(&validated)
+        .args(small)
+        .assert()
+        .success();
+    let (before_c, before_v) = (snapshot(&compared), snapshot(&validated));
+    let long = ["--replications", "3", "--quiet", "--force"];
+    let (code, err) = first_ctrl_c(
+        &[
+            &[
+                "compare",
+                national.to_str().unwrap(),
+                variant.to_str().unwrap(),
+                "--out",
+            ],
+            &[compared.to_str().unwrap()][..],
+            &long[..],
+        ]
+        .concat(),
+        Duration::from_millis(700),
+    );
+    assert_eq!(code, Some(130), "{err}");
+    assert!(
+        err.contains("nothing written") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&compared), before_c, "the earlier comparison kept");
+    let (code, err) = first_ctrl_c(
+        &[
+            &["validate", national.to_str().unwrap(), "--out"][..],
+            &[validated.to_str().unwrap()][..],
+            &long[..],
+        ]
+        .concat(),
+        Duration::from_millis(700),
+    );
+    assert_eq!(code, Some(130), "{err}");
+    assert!(
+        err.contains("nothing written") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot(&validated),
+        before_v,
+        "the earlier validation kept"
+    );
+}
