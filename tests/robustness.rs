@@ -191,6 +191,8 @@ fn a_run_killed_at_any_moment_leaves_either_the_old_results_or_the_new_never_a_m
                 "--set",
                 "region.counties=3",
                 "--quiet",
+                // Other settings than the previous results: allowed to replace them.
+                "--force",
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -370,11 +370,33 @@ fn swap(dir: &Path, parent: &Path, name: &str, staging: &Path) -> Result<(), Out
             let _ = fs::rename(&old, dir);
             return Err(moved(e));
         }
-        let _ = fs::remove_dir_all(&old);
+        remove_previous(&old);
     } else {
         fs::rename(staging, dir).map_err(moved)?;
     }
     Ok(())
+}
+
+/// Remove a previous result moved aside by `swap`, its `made-by.json` last: a removal cut short
+/// leaves a folder `recover` still knows as ours, and finishes.
+fn remove_previous(old: &Path) {
+    if let Ok(entries) = fs::read_dir(old) {
+        for e in entries.flatten() {
+            if e.file_name() == MADE_BY {
+                continue;
+            }
+            match e.file_type() {
+                Ok(t) if t.is_dir() => {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+                _ => {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    let _ = fs::remove_file(old.join(MADE_BY));
+    let _ = fs::remove_dir(old);
 }
 
 /// Tidy what an interrupted `write_folder` may have left beside `parent/name` (called with
@@ -399,7 +421,7 @@ fn recover(parent: &Path, name: &str) {
             }
         } else if f.starts_with(&format!(".{name}.old-")) && e.path().join(MADE_BY).exists() {
             if dir.exists() {
-                let _ = fs::remove_dir_all(e.path());
+                remove_previous(&e.path());
             } else {
                 let _ = fs::rename(e.path(), &dir);
             }

@@ -1,0 +1,218 @@
+//! SIGKILL at many moments during `run`, `compare` and `calibrate`: the output folder is always
+//! the previous result or the new one, each whole (exactly the files its `made-by.json`
+//! lists), never a mix; a swap cut between its two renames leaves the previous result whole
+//! beside it, and the next writer puts it back or replaces it. Sweeps killed midway resume to
+//! the uninterrupted results (`tests/sweep.rs`).
+
+mod common;
+
+use assert_cmd::Command;
+use common::{baseline_path, write};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+fn zhagen() -> Command {
+    Command::cargo_bin("zhagen").unwrap()
+}
+
+/// The folder `dir` if whole: its `made-by.json` command and replications, after checking that
+/// the folder holds exactly the files that record lists.
+fn whole(dir: &Path) -> (String, u64) {
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("made-by.json")).expect("made-by.json"),
+    )
+    .expect("a whole record");
+    let listed: Vec<String> = record["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if rel != "made-by.json" {
+                    found.push(rel);
+                }
+            }
+        }
+    }
+    found.sort();
+    assert_eq!(
+        found,
+        listed,
+        "{}: the files are those of one result",
+        dir.display()
+    );
+    (
+        record["made"]["command"].as_str().unwrap().to_string(),
+        record["made"]["replications"].as_u64().unwrap(),
+    )
+}
+
+/// What the parent of `out` holds besides `out`: staging or previous folders a kill left.
+fn leftovers(out: &Path) -> Vec<PathBuf> {
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().into_owned();
+            n.starts_with(&format!(".{name}."))
+        })
+        .collect()
+}
+
+/// Kill `zhagen ARGS` (writing `out`, whose previous result has `old` replications and the
+/// new one `new`) after each delay; check the folder after every kill, and that the next
+/// complete run leaves one whole result. Returns (kills tried, old result seen, new seen, swap
+/// cut between its renames).
+fn kill_repeatedly(args: &[String], out: &Path, old: u64, new: u64) -> [u32; 4] {
+    let mut counts = [0u32; 4];
+    let bin = assert_cmd::cargo::cargo_bin("zhagen");
+    for delay_ms in [
+        5u64, 20, 40, 70, 100, 140, 200, 260, 340, 450, 600, 800, 1100, 1500,
+    ] {
+        let mut child = std::process::Command::new(&bin)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        counts[0] += 1;
+        if out.exists() {
+            let (_, reps) = whole(out);
+            assert!(
+                reps == old || reps == new,
+                "killed after {delay_ms} ms: {reps} replications"
+            );
+            counts[if reps == old { 1 } else { 2 }] += 1;
+        } else {
+            // Cut between the renames: the previous result waits, whole, beside the folder.
+            let kept: Vec<PathBuf> = leftovers(out)
+                .into_iter()
+                .filter(|p| p.to_string_lossy().contains(".old-"))
+                .collect();
+            assert_eq!(
+                kept.len(),
+                1,
+                "killed after {delay_ms} ms: no result and {kept:?}"
+            );
+            whole(&kept[0]);
+            counts[3] += 1;
+        }
+        // The next writer tidies up and leaves one whole result.
+        zhagen().args(args).assert().success();
+        assert_eq!(whole(out).1, new);
+        assert!(leftovers(out).is_empty(), "{:?}", leftovers(out));
+        // Back to the previous result for the next kill.
+        let mut back: Vec<String> = args.to_vec();
+        let at = back.iter().position(|a| a == "--replications").unwrap();
+        back[at + 1] = old.to_string();
+        zhagen().args(&back).assert().success();
+        assert_eq!(whole(out).1, old);
+    }
+    counts
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+#[test]
+fn a_run_killed_at_fourteen_moments_is_always_the_old_result_or_the_new_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results");
+    let b = baseline_path();
+    let args = |reps: &str| {
+        let mut a = strings(&["run", b.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        a.extend(strings(&[
+            "--set",
+            "region.counties=3",
+            "--quiet",
+            "--force",
+            "--replications",
+            reps,
+        ]));
+        a
+    };
+    zhagen().args(args("2")).assert().success();
+    let counts = kill_repeatedly(&args("6"), &out, 2, 6);
+    eprintln!(
+        "run: {} kills: {} old, {} new, {} cut mid-swap",
+        counts[0], counts[1], counts[2], counts[3]
+    );
+}
+
+#[test]
+fn a_comparison_killed_at_fourteen_moments_is_always_the_old_result_or_the_new_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("compared");
+    let b = baseline_path();
+    let lever = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/salary-uplift.toml");
+    let args = |reps: &str| {
+        let mut a = strings(&["compare", b.to_str().unwrap(), lever.to_str().unwrap()]);
+        a.extend(strings(&[
+            "--out",
+            out.to_str().unwrap(),
+            "--set",
+            "region.counties=3",
+        ]));
+        a.extend(strings(&["--quiet", "--force", "--replications", reps]));
+        a
+    };
+    zhagen().args(args("2")).assert().success();
+    let counts = kill_repeatedly(&args("5"), &out, 2, 5);
+    eprintln!(
+        "compare: {} kills: {} old, {} new, {} cut mid-swap",
+        counts[0], counts[1], counts[2], counts[3]
+    );
+}
+
+#[test]
+fn a_calibration_killed_at_fourteen_moments_is_always_the_old_fit_or_the_new_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(
+        dir.path(),
+        "fit.toml",
+        &format!(
+            "base = {:?}\n[region]\ncounties = 2\n[calibration]\nmax_evaluations = 4\n\
+             [[calibration.free]]\nkey = \"behaviour.contract_end_hr\"\nmin = 2.0\nmax = 12.0\n",
+            baseline_path()
+        ),
+    );
+    let out = dir.path().join("fit");
+    let args = |reps: &str| {
+        strings(&[
+            "calibrate",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--force",
+            "--replications",
+            reps,
+        ])
+    };
+    zhagen().args(args("2")).assert().success();
+    let counts = kill_repeatedly(&args("3"), &out, 2, 3);
+    eprintln!(
+        "calibrate: {} kills: {} old, {} new, {} cut mid-swap",
+        counts[0], counts[1], counts[2], counts[3]
+    );
+}
