@@ -216,3 +216,87 @@ fn a_calibration_killed_at_fourteen_moments_is_always_the_old_fit_or_the_new_who
         counts[0], counts[1], counts[2], counts[3]
     );
 }
+
+/// A tmpfs of `size` mounted at a fresh folder, unmounted when dropped; `None` where this
+/// process may not mount one (not root, or no mount in the container).
+struct Tmpfs(PathBuf, #[allow(dead_code)] tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().ok()?;
+        let at = dir.path().join("disk");
+        std::fs::create_dir(&at).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(at, dir))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_the_previous_results_whole_and_no_staging_behind() {
+    // The same failure injected at every write is tested in tests/robustness.rs; this is the
+    // real thing, on a small tmpfs, where one can be mounted.
+    let Some(disk) = Tmpfs::mount("8m") else {
+        eprintln!("skipped: cannot mount a tmpfs here (the injected write failure covers it)");
+        return;
+    };
+    let out = disk.0.join("results");
+    let b = baseline_path();
+    let run = |reps: &str| {
+        let mut c = zhagen();
+        c.args(["run", b.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .args([
+                "--set",
+                "region.counties=2",
+                "--quiet",
+                "--force",
+                "--replications",
+                reps,
+            ]);
+        c
+    };
+    run("2").assert().success();
+    let before = whole(&out);
+    // Fill the disk, leaving too little room for a second copy of the results.
+    let size: u64 = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+    let filler = disk.0.join("filler");
+    let free = fs2_free(&disk.0);
+    std::fs::write(&filler, vec![0u8; (free.saturating_sub(size / 2)) as usize]).unwrap();
+    run("3")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("No space left"));
+    assert_eq!(whole(&out), before, "the previous results, whole");
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+    std::fs::remove_file(&filler).unwrap();
+    run("3").assert().success();
+    assert_eq!(whole(&out).1, 3);
+}
+
+/// Free bytes on the file system holding `path` (from `df`, to need no extra crate).
+fn fs2_free(path: &Path) -> u64 {
+    let o = std::process::Command::new("df")
+        .args(["-B1", "--output=avail"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap()
+}
