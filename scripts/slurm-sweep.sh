@@ -14,6 +14,12 @@ HERE="$(pwd)"
 ZHAGEN="${ZHAGEN:-$HERE/target/release/zhagen}"
 SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
 [ -x "$ZHAGEN" ] || { echo "no zhagen binary at $ZHAGEN: run cargo build --release (or set ZHAGEN)" >&2; exit 1; }
+# A request no node can meet pends forever while the submission looks fine: refuse it here.
+most=$(sinfo -h -o %c 2>/dev/null | tr -d '+' | sort -n | tail -1 || true)
+if [ -n "$most" ] && [ "$CPUS" -gt "$most" ]; then
+  echo "--cpus-per-task=$CPUS: the largest node of this cluster has $most CPUs, so the jobs would pend forever; pass at most $most as CPUS_PER_TASK (4th argument)" >&2
+  exit 1
+fi
 mkdir -p "$OUT"
 array=$(sbatch --parsable --array=1-"$N" --cpus-per-task="$CPUS" --chdir="$HERE" \
   --output="$OUT/slurm-%A_%a.out" --export=ALL,ZHAGEN="$ZHAGEN" \

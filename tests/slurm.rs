@@ -152,6 +152,17 @@ fn a_sweep_as_a_slurm_job_array_merges_to_the_single_machine_results() {
     let bin: PathBuf = assert_cmd::cargo::cargo_bin("zhagen");
     let out = d.join("slurm-out");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/slurm-sweep.sh");
+    // A request no node can meet is refused before anything is submitted.
+    let too_many = Command::new(&script)
+        .args([sweep.to_str().unwrap(), out.to_str().unwrap(), "3", "4096"])
+        .current_dir(d)
+        .env("SLURM_CONF", &conf)
+        .env("ZHAGEN", &bin)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&too_many.stderr);
+    assert!(!too_many.status.success() && err.contains("pend forever"), "{err}");
+    assert_eq!(output("squeue", &["-h"], &conf).trim(), "", "nothing submitted");
     let submitted = Command::new(&script)
         .args([sweep.to_str().unwrap(), out.to_str().unwrap(), "3", "1"])
         .current_dir(d)
