@@ -438,7 +438,11 @@ fn run_inner(
     let made = output::Made::new(command, &[&scenario], &args.set);
     output::check_target(&out, &made, args.force)?;
     let bar = bar(args.quiet, "county-replications");
-    bar.set_message(format!("simulating `{}`", scenario.name));
+    bar.set_message(format!(
+        "simulating `{}` (estimated {})",
+        scenario.name,
+        engine::duration_words(estimated_seconds)
+    ));
     let progress = Bar(bar);
     let start = Instant::now();
     let Some(result) =

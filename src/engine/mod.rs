@@ -38,10 +38,11 @@ pub struct Estimate {
     pub county_replications: f64,
 }
 
-/// Simulated worker-years a second assumed for one thread, for the time estimate: the
-/// throughput bench measures ≈20 M on the reference 2-core machine (benches/README.md); half
-/// that, so that the estimate errs long rather than short.
-pub const WORKER_YEARS_PER_SECOND_PER_THREAD: f64 = 1e7;
+/// Simulated worker-years a second assumed for one thread, for the time estimate: what the
+/// release build runs on the reference 2-core machine (the baseline's `summary.json` reports
+/// 40–45 M worker-years a second on 2 threads, 2026-12-02), so that the estimate printed before
+/// a run and the progress bar's ETA, measured as it goes, tell the same story there.
+pub const WORKER_YEARS_PER_SECOND_PER_THREAD: f64 = 2e7;
 
 /// Longest run accepted without `--allow-large`: an hour of wall time by the estimate, and
 /// 8 GB of memory.
