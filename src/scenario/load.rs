@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
+    /// For a base file, the `base =` lines that lead to it, nearest first (see
+    /// [`Location::via`]); empty for the file the user gave and for overrides.
+    pub via: Vec<Location>,
 }
 
 /// All sources read for a scenario, in the order they were read.
@@ -40,10 +43,19 @@ impl Sources {
             file: s.path.clone(),
             line: Some(line),
             column,
+            via: s.via.clone(),
         }
     }
-    fn push(&mut self, path: PathBuf, text: String) -> SourceId {
-        self.list.push(Source { path, text });
+    /// The whole of a source, for an error with no position.
+    pub fn whole(&self, source: SourceId) -> Location {
+        let s = &self.list[source];
+        Location {
+            via: s.via.clone(),
+            ..Location::file(s.path.clone())
+        }
+    }
+    fn push(&mut self, path: PathBuf, text: String, via: Vec<Location>) -> SourceId {
+        self.list.push(Source { path, text, via });
         self.list.len() - 1
     }
 }
@@ -101,7 +113,7 @@ pub fn parse_file<T: serde::de::DeserializeOwned + Layer>(
         path: path.to_path_buf(),
         source,
     })?;
-    let id = sources.push(path.to_path_buf(), text);
+    let id = sources.push(path.to_path_buf(), text, Vec::new());
     let raw = parse_source(&sources, id)?;
     Ok((raw, sources))
 }
@@ -134,11 +146,7 @@ fn parse_source<T: serde::de::DeserializeOwned + Layer>(
             };
             let at = match e.span() {
                 Some(span) => sources.locate(id, span.start),
-                None => Location {
-                    file: sources.list[id].path.clone(),
-                    line: None,
-                    column: None,
-                },
+                None => sources.whole(id),
             };
             let suggestion = unknown_field_suggestion(&message);
             Err(ScenarioError::Syntax {
@@ -262,7 +270,7 @@ pub fn load_layers(
         source,
     })?;
     let mut chain: Vec<PathBuf> = vec![canonical(path)];
-    let id = sources.push(path.to_path_buf(), text);
+    let id = sources.push(path.to_path_buf(), text, Vec::new());
     let mut layers = vec![parse_layer(&sources, id)?];
 
     // Walk `base =` links from the leaf to the root.
@@ -272,7 +280,7 @@ pub fn load_layers(
             break;
         };
         let from = sources.list[base.source].path.clone();
-        let at = sources.locate(base.source, base.span.start);
+        let mut at = sources.locate(base.source, base.span.start);
         let base_path = from
             .parent()
             .unwrap_or_else(|| Path::new("."))
@@ -289,13 +297,21 @@ pub fn load_layers(
                 chain: names.join(" → "),
             });
         }
-        let text = read(&base_path).map_err(|source| ScenarioError::BaseMissing {
-            at,
-            base: base_path.clone(),
-            source,
-        })?;
+        let text = match read(&base_path) {
+            Ok(text) => text,
+            Err(source) => {
+                return Err(ScenarioError::BaseMissing {
+                    at,
+                    base: base_path,
+                    source,
+                });
+            }
+        };
         chain.push(canon);
-        let id = sources.push(base_path, text);
+        // The base is reached through this `base =` line and whatever led to its file.
+        let mut via = std::mem::take(&mut at.via);
+        via.insert(0, at);
+        let id = sources.push(base_path, text, via);
         layers.push(parse_layer(&sources, id)?);
     }
 
@@ -316,7 +332,7 @@ pub fn load_layers(
             Ok(text) => (text, None),
             Err(problem) => (o.clone(), Some(problem)),
         };
-        let id = sources.push(name, text);
+        let id = sources.push(name, text, Vec::new());
         if let Some(OverrideProblem {
             key,
             value,

@@ -218,11 +218,7 @@ mod tests {
                 max,
                 integer: false,
             },
-            at: Location {
-                file: "s.toml".into(),
-                line: None,
-                column: None,
-            },
+            at: Location::file("s.toml"),
         }
     }
 
