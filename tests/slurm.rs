@@ -161,8 +161,15 @@ fn a_sweep_as_a_slurm_job_array_merges_to_the_single_machine_results() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&too_many.stderr);
-    assert!(!too_many.status.success() && err.contains("pend forever"), "{err}");
-    assert_eq!(output("squeue", &["-h"], &conf).trim(), "", "nothing submitted");
+    assert!(
+        !too_many.status.success() && err.contains("pend forever"),
+        "{err}"
+    );
+    assert_eq!(
+        output("squeue", &["-h"], &conf).trim(),
+        "",
+        "nothing submitted"
+    );
     let submitted = Command::new(&script)
         .args([sweep.to_str().unwrap(), out.to_str().unwrap(), "3", "1"])
         .current_dir(d)

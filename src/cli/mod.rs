@@ -15,7 +15,7 @@ use std::time::Instant;
 use zhagen::engine::{self, Progress};
 use zhagen::output::{self, Timing};
 use zhagen::runner;
-use zhagen::scenario::Scenario;
+use zhagen::scenario::{Override, Scenario};
 
 /// Progress bar on stderr; indicatif hides it when stderr is not a terminal.
 struct Bar(ProgressBar);
@@ -93,9 +93,13 @@ fn validate(args: RunArgs) -> Result<()> {
 fn sweep(args: SweepArgs) -> Result<()> {
     use zhagen::sweep::{Sweep, parse_shard, run::run_sweep};
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    let mut set = args.set.clone();
+    let mut set: Vec<Override> = args.set.iter().map(Override::set).collect();
     if let Some(r) = args.replications {
-        set.push(format!("simulation.replications={r}"));
+        set.push(Override::flag(
+            "--replications",
+            "simulation.replications",
+            r,
+        ));
     }
     let pool = pool(args.threads)?;
     // Loading checks every point's scenario, in parallel on the pool `--threads` asks for.
@@ -220,13 +224,32 @@ fn compare(args: CompareArgs) -> Result<()> {
     let first = Scenario::load(&args.scenarios[0], &args.set)?;
     let seed = args.seed.unwrap_or(first.simulation.seed);
     let reps = args.replications.unwrap_or(first.simulation.replications);
-    let mut overrides = args.set.clone();
-    // Common random numbers need one seed and one replication count for all.
-    overrides.push(format!("simulation.seed={seed}"));
-    overrides.push(format!("simulation.replications={reps}"));
+    let mut overrides: Vec<Override> = args.set.iter().map(Override::set).collect();
+    // Common random numbers need one seed and one replication count for all: the flag's, or
+    // else the first scenario's.
+    let shared = |flag: &str, key: &str, given: bool, value: u64| {
+        if given {
+            Override::flag(flag, key, value)
+        } else {
+            let first = args.scenarios[0].display();
+            Override::shown_as(format!("{key} = {value} of {first}"), key, value)
+        }
+    };
+    overrides.push(shared(
+        "--seed",
+        "simulation.seed",
+        args.seed.is_some(),
+        seed,
+    ));
+    overrides.push(shared(
+        "--replications",
+        "simulation.replications",
+        args.replications.is_some(),
+        reps.into(),
+    ));
     let mut scenarios = Vec::new();
     for path in &args.scenarios {
-        let mut s = Scenario::load(path, &overrides)?;
+        let mut s = Scenario::load_with(path, &overrides)?;
         if (s.simulation.start_year, s.simulation.years)
             != (first.simulation.start_year, first.simulation.years)
         {
@@ -416,13 +439,17 @@ fn run_inner(
 ) -> Result<(Scenario, zhagen::stats::RunResult, PathBuf)> {
     let mut overrides = Vec::new();
     if let Some(r) = args.replications {
-        overrides.push(format!("simulation.replications={r}"));
+        overrides.push(Override::flag(
+            "--replications",
+            "simulation.replications",
+            r,
+        ));
     }
     if let Some(s) = args.seed {
-        overrides.push(format!("simulation.seed={s}"));
+        overrides.push(Override::flag("--seed", "simulation.seed", s));
     }
-    overrides.extend(args.set.iter().cloned());
-    let scenario = Scenario::load(&args.scenario, &overrides)?;
+    overrides.extend(args.set.iter().map(Override::set));
+    let scenario = Scenario::load_with(&args.scenario, &overrides)?;
     let out = args
         .out
         .clone()

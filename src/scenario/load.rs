@@ -10,11 +10,77 @@ use std::path::{Path, PathBuf};
 /// One source of scenario values: a file or a command-line override.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The file, or how the override was written (`--set KEY=VALUE`, `--seed 7`).
     pub path: PathBuf,
     pub text: String,
+    pub origin: Origin,
     /// For a base file, the `base =` lines that lead to it, nearest first (see
     /// [`Location::via`]); empty for the file the user gave and for overrides.
     pub via: Vec<Location>,
+}
+
+/// What a [`Source`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A file read.
+    File,
+    /// `--set KEY=VALUE`.
+    Set,
+    /// A flag that sets one key ([`Override::flag`]): located by the flag alone, since the
+    /// line and column of the text made from it are nothing the user wrote.
+    Flag,
+}
+
+/// A value set over a scenario's files: `--set KEY=VALUE`, or a flag such as `--replications
+/// 20` that sets one key. Errors name it as the user wrote it, so that `--replications 0` is
+/// reported as `--replications 0`, not as a `--set` the user never typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    /// `KEY=VALUE`, as `--set` takes it.
+    pub set: String,
+    /// What the user wrote instead, when it was not `--set`.
+    pub shown_as: Option<String>,
+}
+
+impl Override {
+    /// `--set KEY=VALUE`.
+    pub fn set(key_value: impl Into<String>) -> Override {
+        Override {
+            set: key_value.into(),
+            shown_as: None,
+        }
+    }
+
+    /// `key` set to `value` by a flag: shown as `--seed 7`. It is not a file, and not listed
+    /// among the files a scenario was read from.
+    pub fn flag(flag: &str, key: &str, value: impl std::fmt::Display) -> Override {
+        Override::shown_as(format!("{flag} {value}"), key, value)
+    }
+
+    /// `key` set to `value` by what the user wrote as `shown` (a line of a sweep file, a
+    /// setting that the command applies to every scenario); like a flag, not a file.
+    pub fn shown_as(
+        shown: impl Into<String>,
+        key: &str,
+        value: impl std::fmt::Display,
+    ) -> Override {
+        Override {
+            set: format!("{key}={value}"),
+            shown_as: Some(shown.into()),
+        }
+    }
+}
+
+impl From<&str> for Override {
+    fn from(key_value: &str) -> Override {
+        Override::set(key_value)
+    }
+}
+
+impl From<String> for Override {
+    fn from(key_value: String) -> Override {
+        Override::set(key_value)
+    }
 }
 
 /// All sources read for a scenario, in the order they were read.
@@ -27,6 +93,9 @@ impl Sources {
     /// Location (file, line, column) of a byte offset in a source.
     pub fn locate(&self, source: SourceId, offset: usize) -> Location {
         let s = &self.list[source];
+        if s.origin == Origin::Flag {
+            return self.whole(source);
+        }
         // Never slice inside a character: a span that does not fit this text (a bug elsewhere)
         // must still give a location, not a panic.
         let mut end = offset.min(s.text.len());
@@ -55,7 +124,15 @@ impl Sources {
         }
     }
     fn push(&mut self, path: PathBuf, text: String, via: Vec<Location>) -> SourceId {
-        self.list.push(Source { path, text, via });
+        self.add(Source {
+            path,
+            text,
+            origin: Origin::File,
+            via,
+        })
+    }
+    fn add(&mut self, source: Source) -> SourceId {
+        self.list.push(source);
         self.list.len() - 1
     }
 }
@@ -258,11 +335,13 @@ fn file_kind(t: &std::fs::FileType) -> &'static str {
 }
 
 /// Read `path` and every file it inherits from; return the merged layers and the sources.
-/// `overrides` are `dotted.key=value` strings applied last, each as its own layer. `name` is
-/// the leaf file's (or an override's), never a base file's.
+/// `overrides` are applied last, each as its own layer. `name` is the leaf file's (or an
+/// override's), never a base file's. `via` is where `path` was named, when another file names
+/// it (a sweep's `base =`); errors in the chain then show that line too.
 pub fn load_layers(
     path: &Path,
-    overrides: &[String],
+    overrides: &[Override],
+    via: Vec<Location>,
 ) -> Result<(RawScenario, Sources), ScenarioError> {
     let mut sources = Sources::default();
     let text = read(path).map_err(|source| ScenarioError::Read {
@@ -270,7 +349,7 @@ pub fn load_layers(
         source,
     })?;
     let mut chain: Vec<PathBuf> = vec![canonical(path)];
-    let id = sources.push(path.to_path_buf(), text, Vec::new());
+    let id = sources.push(path.to_path_buf(), text, via);
     let mut layers = vec![parse_layer(&sources, id)?];
 
     // Walk `base =` links from the leaf to the root.
@@ -324,15 +403,23 @@ pub fn load_layers(
         merged.overlay(layer);
     }
     merged.name = leaf_name;
-    for o in overrides {
+    for Override { set: o, shown_as } in overrides {
         // A value may hold a newline (a sweep over a text value): the source's name is shown
         // on one line.
-        let name = PathBuf::from(format!("--set {}", escape_controls(o)));
+        let (name, origin) = match shown_as {
+            Some(shown) => (escape_controls(shown), Origin::Flag),
+            None => (format!("--set {}", escape_controls(o)), Origin::Set),
+        };
         let (text, problem) = match override_text(o) {
             Ok(text) => (text, None),
             Err(problem) => (o.clone(), Some(problem)),
         };
-        let id = sources.push(name, text, Vec::new());
+        let id = sources.add(Source {
+            path: PathBuf::from(name),
+            text,
+            origin,
+            via: Vec::new(),
+        });
         if let Some(OverrideProblem {
             key,
             value,

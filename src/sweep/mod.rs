@@ -25,7 +25,7 @@ pub use design::{design_points, parse_shard};
 
 use crate::scenario::layer::{V, partial_table};
 use crate::scenario::load::{Sources, parse_file};
-use crate::scenario::{Location, Scenario, ScenarioError, sha256_hex};
+use crate::scenario::{Location, Override, Scenario, ScenarioError, sha256_hex};
 use rand::RngExt;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -136,7 +136,7 @@ pub struct Sweep {
     /// The base scenario with command-line overrides and the sweep's replications applied.
     pub scenario: Scenario,
     /// Overrides applied to every point before its axis values.
-    pub common: Vec<String>,
+    pub common: Vec<Override>,
     /// Fingerprint of everything that decides the results: the resolved base scenario, the
     /// design and its points. A folder holding another identity is never mixed with this one.
     pub identity: String,
@@ -151,7 +151,7 @@ pub const DEFAULT_PLOTS: [&str; 3] = [
 impl Sweep {
     /// Read and validate a sweep file; every point's scenario is loaded once here, so that a
     /// bad value is reported before anything runs. `set` applies to every point.
-    pub fn load(path: &Path, set: &[String]) -> Result<Sweep, SweepError> {
+    pub fn load(path: &Path, set: &[Override]) -> Result<Sweep, SweepError> {
         let (raw, sources): (RawSweep, Sources) = parse_file(path)?;
         let file = SweepFile {
             path,
@@ -189,8 +189,8 @@ impl Sweep {
     /// The scenario of one point.
     pub fn point_scenario(&self, p: &Point) -> Result<Scenario, ScenarioError> {
         let mut o = self.common.clone();
-        o.extend(p.overrides(&self.axes));
-        Scenario::load(&self.base, &o)
+        o.extend(p.overrides(&self.axes).into_iter().map(Override::set));
+        Scenario::load_with(&self.base, &o)
     }
 }
 

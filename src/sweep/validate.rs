@@ -5,7 +5,7 @@
 use super::{Axis, AxisValues, DEFAULT_PLOTS, Design, Point, RawAxis, RawSweep, SweepError};
 use crate::scenario::layer::V;
 use crate::scenario::load::{Sources, escape_controls, key_parts, key_text, suggest};
-use crate::scenario::{Location, Scenario, ScenarioError};
+use crate::scenario::{Location, Override, Scenario, ScenarioError};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -55,9 +55,9 @@ impl SweepFile<'_> {
     pub(super) fn common_overrides(
         &self,
         raw: &RawSweep,
-        set: &[String],
-    ) -> Result<Vec<String>, SweepError> {
-        let mut common: Vec<String> = Vec::new();
+        set: &[Override],
+    ) -> Result<Vec<Override>, SweepError> {
+        let mut common: Vec<Override> = Vec::new();
         if let Some(r) = &raw.replications {
             if !(1..=1_000_000).contains(&r.value) {
                 return Err(self.invalid(
@@ -67,21 +67,27 @@ impl SweepFile<'_> {
                     "replications per point: a whole number from 1 to 1000000".into(),
                 ));
             }
-            common.push(format!("simulation.replications={}", r.value));
+            // Not a file read: shown as where the sweep file says it.
+            common.push(Override::shown_as(
+                self.at(r.span.start).to_string(),
+                "simulation.replications",
+                r.value,
+            ));
         }
         common.extend(set.iter().cloned());
         Ok(common)
     }
 
     /// The swept scenario with the common overrides; a base file that cannot be read is
-    /// reported at the sweep's `base` line.
+    /// reported at the sweep's `base` line, and an error in its chain shows that line too.
     pub(super) fn base_scenario(
         &self,
         base: &Path,
         base_v: &V<String>,
-        common: &[String],
+        common: &[Override],
     ) -> Result<Scenario, SweepError> {
-        Scenario::load(base, common).map_err(|e| match e {
+        let named_at = vec![self.at(base_v.span.start)];
+        Scenario::load_named_by(base, common, named_at).map_err(|e| match e {
             ScenarioError::Read { path: p, source } => {
                 SweepError::Spec(ScenarioError::BaseMissing {
                     at: self.at(base_v.span.start),
@@ -366,22 +372,22 @@ pub const EVERY_POINT_UP_TO: usize = 10_000;
 /// axes is then found when its point runs, with the same located error.
 pub(super) fn check_every_point(
     base: &Path,
-    common: &[String],
+    common: &[Override],
     axes: &[Axis],
     points: &[Point],
 ) -> Result<(), SweepError> {
     let load = |p: &Point| {
         let mut o = common.to_vec();
-        o.extend(p.overrides(axes));
-        Scenario::load(base, &o).err().map(|e| (p.id, e))
+        o.extend(p.overrides(axes).into_iter().map(Override::set));
+        Scenario::load_with(base, &o).err().map(|e| (p.id, e))
     };
     let first_bad = if points.len() <= EVERY_POINT_UP_TO {
         points.par_iter().find_map_first(load)
     } else {
         let alone_ok = |a: &Axis, v: &toml::Value| {
             let mut o = common.to_vec();
-            o.push(format!("{}={}", a.key, v));
-            Scenario::load(base, &o).is_ok()
+            o.push(Override::set(format!("{}={}", a.key, v)));
+            Scenario::load_with(base, &o).is_ok()
         };
         // Per axis: the list values found invalid, or whether a range has an invalid end.
         let suspect: Vec<(Vec<&toml::Value>, bool)> = axes
