@@ -164,3 +164,64 @@ fn a_missing_file_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// `--seed -1` printed clap's tip "to pass '-1' as a value, use '-- -1'", `--seed` beyond
+/// 2^63 − 1 was taken and then refused as a `--set` string, and the baseline called the seed
+/// "any integer". Now the flag, the file and the baseline's comment agree: a whole number from
+/// 0 to 2^63 − 1, the most a scenario file (a TOML integer) can hold.
+#[test]
+fn a_seed_out_of_range_is_refused_saying_what_a_seed_may_be() {
+    let allowed = "the random seed: a whole number from 0 to 9223372036854775807";
+    let baseline = baseline_path();
+    let baseline = baseline.to_str().unwrap();
+    for command in [&["run", baseline][..], &["compare", baseline, baseline][..]] {
+        for bad in ["-1", "9223372036854775808", "18446744073709551615", "seven"] {
+            let assert = zhagen()
+                .args(command)
+                .args(["--seed", bad])
+                .assert()
+                .failure();
+            let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+            assert!(
+                stderr.contains(&format!(
+                    "invalid value '{bad}' for '--seed <SEED>': {allowed}"
+                )),
+                "{command:?} --seed {bad}: {stderr}"
+            );
+            assert!(!stderr.contains("tip:"), "{stderr}");
+        }
+    }
+    // The file refuses the same seeds in the same words.
+    let assert = zhagen()
+        .args(["run", baseline, "--set", "simulation.seed=-1"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains(allowed), "{stderr}");
+    let text = std::fs::read_to_string(baseline_path()).unwrap();
+    assert!(
+        text.contains("seed = 20221231          # a whole number from 0 to 2^63 − 1"),
+        "the baseline's comment says what a seed may be"
+    );
+    // And the largest seed runs.
+    let dir = tempfile::tempdir().unwrap();
+    zhagen()
+        .args([
+            "run",
+            baseline,
+            "--seed",
+            "9223372036854775807",
+            "--replications",
+            "1",
+        ])
+        .args([
+            "--set",
+            "region.counties=1",
+            "--set",
+            "simulation.years=2",
+            "-q",
+        ])
+        .args(["--out", dir.path().join("out").to_str().unwrap()])
+        .assert()
+        .success();
+}
