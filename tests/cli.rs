@@ -225,3 +225,29 @@ fn a_seed_out_of_range_is_refused_saying_what_a_seed_may_be() {
         .assert()
         .success();
 }
+
+/// `zhagen rn` said only "unrecognized subcommand 'rn'". clap's suggestions are on (a default
+/// feature), but its similarity threshold misses a short typo; zhagen adds the command within
+/// the edit distance it suggests scenario keys by.
+#[test]
+fn a_mistyped_command_is_answered_with_the_command_it_is_close_to() {
+    for (typo, meant) in [
+        ("rn", "run"),
+        ("rnu", "run"),
+        ("runn", "run"),
+        ("swep", "sweep"),
+        ("mrege", "merge"),
+    ] {
+        let assert = zhagen().arg(typo).assert().failure().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.starts_with(&format!("error: unrecognized subcommand '{typo}'"))
+                && stderr.contains(&format!("tip: a similar subcommand exists: '{meant}'")),
+            "{typo}: {stderr}"
+        );
+    }
+    // Nothing is offered for a word close to no command.
+    let assert = zhagen().arg("xyzzy").assert().failure().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(!stderr.contains("tip:"), "{stderr}");
+}

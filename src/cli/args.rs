@@ -18,6 +18,38 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The command line, or exit with clap's message (help and version included). A mistyped
+    /// command gets a suggestion where clap's own similarity measure finds none: `zhagen rn` is
+    /// one letter from `run` but too short for clap's threshold, which only catches `runn`.
+    pub fn parse_args() -> Cli {
+        Cli::try_parse().unwrap_or_else(|e| suggest_command(e).exit())
+    }
+}
+
+/// Add "a similar subcommand exists" to an unknown command that clap found nothing close to,
+/// by the edit distance the scenario loader suggests keys with.
+fn suggest_command(mut e: clap::Error) -> clap::Error {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let suggested = match e.get(ContextKind::SuggestedSubcommand) {
+        Some(ContextValue::Strings(s)) => !s.is_empty(),
+        other => other.is_some(),
+    };
+    if e.kind() != ErrorKind::InvalidSubcommand || suggested {
+        return e;
+    }
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidSubcommand) else {
+        return e;
+    };
+    let cli = Cli::command();
+    let names = cli.get_subcommands().map(|c| c.get_name());
+    if let Some(name) = zhagen::scenario::load::suggest(word, names) {
+        e.insert(ContextKind::SuggestedSubcommand, ContextValue::String(name));
+    }
+    e
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run a scenario file and write retention curves, tables, a plot and a summary.
