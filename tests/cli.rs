@@ -251,3 +251,81 @@ fn a_mistyped_command_is_answered_with_the_command_it_is_close_to() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(!stderr.contains("tip:"), "{stderr}");
 }
+
+/// `zhagen run` on a sweep file said only "unknown field `axis`, expected one of `name`, …",
+/// and `zhagen sweep` on a scenario "unknown field `behaviour`, expected one of `base`, …":
+/// the file was right and the command wrong, and nothing said so.
+#[test]
+fn a_file_given_to_the_wrong_command_is_named_for_what_it_is_with_the_command_that_reads_it() {
+    let file = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name)
+            .display()
+            .to_string()
+    };
+    let stderr = |args: &[&str]| {
+        let assert = zhagen().args(args).assert().failure().code(1);
+        String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+    };
+    let (sweep, baseline) = (file("sweep-remote-allowance.toml"), file("baseline.toml"));
+    for command in [
+        &["run", &sweep][..],
+        &["validate", &sweep],
+        &["calibrate", &sweep],
+        &["compare", &sweep, &baseline],
+    ] {
+        let e = stderr(command);
+        assert!(
+            e.starts_with(&format!("Error: {sweep}:"))
+                && e.ends_with(&format!(
+                    ": this is a sweep file (it has `[[axis]]`), not a scenario; \
+                     use `zhagen sweep {sweep}`\n"
+                )),
+            "{command:?}: {e}"
+        );
+    }
+    let fix = |f: &str| {
+        format!(
+            "not a sweep file; use `zhagen run {f}` (or compare, validate, calibrate), \
+             or sweep it from a sweep file whose `base` names it\n"
+        )
+    };
+    let e = stderr(&["sweep", &baseline]);
+    assert!(
+        e.contains(": this is a scenario (it has `[behaviour]`), ") && e.ends_with(&fix(&baseline)),
+        "{e}"
+    );
+    // A policy file, which holds only `name`, `description`, `base` and `[policy]`.
+    let uplift = file("salary-uplift.toml");
+    let e = stderr(&["sweep", &uplift]);
+    assert!(
+        e.contains(": this is a scenario (it has `[policy]`), ") && e.ends_with(&fix(&uplift)),
+        "{e}"
+    );
+    // A sweep file named as a scenario's base is not to be run from there.
+    let dir = tempfile::tempdir().unwrap();
+    let leaf = write(dir.path(), "leaf.toml", &format!("base = {sweep:?}\n"));
+    let e = stderr(&["run", leaf.to_str().unwrap()]);
+    assert!(
+        e.ends_with(&format!(
+            " (the base of {}:1:8): this is a sweep file (it has `[[axis]]`), not a scenario; \
+             a `base` names a scenario file\n",
+            leaf.display()
+        )),
+        "{e}"
+    );
+    // An unknown key in a file of the right kind is still a typo.
+    let typo = write(
+        dir.path(),
+        "typo.toml",
+        &format!(
+            "base = {baseline:?}\ndesing = \"grid\"\n[[axis]]\nkey = \"region.counties\"\nvalues = [1]\n"
+        ),
+    );
+    let e = stderr(&["sweep", typo.to_str().unwrap()]);
+    assert!(
+        e.contains("unknown field `desing`") && e.contains("(did you mean `design`?)"),
+        "{e}"
+    );
+}

@@ -98,6 +98,16 @@ pub enum ScenarioError {
         /// How to fix it.
         fix: String,
     },
+    /// A file of the other kind: a sweep file where a scenario is read, or a scenario given to
+    /// `zhagen sweep`.
+    #[error("{at}: {what}; {fix}")]
+    WrongKind {
+        at: Location,
+        /// What the file is, and the key that shows it.
+        what: String,
+        /// The command that reads it, or what to name instead.
+        fix: String,
+    },
     #[error("{at}: `base` chain has a cycle: {chain}")]
     BaseCycle { at: Location, chain: String },
     #[error("{at}: the `base` file {} cannot be read", base.display())]

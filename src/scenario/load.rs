@@ -175,6 +175,53 @@ fn unknown_field_suggestion(message: &str) -> Option<String> {
     suggest(field, candidates)
 }
 
+/// Where a file was refused for an unknown key at its top level (not inside a table, where
+/// the same word may mean something else), the key, and the file's top-level table: a file of
+/// one kind given where the other is read shows itself so, and the table tells which kind.
+pub(crate) fn unknown_top_level_key(
+    e: &ScenarioError,
+    sources: &Sources,
+    id: SourceId,
+) -> Option<(Location, String, toml::Table)> {
+    let ScenarioError::Syntax { at, message, .. } = e else {
+        return None;
+    };
+    let (key, _) = message.strip_prefix("unknown field `")?.split_once('`')?;
+    let top = toml::from_str::<toml::Table>(&sources.list[id].text).ok()?;
+    top.contains_key(key)
+        .then(|| (at.clone(), key.to_string(), top))
+}
+
+/// The top-level keys of a sweep file that no scenario has.
+const SWEEP_KEYS: [&str; 2] = ["axis", "design"];
+
+/// A file read as a scenario that fails on a key only sweep files have is a sweep file: say
+/// so, rather than "unknown field `axis`" and the list of scenario keys.
+fn sweep_given(e: ScenarioError, sources: &Sources, id: SourceId) -> ScenarioError {
+    let Some((at, _, top)) = unknown_top_level_key(&e, sources, id) else {
+        return e;
+    };
+    match SWEEP_KEYS.iter().find(|k| top.contains_key(**k)) {
+        Some(key) => {
+            let source = &sources.list[id];
+            ScenarioError::WrongKind {
+                what: format!(
+                    "this is a sweep file (it has `{}`), not a scenario",
+                    if *key == "axis" { "[[axis]]" } else { key }
+                ),
+                // The file the user gave is run as a sweep; a base must be a scenario.
+                fix: if source.via.is_empty() {
+                    format!("use `zhagen sweep {}`", source.path.display())
+                } else {
+                    "a `base` names a scenario file".into()
+                },
+                at,
+            }
+        }
+        None => e,
+    }
+}
+
 /// Parse one source into a layer tagged with its id, with positions on every error.
 pub(crate) fn parse_layer(sources: &Sources, id: SourceId) -> Result<RawScenario, ScenarioError> {
     parse_source(sources, id)
@@ -185,17 +232,24 @@ pub(crate) fn parse_layer(sources: &Sources, id: SourceId) -> Result<RawScenario
 pub fn parse_file<T: serde::de::DeserializeOwned + Layer>(
     path: &Path,
 ) -> Result<(T, Sources), ScenarioError> {
+    let sources = read_file(path)?;
+    let raw = parse_source(&sources, 0)?;
+    Ok((raw, sources))
+}
+
+/// Read one file as the only source (id 0), to be parsed with [`parse_source`].
+pub(crate) fn read_file(path: &Path) -> Result<Sources, ScenarioError> {
     let mut sources = Sources::default();
     let text = read(path).map_err(|source| ScenarioError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let id = sources.push(path.to_path_buf(), text, Vec::new());
-    let raw = parse_source(&sources, id)?;
-    Ok((raw, sources))
+    sources.push(path.to_path_buf(), text, Vec::new());
+    Ok(sources)
 }
 
-fn parse_source<T: serde::de::DeserializeOwned + Layer>(
+/// Parse one source into a raw layer of any kind, with positions on every error.
+pub(crate) fn parse_source<T: serde::de::DeserializeOwned + Layer>(
     sources: &Sources,
     id: SourceId,
 ) -> Result<T, ScenarioError> {
@@ -350,7 +404,7 @@ pub fn load_layers(
     })?;
     let mut chain: Vec<PathBuf> = vec![canonical(path)];
     let id = sources.push(path.to_path_buf(), text, via);
-    let mut layers = vec![parse_layer(&sources, id)?];
+    let mut layers = vec![parse_layer(&sources, id).map_err(|e| sweep_given(e, &sources, id))?];
 
     // Walk `base =` links from the leaf to the root.
     loop {
@@ -391,7 +445,7 @@ pub fn load_layers(
         let mut via = std::mem::take(&mut at.via);
         via.insert(0, at);
         let id = sources.push(base_path, text, via);
-        layers.push(parse_layer(&sources, id)?);
+        layers.push(parse_layer(&sources, id).map_err(|e| sweep_given(e, &sources, id))?);
     }
 
     // The name is not inherited: a policy file over the baseline is its own scenario. It is

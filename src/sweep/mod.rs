@@ -24,12 +24,12 @@ mod validate;
 pub use design::{design_points, parse_shard};
 
 use crate::scenario::layer::{V, partial_table};
-use crate::scenario::load::{Sources, parse_file};
+use crate::scenario::load::{parse_source, read_file};
 use crate::scenario::{Location, Override, Scenario, ScenarioError, sha256_hex};
 use rand::RngExt;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
-use validate::{SweepFile, check_every_point, check_point_count};
+use validate::{SweepFile, check_every_point, check_point_count, scenario_given};
 
 partial_table! {
     /// A sweep file as written.
@@ -152,7 +152,9 @@ impl Sweep {
     /// Read and validate a sweep file; every point's scenario is loaded once here, so that a
     /// bad value is reported before anything runs. `set` applies to every point.
     pub fn load(path: &Path, set: &[Override]) -> Result<Sweep, SweepError> {
-        let (raw, sources): (RawSweep, Sources) = parse_file(path)?;
+        let sources = read_file(path)?;
+        let raw: RawSweep =
+            parse_source(&sources, 0).map_err(|e| scenario_given(e, &sources, path))?;
         let file = SweepFile {
             path,
             sources: &sources,

@@ -4,10 +4,52 @@
 
 use super::{Axis, AxisValues, DEFAULT_PLOTS, Design, Point, RawAxis, RawSweep, SweepError};
 use crate::scenario::layer::V;
-use crate::scenario::load::{Sources, escape_controls, key_parts, key_text, suggest};
+use crate::scenario::load::{
+    Sources, escape_controls, key_parts, key_text, suggest, unknown_top_level_key,
+};
 use crate::scenario::{Location, Override, Scenario, ScenarioError};
 use rayon::prelude::*;
 use std::path::Path;
+
+/// The tables a scenario has and a sweep file does not.
+const SCENARIO_TABLES: [&str; 9] = [
+    "simulation",
+    "region",
+    "outside_option",
+    "behaviour",
+    "policy",
+    "policy_from",
+    "pathways",
+    "benchmark",
+    "calibration",
+];
+
+/// A sweep file that fails on a table only scenarios have is a scenario: say which command
+/// runs it, rather than "unknown field `behaviour`" and the list of sweep keys.
+pub(super) fn scenario_given(e: ScenarioError, sources: &Sources, path: &Path) -> SweepError {
+    let Some((at, unknown, top)) = unknown_top_level_key(&e, sources, 0) else {
+        return SweepError::Spec(e);
+    };
+    // The table where reading stopped, if it is one a scenario has; else the first there is.
+    let mut tables = std::iter::once(unknown.as_str()).chain(SCENARIO_TABLES);
+    match tables.find(|k| SCENARIO_TABLES.contains(k) && top.contains_key(*k)) {
+        Some(key) => SweepError::Spec(ScenarioError::WrongKind {
+            at,
+            what: match key {
+                "benchmark" => {
+                    "this is a scenario (it has `[[benchmark]]`), not a sweep file".into()
+                }
+                _ => format!("this is a scenario (it has `[{key}]`), not a sweep file"),
+            },
+            fix: format!(
+                "use `zhagen run {}` (or compare, validate, calibrate), or sweep it from a \
+                 sweep file whose `base` names it",
+                path.display()
+            ),
+        }),
+        None => SweepError::Spec(e),
+    }
+}
 
 /// Something with a position in the sweep file.
 trait Located {
@@ -26,7 +68,7 @@ pub(super) struct SweepFile<'a> {
 }
 
 impl SweepFile<'_> {
-    /// Where a value is written: the sweep file is the one source `parse_file` read (0).
+    /// Where a value is written: the sweep file is the one source `read_file` read (0).
     fn at(&self, start: usize) -> Location {
         self.sources.locate(0, start)
     }
