@@ -329,3 +329,87 @@ fn a_file_given_to_the_wrong_command_is_named_for_what_it_is_with_the_command_th
         "{e}"
     );
 }
+
+/// A scenario's name was printed as written: `name = "\u001b]0;pwned\u0007…"` in a file from
+/// someone else retitled the terminal, and `\u001b[2J` would clear it. Every name zhagen
+/// prints (the run report, the comparison table, the size refusal, the progress message,
+/// benchmark names in the validation table, calibration) is printed with its control
+/// characters escaped.
+#[test]
+fn control_characters_in_names_are_printed_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "red\\u001b[31m\\u001b]0;title\\u0007";
+    let shown = "red\\u{1b}[31m\\u{1b}]0;title\\u{7}";
+    let leaf = write(
+        dir.path(),
+        "leaf.toml",
+        &format!(
+            "base = {:?}\nname = \"{name}\"\n\n[[benchmark]]\nname = \"bench{name}\"\n\
+             metric = \"report_rate\"\npathway = \"order_oriented\"\nvalue = 0.98\n\
+             source = \"made up\"\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    let twin = write(
+        dir.path(),
+        "twin.toml",
+        &format!("base = \"leaf.toml\"\nname = \"{name}\"\n"),
+    );
+    let (leaf, twin) = (leaf.to_str().unwrap(), twin.to_str().unwrap());
+    let small = [
+        "--set",
+        "region.counties=1",
+        "--set",
+        "simulation.years=8",
+        "--replications",
+        "2",
+    ];
+    let out = |k: &str| dir.path().join(k).to_str().unwrap().to_string();
+    let (o1, o2, o3, o4) = (
+        out("run"),
+        out("validate"),
+        out("compare"),
+        out("calibrate"),
+    );
+    let commands: Vec<(Vec<&str>, bool)> = vec![
+        ([&["run", leaf, "--out", &o1][..], &small].concat(), true),
+        (
+            [&["validate", leaf, "--out", &o2][..], &small].concat(),
+            true,
+        ),
+        (
+            [&["compare", leaf, twin, "--out", &o3][..], &small].concat(),
+            true,
+        ),
+        (
+            [
+                &["calibrate", leaf, "--out", &o4, "--max-evaluations", "1"][..],
+                &small,
+            ]
+            .concat(),
+            true,
+        ),
+        (
+            vec![
+                "run",
+                leaf,
+                "--set",
+                "region.counties=100000",
+                "--replications",
+                "1000",
+            ],
+            false,
+        ),
+    ];
+    for (args, succeeds) in commands {
+        let output = zhagen().args(&args).output().unwrap();
+        assert_eq!(output.status.success(), succeeds, "{args:?}: {output:?}");
+        let printed = [output.stdout, output.stderr].concat();
+        let printed = String::from_utf8(printed).unwrap();
+        assert!(
+            !printed.contains(['\u{1b}', '\u{7}']),
+            "{args:?} printed a raw control character: {printed:?}"
+        );
+        assert!(printed.contains(shown), "{args:?}: {printed}");
+    }
+}

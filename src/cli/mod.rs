@@ -61,6 +61,12 @@ fn check_size(s: &Scenario, threads: usize, times: f64, allow: bool, quiet: bool
     Ok(seconds)
 }
 
+/// A scenario's name as printed on the terminal: control characters escaped, so that a name in
+/// a file from someone else cannot move the cursor, recolour the screen or retitle the window.
+fn shown(name: &str) -> String {
+    zhagen::scenario::load::escape_controls(name)
+}
+
 fn interrupted(what: String) -> anyhow::Error {
     interrupt::Interrupted(what).into()
 }
@@ -304,7 +310,9 @@ fn compare(args: CompareArgs) -> Result<()> {
     // not the whole comparison's.
     let mut timings = Vec::new();
     for (s, &estimated_seconds) in scenarios.iter().zip(&estimates) {
-        progress.0.set_message(format!("simulating `{}`", s.name));
+        progress
+            .0
+            .set_message(format!("simulating `{}`", shown(&s.name)));
         let start = Instant::now();
         let Some(r) =
             pool.install(|| runner::run_until_cancelled(s, &Silent(&progress), interrupt::token()))
@@ -340,15 +348,18 @@ fn compare(args: CompareArgs) -> Result<()> {
             text,
             "compared {} scenarios with common random numbers (seed {seed}, {reps} replications each); differences from `{}`:",
             scenarios.len(),
-            scenarios[0].name
+            shown(&scenarios[0].name)
         );
         for (i, s) in scenarios.iter().enumerate().skip(1) {
             let _ = writeln!(
                 text,
                 "\n{:<34} {:>10} {:>10} {:>12}  {:>23}",
-                format!("`{}`", s.name),
-                scenarios[0].name.chars().take(10).collect::<String>(),
-                s.name.chars().take(10).collect::<String>(),
+                format!("`{}`", shown(&s.name)),
+                shown(&scenarios[0].name)
+                    .chars()
+                    .take(10)
+                    .collect::<String>(),
+                shown(&s.name).chars().take(10).collect::<String>(),
                 "difference",
                 "95% CI (paired)"
             );
@@ -467,7 +478,7 @@ fn run_inner(
     let bar = bar(args.quiet, "county-replications");
     bar.set_message(format!(
         "simulating `{}` (estimated {})",
-        scenario.name,
+        shown(&scenario.name),
         engine::duration_words(estimated_seconds)
     ));
     let progress = Bar(bar);
@@ -508,7 +519,7 @@ fn report(
     let _ = writeln!(
         text,
         "scenario `{}`: {} replications, {:.0} worker-years in {:.2} s ({:.1} M worker-years/s on {} threads)",
-        s.name,
+        shown(&s.name),
         r.reps.len(),
         r.pooled.worker_years,
         timing.wall_seconds,
