@@ -37,8 +37,9 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum CalibrationError {
+    /// Boxed: a located scenario error is large, and this one is returned by every step.
     #[error(transparent)]
-    Scenario(#[from] ScenarioError),
+    Scenario(Box<ScenarioError>),
     #[error(
         "{}: the scenario declares no free parameters; add a [calibration] table with [[calibration.free]] entries (key, min, max)",
         file.display()
@@ -65,6 +66,12 @@ pub enum CalibrationError {
     /// there is no fit.
     #[error("calibration stopped before it finished; nothing was written")]
     Cancelled,
+}
+
+impl From<ScenarioError> for CalibrationError {
+    fn from(e: ScenarioError) -> CalibrationError {
+        CalibrationError::Scenario(Box::new(e))
+    }
 }
 
 /// Precision assumed for a published share without a sample size.

@@ -14,7 +14,30 @@ pub struct Location {
     /// file, and so on up to the file the user gave. A problem in a base file is only half
     /// found if the user cannot tell which of their scenarios led there (`base = "/etc/passwd"`
     /// reported as `/etc/passwd:1:32` alone).
-    pub via: Vec<Location>,
+    pub via: Via,
+}
+
+/// The `base =` lines that lead to a file, nearest first ([`Location::via`]); a slice by
+/// `Deref`. Kept behind one pointer: every located error carries a [`Location`], most have no
+/// chain, and an error type returned everywhere should stay small.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[expect(
+    clippy::box_collection,
+    reason = "one thin pointer: a boxed slice would be two words in every Location"
+)]
+pub struct Via(Option<Box<Vec<Location>>>);
+
+impl From<Vec<Location>> for Via {
+    fn from(links: Vec<Location>) -> Via {
+        Via((!links.is_empty()).then(|| Box::new(links)))
+    }
+}
+
+impl std::ops::Deref for Via {
+    type Target = [Location];
+    fn deref(&self) -> &[Location] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
 }
 
 impl Location {
@@ -24,7 +47,7 @@ impl Location {
             file: file.into(),
             line: None,
             column: None,
-            via: Vec::new(),
+            via: Via::default(),
         }
     }
 }

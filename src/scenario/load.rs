@@ -1,7 +1,7 @@
 //! Reading scenario files: TOML parsing with positions, `base =` inheritance (chains allowed,
 //! cycles refused), `--set` overrides, and typo suggestions for unknown keys.
 
-use super::error::{Location, ScenarioError};
+use super::error::{Location, ScenarioError, Via};
 pub use super::key::{key_parts, key_text};
 use super::layer::{Layer, SourceId};
 use super::raw::RawScenario;
@@ -16,7 +16,7 @@ pub struct Source {
     pub origin: Origin,
     /// For a base file, the `base =` lines that lead to it, nearest first (see
     /// [`Location::via`]); empty for the file the user gave and for overrides.
-    pub via: Vec<Location>,
+    pub via: Via,
 }
 
 /// What a [`Source`] is.
@@ -128,7 +128,7 @@ impl Sources {
             path,
             text,
             origin: Origin::File,
-            via,
+            via: via.into(),
         })
     }
     fn add(&mut self, source: Source) -> SourceId {
@@ -413,7 +413,7 @@ pub fn load_layers(
             break;
         };
         let from = sources.list[base.source].path.clone();
-        let mut at = sources.locate(base.source, base.span.start);
+        let at = sources.locate(base.source, base.span.start);
         let base_path = from
             .parent()
             .unwrap_or_else(|| Path::new("."))
@@ -442,8 +442,11 @@ pub fn load_layers(
         };
         chain.push(canon);
         // The base is reached through this `base =` line and whatever led to its file.
-        let mut via = std::mem::take(&mut at.via);
-        via.insert(0, at);
+        let mut via = vec![Location {
+            via: Via::default(),
+            ..at.clone()
+        }];
+        via.extend_from_slice(&at.via);
         let id = sources.push(base_path, text, via);
         layers.push(parse_layer(&sources, id).map_err(|e| sweep_given(e, &sources, id))?);
     }
@@ -472,7 +475,7 @@ pub fn load_layers(
             path: PathBuf::from(name),
             text,
             origin,
-            via: Vec::new(),
+            via: Via::default(),
         });
         if let Some(OverrideProblem {
             key,

@@ -13,7 +13,7 @@ pub mod load;
 pub mod raw;
 mod validate;
 
-pub use error::{Location, ScenarioError};
+pub use error::{Location, ScenarioError, Via};
 pub use load::Override;
 
 use crate::behaviour::{Behaviour, OutsideOption};

@@ -56,8 +56,9 @@ partial_table! {
 
 #[derive(Debug, Error)]
 pub enum SweepError {
+    /// Boxed: a located scenario error is large, and this one is returned by every step.
     #[error(transparent)]
-    Spec(#[from] ScenarioError),
+    Spec(Box<ScenarioError>),
     #[error("{at}: point {point} of the sweep ({assignment}) is not a valid scenario")]
     Point {
         at: Location,
@@ -72,6 +73,12 @@ pub enum SweepError {
     Shard { given: String, why: String },
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+}
+
+impl From<ScenarioError> for SweepError {
+    fn from(e: ScenarioError) -> SweepError {
+        SweepError::Spec(Box::new(e))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

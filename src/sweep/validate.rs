@@ -28,12 +28,12 @@ const SCENARIO_TABLES: [&str; 9] = [
 /// runs it, rather than "unknown field `behaviour`" and the list of sweep keys.
 pub(super) fn scenario_given(e: ScenarioError, sources: &Sources, path: &Path) -> SweepError {
     let Some((at, unknown, top)) = unknown_top_level_key(&e, sources, 0) else {
-        return SweepError::Spec(e);
+        return SweepError::from(e);
     };
     // The table where reading stopped, if it is one a scenario has; else the first there is.
     let mut tables = std::iter::once(unknown.as_str()).chain(SCENARIO_TABLES);
     match tables.find(|k| SCENARIO_TABLES.contains(k) && top.contains_key(*k)) {
-        Some(key) => SweepError::Spec(ScenarioError::WrongKind {
+        Some(key) => SweepError::from(ScenarioError::WrongKind {
             at,
             what: match key {
                 "benchmark" => {
@@ -47,7 +47,7 @@ pub(super) fn scenario_given(e: ScenarioError, sources: &Sources, path: &Path) -
                 path.display()
             ),
         }),
-        None => SweepError::Spec(e),
+        None => SweepError::from(e),
     }
 }
 
@@ -75,7 +75,7 @@ impl SweepFile<'_> {
 
     /// A value written but not allowed, located at the value.
     fn invalid(&self, v: &dyn Located, key: &str, value: String, allowed: String) -> SweepError {
-        SweepError::Spec(ScenarioError::Invalid {
+        SweepError::from(ScenarioError::Invalid {
             at: self.at(v.start()),
             key: key.into(),
             value,
@@ -85,7 +85,7 @@ impl SweepFile<'_> {
 
     /// A key the sweep needs but does not set.
     pub(super) fn missing(&self, key: &str, allowed: &str) -> SweepError {
-        SweepError::Spec(ScenarioError::Missing {
+        SweepError::from(ScenarioError::Missing {
             file: self.path.to_path_buf(),
             key: key.into(),
             allowed: allowed.into(),
@@ -131,13 +131,13 @@ impl SweepFile<'_> {
         let named_at = vec![self.at(base_v.span.start)];
         Scenario::load_named_by(base, common, named_at).map_err(|e| match e {
             ScenarioError::Read { path: p, source } => {
-                SweepError::Spec(ScenarioError::BaseMissing {
+                SweepError::from(ScenarioError::BaseMissing {
                     at: self.at(base_v.span.start),
                     base: p,
                     source,
                 })
             }
-            other => SweepError::Spec(other),
+            other => SweepError::from(other),
         })
     }
 
@@ -311,7 +311,7 @@ impl SweepFile<'_> {
                     integer: a.integer.as_ref().is_some_and(|x| x.value),
                 })
             }
-            _ => Err(SweepError::Spec(ScenarioError::Invalid {
+            _ => Err(SweepError::from(ScenarioError::Invalid {
                 at: loc.clone(),
                 key: format!("axis[{i}]"),
                 value: key.value.clone(),
@@ -357,7 +357,7 @@ fn values_suit_design(
 ) -> Result<(), SweepError> {
     match (design, values) {
         (Design::Grid, AxisValues::Range { .. }) => {
-            Err(SweepError::Spec(ScenarioError::Invalid {
+            Err(SweepError::from(ScenarioError::Invalid {
                 at: loc.clone(),
                 key: format!("axis[{i}]"),
                 value: key.value.clone(),
@@ -365,7 +365,7 @@ fn values_suit_design(
             }))
         }
         (Design::LatinHypercube { .. }, AxisValues::List(_)) => {
-            Err(SweepError::Spec(ScenarioError::Invalid {
+            Err(SweepError::from(ScenarioError::Invalid {
                 at: loc.clone(),
                 key: format!("axis[{i}]"),
                 value: key.value.clone(),
@@ -387,7 +387,7 @@ pub(super) fn check_point_count(design: &Design, axes: &[Axis]) -> Result<(), Sw
         Design::LatinHypercube { points, .. } => Some(*points as usize),
     };
     if count.is_none_or(|n| n > 1_000_000) {
-        return Err(SweepError::Spec(ScenarioError::Invalid {
+        return Err(SweepError::from(ScenarioError::Invalid {
             at: axes[0].at.clone(),
             key: "axis".into(),
             value: match count {
