@@ -25,10 +25,7 @@ fn sweep_of(dir: &Path, points: usize) -> Sweep {
         ),
     )
     .expect("write the sweep file");
-    let set = [
-        "region.counties=1".to_string(),
-        "simulation.years=3".to_string(),
-    ];
+    let set = ["region.counties=1".into(), "simulation.years=3".into()];
     Sweep::load(&file, &set).expect("sweep loads")
 }
 

@@ -1,11 +1,9 @@
 //! The `zhagen` command: parse arguments, call the library, print errors and exit non-zero.
 
-use clap::Parser;
-
 mod cli;
 
 fn main() {
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_args();
     cli::interrupt::install();
     if let Err(e) = cli::main_with(cli) {
         if e.downcast_ref::<cli::interrupt::Interrupted>().is_some() {

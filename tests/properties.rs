@@ -195,6 +195,7 @@ fn location(e: &ScenarioError) -> Option<&Location> {
         | ScenarioError::Invalid { at, .. }
         | ScenarioError::Constraint { at, .. }
         | ScenarioError::BaseCycle { at, .. }
+        | ScenarioError::WrongKind { at, .. }
         | ScenarioError::BaseMissing { at, .. } => Some(at),
         ScenarioError::Read { .. } | ScenarioError::Missing { .. } => None,
     }

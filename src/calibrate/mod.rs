@@ -21,7 +21,7 @@ use crate::cancel::Cancel;
 use crate::engine::Silent;
 use crate::runner;
 use crate::scenario::key::key_parts;
-use crate::scenario::{FreeParameter, Scenario, ScenarioError};
+use crate::scenario::{FreeParameter, Override, Scenario, ScenarioError};
 use crate::stats::BenchmarkResult;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -37,8 +37,9 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum CalibrationError {
+    /// Boxed: a located scenario error is large, and this one is returned by every step.
     #[error(transparent)]
-    Scenario(#[from] ScenarioError),
+    Scenario(Box<ScenarioError>),
     #[error(
         "{}: the scenario declares no free parameters; add a [calibration] table with [[calibration.free]] entries (key, min, max)",
         file.display()
@@ -65,6 +66,12 @@ pub enum CalibrationError {
     /// there is no fit.
     #[error("calibration stopped before it finished; nothing was written")]
     Cancelled,
+}
+
+impl From<ScenarioError> for CalibrationError {
+    fn from(e: ScenarioError) -> CalibrationError {
+        CalibrationError::Scenario(Box::new(e))
+    }
 }
 
 /// Precision assumed for a published share without a sample size.
@@ -112,7 +119,7 @@ pub struct Fit {
 /// under common random numbers, so a repeated point need not be simulated again.
 struct Evaluator<'a> {
     path: &'a Path,
-    common: Vec<String>,
+    common: Vec<Override>,
     params: &'a [FreeParameter],
     cache: HashMap<Vec<u64>, Evaluation>,
     sigma: Option<Vec<f64>>,
@@ -122,18 +129,18 @@ struct Evaluator<'a> {
 }
 
 impl Evaluator<'_> {
-    fn overrides(&self, theta: &[f64]) -> Vec<String> {
+    fn overrides(&self, theta: &[f64]) -> Vec<Override> {
         let mut o = self.common.clone();
         for (p, x) in self.params.iter().zip(theta) {
             for k in &p.keys {
-                o.push(format!("{k}={x:?}"));
+                o.push(Override::set(format!("{k}={x:?}")));
             }
         }
         o
     }
 
     fn scenario(&self, theta: &[f64]) -> Result<Scenario, CalibrationError> {
-        Scenario::load(self.path, &self.overrides(theta)).map_err(|e| {
+        Scenario::load_with(self.path, &self.overrides(theta)).map_err(|e| {
             // Name the parameter whose key the error mentions.
             let text = e.to_string();
             let (p, x) = self
@@ -257,8 +264,19 @@ pub fn calibrate(
     let reps = replications
         .or(cal.replications)
         .unwrap_or(s.simulation.replications);
-    let mut common = set.to_vec();
-    common.push(format!("simulation.replications={reps}"));
+    let mut common: Vec<Override> = set.iter().map(Override::set).collect();
+    // Shown, should it be refused, as where the count came from: never as a `--set`.
+    let from = match (replications, cal.replications) {
+        (Some(r), _) => format!("--replications {r}"),
+        (None, Some(r)) => format!("calibration.replications = {r}"),
+        (None, None) => format!("simulation.replications = {reps}"),
+    };
+    common.push(Override::shown_as(from, "simulation.replications", reps));
+    if replications.is_some() {
+        // A count the scenario has not checked yet is checked now: refused in an evaluation,
+        // it would be blamed on a free parameter.
+        Scenario::load_with(path, &common)?;
+    }
     let params = cal.free.clone();
     let budget = max_evaluations.unwrap_or(cal.max_evaluations) as usize;
     // Start from the values the scenario holds now (inside the bounds).

@@ -18,6 +18,38 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The command line, or exit with clap's message (help and version included). A mistyped
+    /// command gets a suggestion where clap's own similarity measure finds none: `zhagen rn` is
+    /// one letter from `run` but too short for clap's threshold, which only catches `runn`.
+    pub fn parse_args() -> Cli {
+        Cli::try_parse().unwrap_or_else(|e| suggest_command(e).exit())
+    }
+}
+
+/// Add "a similar subcommand exists" to an unknown command that clap found nothing close to,
+/// by the edit distance the scenario loader suggests keys with.
+fn suggest_command(mut e: clap::Error) -> clap::Error {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let suggested = match e.get(ContextKind::SuggestedSubcommand) {
+        Some(ContextValue::Strings(s)) => !s.is_empty(),
+        other => other.is_some(),
+    };
+    if e.kind() != ErrorKind::InvalidSubcommand || suggested {
+        return e;
+    }
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidSubcommand) else {
+        return e;
+    };
+    let cli = Cli::command();
+    let names = cli.get_subcommands().map(|c| c.get_name());
+    if let Some(name) = zhagen::scenario::load::suggest(word, names) {
+        e.insert(ContextKind::SuggestedSubcommand, ContextValue::String(name));
+    }
+    e
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run a scenario file and write retention curves, tables, a plot and a summary.
@@ -119,8 +151,9 @@ pub struct CompareArgs {
     /// Replications of every scenario [default: the first scenario's].
     #[arg(long)]
     pub replications: Option<u32>,
-    /// Random seed of every scenario [default: the first scenario's].
-    #[arg(long)]
+    /// Random seed of every scenario, a whole number from 0 to 2^63 − 1 [default: the first
+    /// scenario's].
+    #[arg(long, allow_negative_numbers = true, value_parser = seed)]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long)]
@@ -149,8 +182,8 @@ pub struct RunArgs {
     /// Replications (overrides simulation.replications).
     #[arg(long)]
     pub replications: Option<u32>,
-    /// Random seed (overrides simulation.seed).
-    #[arg(long)]
+    /// Random seed (overrides simulation.seed), a whole number from 0 to 2^63 − 1.
+    #[arg(long, allow_negative_numbers = true, value_parser = seed)]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long)]
@@ -167,4 +200,23 @@ pub struct RunArgs {
     /// Run even if the size estimate says the run is absurdly large.
     #[arg(long)]
     pub allow_large: bool,
+}
+
+/// `--seed`: the values `simulation.seed` may hold, from the catalogue, so that the flag and the
+/// file refuse the same seeds in the same words. A scenario file cannot hold more than 2^63 − 1
+/// (TOML integers are signed 64-bit), and every result folder keeps its resolved scenario with
+/// the seed in it, so the flag may not go beyond that either. Negative numbers reach this parser
+/// (`allow_negative_numbers`) to be refused here, instead of clap's tip to write `-- -1`.
+fn seed(text: &str) -> Result<u64, String> {
+    use zhagen::scenario::catalogue::{Kind, lookup};
+    let kind = lookup("simulation.seed")
+        .expect("the catalogue has simulation.seed")
+        .kind;
+    let Kind::Int { min, max, .. } = kind else {
+        unreachable!("simulation.seed is a whole number in the catalogue")
+    };
+    match text.parse::<i128>() {
+        Ok(n) if (i128::from(min)..=i128::from(max)).contains(&n) => Ok(n as u64),
+        _ => Err(kind.allowed()),
+    }
 }

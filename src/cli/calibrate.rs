@@ -2,7 +2,7 @@
 //! the fit's files, and optionally update the scenario in place. Ctrl-C stops it after the
 //! evaluation in progress, writing nothing.
 
-use super::{CalibrateArgs, bar, check_size, interrupt, interrupted, pool, print_quietly};
+use super::{CalibrateArgs, bar, check_size, interrupt, interrupted, pool, print_quietly, shown};
 use anyhow::Result;
 use std::path::PathBuf;
 use zhagen::output;
@@ -64,7 +64,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             bar.finish_and_clear();
             return Err(interrupted(format!(
                 "calibration of `{}` stopped; nothing was written",
-                s.name
+                shown(&s.name)
             )));
         }
         other => other?,
@@ -92,7 +92,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         let _ = writeln!(
             text,
             "calibrated `{}`: {} evaluations at {} replications, objective {:.3} → {:.3}\n",
-            s.name,
+            shown(&s.name),
             f.trace.len(),
             f.replications,
             f.start.objective,
@@ -131,7 +131,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             let _ = writeln!(
                 text,
                 "{:<34} {:>9.2} {:>9.2} {:>9.2}  {}",
-                b.benchmark.name,
+                shown(&b.benchmark.name),
                 b.benchmark.value * k,
                 b0.simulated.mean * k,
                 b.simulated.mean * k,

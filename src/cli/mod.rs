@@ -15,7 +15,7 @@ use std::time::Instant;
 use zhagen::engine::{self, Progress};
 use zhagen::output::{self, Timing};
 use zhagen::runner;
-use zhagen::scenario::Scenario;
+use zhagen::scenario::{Override, Scenario};
 
 /// Progress bar on stderr; indicatif hides it when stderr is not a terminal.
 struct Bar(ProgressBar);
@@ -61,6 +61,12 @@ fn check_size(s: &Scenario, threads: usize, times: f64, allow: bool, quiet: bool
     Ok(seconds)
 }
 
+/// A scenario's name as printed on the terminal: control characters escaped, so that a name in
+/// a file from someone else cannot move the cursor, recolour the screen or retitle the window.
+fn shown(name: &str) -> String {
+    zhagen::scenario::load::escape_controls(name)
+}
+
 fn interrupted(what: String) -> anyhow::Error {
     interrupt::Interrupted(what).into()
 }
@@ -93,9 +99,13 @@ fn validate(args: RunArgs) -> Result<()> {
 fn sweep(args: SweepArgs) -> Result<()> {
     use zhagen::sweep::{Sweep, parse_shard, run::run_sweep};
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    let mut set = args.set.clone();
+    let mut set: Vec<Override> = args.set.iter().map(Override::set).collect();
     if let Some(r) = args.replications {
-        set.push(format!("simulation.replications={r}"));
+        set.push(Override::flag(
+            "--replications",
+            "simulation.replications",
+            r,
+        ));
     }
     let pool = pool(args.threads)?;
     // Loading checks every point's scenario, in parallel on the pool `--threads` asks for.
@@ -220,13 +230,32 @@ fn compare(args: CompareArgs) -> Result<()> {
     let first = Scenario::load(&args.scenarios[0], &args.set)?;
     let seed = args.seed.unwrap_or(first.simulation.seed);
     let reps = args.replications.unwrap_or(first.simulation.replications);
-    let mut overrides = args.set.clone();
-    // Common random numbers need one seed and one replication count for all.
-    overrides.push(format!("simulation.seed={seed}"));
-    overrides.push(format!("simulation.replications={reps}"));
+    let mut overrides: Vec<Override> = args.set.iter().map(Override::set).collect();
+    // Common random numbers need one seed and one replication count for all: the flag's, or
+    // else the first scenario's.
+    let shared = |flag: &str, key: &str, given: bool, value: u64| {
+        if given {
+            Override::flag(flag, key, value)
+        } else {
+            let first = args.scenarios[0].display();
+            Override::shown_as(format!("{key} = {value} of {first}"), key, value)
+        }
+    };
+    overrides.push(shared(
+        "--seed",
+        "simulation.seed",
+        args.seed.is_some(),
+        seed,
+    ));
+    overrides.push(shared(
+        "--replications",
+        "simulation.replications",
+        args.replications.is_some(),
+        reps.into(),
+    ));
     let mut scenarios = Vec::new();
     for path in &args.scenarios {
-        let mut s = Scenario::load(path, &overrides)?;
+        let mut s = Scenario::load_with(path, &overrides)?;
         if (s.simulation.start_year, s.simulation.years)
             != (first.simulation.start_year, first.simulation.years)
         {
@@ -281,7 +310,9 @@ fn compare(args: CompareArgs) -> Result<()> {
     // not the whole comparison's.
     let mut timings = Vec::new();
     for (s, &estimated_seconds) in scenarios.iter().zip(&estimates) {
-        progress.0.set_message(format!("simulating `{}`", s.name));
+        progress
+            .0
+            .set_message(format!("simulating `{}`", shown(&s.name)));
         let start = Instant::now();
         let Some(r) =
             pool.install(|| runner::run_until_cancelled(s, &Silent(&progress), interrupt::token()))
@@ -317,15 +348,18 @@ fn compare(args: CompareArgs) -> Result<()> {
             text,
             "compared {} scenarios with common random numbers (seed {seed}, {reps} replications each); differences from `{}`:",
             scenarios.len(),
-            scenarios[0].name
+            shown(&scenarios[0].name)
         );
         for (i, s) in scenarios.iter().enumerate().skip(1) {
             let _ = writeln!(
                 text,
                 "\n{:<34} {:>10} {:>10} {:>12}  {:>23}",
-                format!("`{}`", s.name),
-                scenarios[0].name.chars().take(10).collect::<String>(),
-                s.name.chars().take(10).collect::<String>(),
+                format!("`{}`", shown(&s.name)),
+                shown(&scenarios[0].name)
+                    .chars()
+                    .take(10)
+                    .collect::<String>(),
+                shown(&s.name).chars().take(10).collect::<String>(),
                 "difference",
                 "95% CI (paired)"
             );
@@ -416,13 +450,17 @@ fn run_inner(
 ) -> Result<(Scenario, zhagen::stats::RunResult, PathBuf)> {
     let mut overrides = Vec::new();
     if let Some(r) = args.replications {
-        overrides.push(format!("simulation.replications={r}"));
+        overrides.push(Override::flag(
+            "--replications",
+            "simulation.replications",
+            r,
+        ));
     }
     if let Some(s) = args.seed {
-        overrides.push(format!("simulation.seed={s}"));
+        overrides.push(Override::flag("--seed", "simulation.seed", s));
     }
-    overrides.extend(args.set.iter().cloned());
-    let scenario = Scenario::load(&args.scenario, &overrides)?;
+    overrides.extend(args.set.iter().map(Override::set));
+    let scenario = Scenario::load_with(&args.scenario, &overrides)?;
     let out = args
         .out
         .clone()
@@ -440,7 +478,7 @@ fn run_inner(
     let bar = bar(args.quiet, "county-replications");
     bar.set_message(format!(
         "simulating `{}` (estimated {})",
-        scenario.name,
+        shown(&scenario.name),
         engine::duration_words(estimated_seconds)
     ));
     let progress = Bar(bar);
@@ -481,7 +519,7 @@ fn report(
     let _ = writeln!(
         text,
         "scenario `{}`: {} replications, {:.0} worker-years in {:.2} s ({:.1} M worker-years/s on {} threads)",
-        s.name,
+        shown(&s.name),
         r.reps.len(),
         r.pooled.worker_years,
         timing.wall_seconds,

@@ -1,7 +1,7 @@
 //! Reading scenario files: TOML parsing with positions, `base =` inheritance (chains allowed,
 //! cycles refused), `--set` overrides, and typo suggestions for unknown keys.
 
-use super::error::{Location, ScenarioError};
+use super::error::{Location, ScenarioError, Via};
 pub use super::key::{key_parts, key_text};
 use super::layer::{Layer, SourceId};
 use super::raw::RawScenario;
@@ -10,8 +10,77 @@ use std::path::{Path, PathBuf};
 /// One source of scenario values: a file or a command-line override.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The file, or how the override was written (`--set KEY=VALUE`, `--seed 7`).
     pub path: PathBuf,
     pub text: String,
+    pub origin: Origin,
+    /// For a base file, the `base =` lines that lead to it, nearest first (see
+    /// [`Location::via`]); empty for the file the user gave and for overrides.
+    pub via: Via,
+}
+
+/// What a [`Source`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A file read.
+    File,
+    /// `--set KEY=VALUE`.
+    Set,
+    /// A flag that sets one key ([`Override::flag`]): located by the flag alone, since the
+    /// line and column of the text made from it are nothing the user wrote.
+    Flag,
+}
+
+/// A value set over a scenario's files: `--set KEY=VALUE`, or a flag such as `--replications
+/// 20` that sets one key. Errors name it as the user wrote it, so that `--replications 0` is
+/// reported as `--replications 0`, not as a `--set` the user never typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    /// `KEY=VALUE`, as `--set` takes it.
+    pub set: String,
+    /// What the user wrote instead, when it was not `--set`.
+    pub shown_as: Option<String>,
+}
+
+impl Override {
+    /// `--set KEY=VALUE`.
+    pub fn set(key_value: impl Into<String>) -> Override {
+        Override {
+            set: key_value.into(),
+            shown_as: None,
+        }
+    }
+
+    /// `key` set to `value` by a flag: shown as `--seed 7`. It is not a file, and not listed
+    /// among the files a scenario was read from.
+    pub fn flag(flag: &str, key: &str, value: impl std::fmt::Display) -> Override {
+        Override::shown_as(format!("{flag} {value}"), key, value)
+    }
+
+    /// `key` set to `value` by what the user wrote as `shown` (a line of a sweep file, a
+    /// setting that the command applies to every scenario); like a flag, not a file.
+    pub fn shown_as(
+        shown: impl Into<String>,
+        key: &str,
+        value: impl std::fmt::Display,
+    ) -> Override {
+        Override {
+            set: format!("{key}={value}"),
+            shown_as: Some(shown.into()),
+        }
+    }
+}
+
+impl From<&str> for Override {
+    fn from(key_value: &str) -> Override {
+        Override::set(key_value)
+    }
+}
+
+impl From<String> for Override {
+    fn from(key_value: String) -> Override {
+        Override::set(key_value)
+    }
 }
 
 /// All sources read for a scenario, in the order they were read.
@@ -24,6 +93,9 @@ impl Sources {
     /// Location (file, line, column) of a byte offset in a source.
     pub fn locate(&self, source: SourceId, offset: usize) -> Location {
         let s = &self.list[source];
+        if s.origin == Origin::Flag {
+            return self.whole(source);
+        }
         // Never slice inside a character: a span that does not fit this text (a bug elsewhere)
         // must still give a location, not a panic.
         let mut end = offset.min(s.text.len());
@@ -40,10 +112,27 @@ impl Sources {
             file: s.path.clone(),
             line: Some(line),
             column,
+            via: s.via.clone(),
         }
     }
-    fn push(&mut self, path: PathBuf, text: String) -> SourceId {
-        self.list.push(Source { path, text });
+    /// The whole of a source, for an error with no position.
+    pub fn whole(&self, source: SourceId) -> Location {
+        let s = &self.list[source];
+        Location {
+            via: s.via.clone(),
+            ..Location::file(s.path.clone())
+        }
+    }
+    fn push(&mut self, path: PathBuf, text: String, via: Vec<Location>) -> SourceId {
+        self.add(Source {
+            path,
+            text,
+            origin: Origin::File,
+            via: via.into(),
+        })
+    }
+    fn add(&mut self, source: Source) -> SourceId {
+        self.list.push(source);
         self.list.len() - 1
     }
 }
@@ -86,6 +175,53 @@ fn unknown_field_suggestion(message: &str) -> Option<String> {
     suggest(field, candidates)
 }
 
+/// Where a file was refused for an unknown key at its top level (not inside a table, where
+/// the same word may mean something else), the key, and the file's top-level table: a file of
+/// one kind given where the other is read shows itself so, and the table tells which kind.
+pub(crate) fn unknown_top_level_key(
+    e: &ScenarioError,
+    sources: &Sources,
+    id: SourceId,
+) -> Option<(Location, String, toml::Table)> {
+    let ScenarioError::Syntax { at, message, .. } = e else {
+        return None;
+    };
+    let (key, _) = message.strip_prefix("unknown field `")?.split_once('`')?;
+    let top = toml::from_str::<toml::Table>(&sources.list[id].text).ok()?;
+    top.contains_key(key)
+        .then(|| (at.clone(), key.to_string(), top))
+}
+
+/// The top-level keys of a sweep file that no scenario has.
+const SWEEP_KEYS: [&str; 2] = ["axis", "design"];
+
+/// A file read as a scenario that fails on a key only sweep files have is a sweep file: say
+/// so, rather than "unknown field `axis`" and the list of scenario keys.
+fn sweep_given(e: ScenarioError, sources: &Sources, id: SourceId) -> ScenarioError {
+    let Some((at, _, top)) = unknown_top_level_key(&e, sources, id) else {
+        return e;
+    };
+    match SWEEP_KEYS.iter().find(|k| top.contains_key(**k)) {
+        Some(key) => {
+            let source = &sources.list[id];
+            ScenarioError::WrongKind {
+                what: format!(
+                    "this is a sweep file (it has `{}`), not a scenario",
+                    if *key == "axis" { "[[axis]]" } else { key }
+                ),
+                // The file the user gave is run as a sweep; a base must be a scenario.
+                fix: if source.via.is_empty() {
+                    format!("use `zhagen sweep {}`", source.path.display())
+                } else {
+                    "a `base` names a scenario file".into()
+                },
+                at,
+            }
+        }
+        None => e,
+    }
+}
+
 /// Parse one source into a layer tagged with its id, with positions on every error.
 pub(crate) fn parse_layer(sources: &Sources, id: SourceId) -> Result<RawScenario, ScenarioError> {
     parse_source(sources, id)
@@ -96,17 +232,24 @@ pub(crate) fn parse_layer(sources: &Sources, id: SourceId) -> Result<RawScenario
 pub fn parse_file<T: serde::de::DeserializeOwned + Layer>(
     path: &Path,
 ) -> Result<(T, Sources), ScenarioError> {
+    let sources = read_file(path)?;
+    let raw = parse_source(&sources, 0)?;
+    Ok((raw, sources))
+}
+
+/// Read one file as the only source (id 0), to be parsed with [`parse_source`].
+pub(crate) fn read_file(path: &Path) -> Result<Sources, ScenarioError> {
     let mut sources = Sources::default();
     let text = read(path).map_err(|source| ScenarioError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let id = sources.push(path.to_path_buf(), text);
-    let raw = parse_source(&sources, id)?;
-    Ok((raw, sources))
+    sources.push(path.to_path_buf(), text, Vec::new());
+    Ok(sources)
 }
 
-fn parse_source<T: serde::de::DeserializeOwned + Layer>(
+/// Parse one source into a raw layer of any kind, with positions on every error.
+pub(crate) fn parse_source<T: serde::de::DeserializeOwned + Layer>(
     sources: &Sources,
     id: SourceId,
 ) -> Result<T, ScenarioError> {
@@ -134,11 +277,7 @@ fn parse_source<T: serde::de::DeserializeOwned + Layer>(
             };
             let at = match e.span() {
                 Some(span) => sources.locate(id, span.start),
-                None => Location {
-                    file: sources.list[id].path.clone(),
-                    line: None,
-                    column: None,
-                },
+                None => sources.whole(id),
             };
             let suggestion = unknown_field_suggestion(&message);
             Err(ScenarioError::Syntax {
@@ -250,11 +389,13 @@ fn file_kind(t: &std::fs::FileType) -> &'static str {
 }
 
 /// Read `path` and every file it inherits from; return the merged layers and the sources.
-/// `overrides` are `dotted.key=value` strings applied last, each as its own layer. `name` is
-/// the leaf file's (or an override's), never a base file's.
+/// `overrides` are applied last, each as its own layer. `name` is the leaf file's (or an
+/// override's), never a base file's. `via` is where `path` was named, when another file names
+/// it (a sweep's `base =`); errors in the chain then show that line too.
 pub fn load_layers(
     path: &Path,
-    overrides: &[String],
+    overrides: &[Override],
+    via: Vec<Location>,
 ) -> Result<(RawScenario, Sources), ScenarioError> {
     let mut sources = Sources::default();
     let text = read(path).map_err(|source| ScenarioError::Read {
@@ -262,8 +403,8 @@ pub fn load_layers(
         source,
     })?;
     let mut chain: Vec<PathBuf> = vec![canonical(path)];
-    let id = sources.push(path.to_path_buf(), text);
-    let mut layers = vec![parse_layer(&sources, id)?];
+    let id = sources.push(path.to_path_buf(), text, via);
+    let mut layers = vec![parse_layer(&sources, id).map_err(|e| sweep_given(e, &sources, id))?];
 
     // Walk `base =` links from the leaf to the root.
     loop {
@@ -289,14 +430,25 @@ pub fn load_layers(
                 chain: names.join(" → "),
             });
         }
-        let text = read(&base_path).map_err(|source| ScenarioError::BaseMissing {
-            at,
-            base: base_path.clone(),
-            source,
-        })?;
+        let text = match read(&base_path) {
+            Ok(text) => text,
+            Err(source) => {
+                return Err(ScenarioError::BaseMissing {
+                    at,
+                    base: base_path,
+                    source,
+                });
+            }
+        };
         chain.push(canon);
-        let id = sources.push(base_path, text);
-        layers.push(parse_layer(&sources, id)?);
+        // The base is reached through this `base =` line and whatever led to its file.
+        let mut via = vec![Location {
+            via: Via::default(),
+            ..at.clone()
+        }];
+        via.extend_from_slice(&at.via);
+        let id = sources.push(base_path, text, via);
+        layers.push(parse_layer(&sources, id).map_err(|e| sweep_given(e, &sources, id))?);
     }
 
     // The name is not inherited: a policy file over the baseline is its own scenario. It is
@@ -308,15 +460,23 @@ pub fn load_layers(
         merged.overlay(layer);
     }
     merged.name = leaf_name;
-    for o in overrides {
+    for Override { set: o, shown_as } in overrides {
         // A value may hold a newline (a sweep over a text value): the source's name is shown
         // on one line.
-        let name = PathBuf::from(format!("--set {}", escape_controls(o)));
+        let (name, origin) = match shown_as {
+            Some(shown) => (escape_controls(shown), Origin::Flag),
+            None => (format!("--set {}", escape_controls(o)), Origin::Set),
+        };
         let (text, problem) = match override_text(o) {
             Ok(text) => (text, None),
             Err(problem) => (o.clone(), Some(problem)),
         };
-        let id = sources.push(name, text);
+        let id = sources.add(Source {
+            path: PathBuf::from(name),
+            text,
+            origin,
+            via: Via::default(),
+        });
         if let Some(OverrideProblem {
             key,
             value,

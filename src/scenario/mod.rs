@@ -13,12 +13,14 @@ pub mod load;
 pub mod raw;
 mod validate;
 
-pub use error::{Location, ScenarioError};
+pub use error::{Location, ScenarioError, Via};
+pub use load::Override;
 
 use crate::behaviour::{Behaviour, OutsideOption};
 use crate::benchmark::Benchmark;
 use crate::policy::Policy;
 use crate::population::{Pathway, PathwayId, PathwayKind, Region};
+use load::Origin;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -80,7 +82,9 @@ pub struct Scenario {
     pub resolved_toml: String,
     /// SHA-256 of `resolved_toml`: two runs with the same hash ran the same scenario.
     pub hash: String,
-    /// Files read, leaf first, with the SHA-256 of each.
+    /// Files read, leaf first, then the `--set` overrides (named `--set KEY=VALUE`), with the
+    /// SHA-256 of each. Flags such as `--seed` are not listed: what they set is recorded as
+    /// itself.
     pub files: Vec<(PathBuf, String)>,
     /// The root of the `base =` chain on its own, from the text read here: what a run's
     /// report lists the levers against, without reading the file again.
@@ -98,24 +102,40 @@ pub struct RootScenario {
 }
 
 impl Scenario {
-    /// Load, inherit, override and validate a scenario file.
+    /// Load, inherit, override and validate a scenario file; `overrides` are `--set`
+    /// `KEY=VALUE` strings.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-        let (raw, sources) = load::load_layers(path, overrides)?;
+        let overrides: Vec<Override> = overrides.iter().map(Override::set).collect();
+        Scenario::load_with(path, &overrides)
+    }
+
+    /// [`Scenario::load`] with overrides that may come from flags (`--seed`, `--replications`),
+    /// each reported as the user wrote it.
+    pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        Scenario::load_named_by(path, overrides, Vec::new())
+    }
+
+    /// [`Scenario::load_with`] for a scenario that another file names (a sweep's `base =`, at
+    /// `via`): an error anywhere in its chain shows that line too.
+    pub(crate) fn load_named_by(
+        path: &Path,
+        overrides: &[Override],
+        via: Vec<Location>,
+    ) -> Result<Scenario, ScenarioError> {
+        let (raw, sources) = load::load_layers(path, overrides, via)?;
         // The leaf file's own name or `--set name=…`'s, else the file's stem.
         let name = name_of(&raw, path);
         let mut scenario = validate::validate(&raw, &sources, path, name)?;
         scenario.resolved_toml = resolved_text(&raw, &scenario.name);
         scenario.hash = sha256_hex(scenario.resolved_toml.as_bytes());
+        // A flag is recorded as what it sets (the seed, the replications), not as a file.
         scenario.files = sources
             .list
             .iter()
+            .filter(|s| s.origin != Origin::Flag)
             .map(|s| (s.path.clone(), sha256_hex(s.text.as_bytes())))
             .collect();
-        scenario.root = match sources
-            .list
-            .iter()
-            .rposition(|s| !s.path.to_string_lossy().starts_with("--set "))
-        {
+        scenario.root = match sources.list.iter().rposition(|s| s.origin == Origin::File) {
             Some(id) => {
                 let raw = load::parse_layer(&sources, id)?;
                 let path = sources.list[id].path.clone();

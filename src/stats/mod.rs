@@ -366,7 +366,8 @@ pub fn validation_table(r: &RunResult) -> String {
         let _ = writeln!(
             text,
             "{:<34} {sign}{:>6.1}{unit} {:>9.1}{unit} {:>9.1}{unit} – {:>6.1}{unit}  {}",
-            b.benchmark.name,
+            // Printed on a terminal: a name from someone else's file is shown, not obeyed.
+            crate::scenario::load::escape_controls(&b.benchmark.name),
             b.benchmark.value * k,
             b.simulated.mean * k,
             b.judged_low * k,

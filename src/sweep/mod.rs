@@ -24,12 +24,12 @@ mod validate;
 pub use design::{design_points, parse_shard};
 
 use crate::scenario::layer::{V, partial_table};
-use crate::scenario::load::{Sources, parse_file};
-use crate::scenario::{Location, Scenario, ScenarioError, sha256_hex};
+use crate::scenario::load::{parse_source, read_file};
+use crate::scenario::{Location, Override, Scenario, ScenarioError, sha256_hex};
 use rand::RngExt;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
-use validate::{SweepFile, check_every_point, check_point_count};
+use validate::{SweepFile, check_every_point, check_point_count, scenario_given};
 
 partial_table! {
     /// A sweep file as written.
@@ -56,8 +56,9 @@ partial_table! {
 
 #[derive(Debug, Error)]
 pub enum SweepError {
+    /// Boxed: a located scenario error is large, and this one is returned by every step.
     #[error(transparent)]
-    Spec(#[from] ScenarioError),
+    Spec(Box<ScenarioError>),
     #[error("{at}: point {point} of the sweep ({assignment}) is not a valid scenario")]
     Point {
         at: Location,
@@ -72,6 +73,12 @@ pub enum SweepError {
     Shard { given: String, why: String },
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+}
+
+impl From<ScenarioError> for SweepError {
+    fn from(e: ScenarioError) -> SweepError {
+        SweepError::Spec(Box::new(e))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +143,7 @@ pub struct Sweep {
     /// The base scenario with command-line overrides and the sweep's replications applied.
     pub scenario: Scenario,
     /// Overrides applied to every point before its axis values.
-    pub common: Vec<String>,
+    pub common: Vec<Override>,
     /// Fingerprint of everything that decides the results: the resolved base scenario, the
     /// design and its points. A folder holding another identity is never mixed with this one.
     pub identity: String,
@@ -151,8 +158,10 @@ pub const DEFAULT_PLOTS: [&str; 3] = [
 impl Sweep {
     /// Read and validate a sweep file; every point's scenario is loaded once here, so that a
     /// bad value is reported before anything runs. `set` applies to every point.
-    pub fn load(path: &Path, set: &[String]) -> Result<Sweep, SweepError> {
-        let (raw, sources): (RawSweep, Sources) = parse_file(path)?;
+    pub fn load(path: &Path, set: &[Override]) -> Result<Sweep, SweepError> {
+        let sources = read_file(path)?;
+        let raw: RawSweep =
+            parse_source(&sources, 0).map_err(|e| scenario_given(e, &sources, path))?;
         let file = SweepFile {
             path,
             sources: &sources,
@@ -189,8 +198,8 @@ impl Sweep {
     /// The scenario of one point.
     pub fn point_scenario(&self, p: &Point) -> Result<Scenario, ScenarioError> {
         let mut o = self.common.clone();
-        o.extend(p.overrides(&self.axes));
-        Scenario::load(&self.base, &o)
+        o.extend(p.overrides(&self.axes).into_iter().map(Override::set));
+        Scenario::load_with(&self.base, &o)
     }
 }
 
@@ -218,11 +227,7 @@ mod tests {
                 max,
                 integer: false,
             },
-            at: Location {
-                file: "s.toml".into(),
-                line: None,
-                column: None,
-            },
+            at: Location::file("s.toml"),
         }
     }
 

@@ -4,10 +4,52 @@
 
 use super::{Axis, AxisValues, DEFAULT_PLOTS, Design, Point, RawAxis, RawSweep, SweepError};
 use crate::scenario::layer::V;
-use crate::scenario::load::{Sources, escape_controls, key_parts, key_text, suggest};
-use crate::scenario::{Location, Scenario, ScenarioError};
+use crate::scenario::load::{
+    Sources, escape_controls, key_parts, key_text, suggest, unknown_top_level_key,
+};
+use crate::scenario::{Location, Override, Scenario, ScenarioError};
 use rayon::prelude::*;
 use std::path::Path;
+
+/// The tables a scenario has and a sweep file does not.
+const SCENARIO_TABLES: [&str; 9] = [
+    "simulation",
+    "region",
+    "outside_option",
+    "behaviour",
+    "policy",
+    "policy_from",
+    "pathways",
+    "benchmark",
+    "calibration",
+];
+
+/// A sweep file that fails on a table only scenarios have is a scenario: say which command
+/// runs it, rather than "unknown field `behaviour`" and the list of sweep keys.
+pub(super) fn scenario_given(e: ScenarioError, sources: &Sources, path: &Path) -> SweepError {
+    let Some((at, unknown, top)) = unknown_top_level_key(&e, sources, 0) else {
+        return SweepError::from(e);
+    };
+    // The table where reading stopped, if it is one a scenario has; else the first there is.
+    let mut tables = std::iter::once(unknown.as_str()).chain(SCENARIO_TABLES);
+    match tables.find(|k| SCENARIO_TABLES.contains(k) && top.contains_key(*k)) {
+        Some(key) => SweepError::from(ScenarioError::WrongKind {
+            at,
+            what: match key {
+                "benchmark" => {
+                    "this is a scenario (it has `[[benchmark]]`), not a sweep file".into()
+                }
+                _ => format!("this is a scenario (it has `[{key}]`), not a sweep file"),
+            },
+            fix: format!(
+                "use `zhagen run {}` (or compare, validate, calibrate), or sweep it from a \
+                 sweep file whose `base` names it",
+                path.display()
+            ),
+        }),
+        None => SweepError::from(e),
+    }
+}
 
 /// Something with a position in the sweep file.
 trait Located {
@@ -26,14 +68,14 @@ pub(super) struct SweepFile<'a> {
 }
 
 impl SweepFile<'_> {
-    /// Where a value is written: the sweep file is the one source `parse_file` read (0).
+    /// Where a value is written: the sweep file is the one source `read_file` read (0).
     fn at(&self, start: usize) -> Location {
         self.sources.locate(0, start)
     }
 
     /// A value written but not allowed, located at the value.
     fn invalid(&self, v: &dyn Located, key: &str, value: String, allowed: String) -> SweepError {
-        SweepError::Spec(ScenarioError::Invalid {
+        SweepError::from(ScenarioError::Invalid {
             at: self.at(v.start()),
             key: key.into(),
             value,
@@ -43,7 +85,7 @@ impl SweepFile<'_> {
 
     /// A key the sweep needs but does not set.
     pub(super) fn missing(&self, key: &str, allowed: &str) -> SweepError {
-        SweepError::Spec(ScenarioError::Missing {
+        SweepError::from(ScenarioError::Missing {
             file: self.path.to_path_buf(),
             key: key.into(),
             allowed: allowed.into(),
@@ -55,9 +97,9 @@ impl SweepFile<'_> {
     pub(super) fn common_overrides(
         &self,
         raw: &RawSweep,
-        set: &[String],
-    ) -> Result<Vec<String>, SweepError> {
-        let mut common: Vec<String> = Vec::new();
+        set: &[Override],
+    ) -> Result<Vec<Override>, SweepError> {
+        let mut common: Vec<Override> = Vec::new();
         if let Some(r) = &raw.replications {
             if !(1..=1_000_000).contains(&r.value) {
                 return Err(self.invalid(
@@ -67,29 +109,35 @@ impl SweepFile<'_> {
                     "replications per point: a whole number from 1 to 1000000".into(),
                 ));
             }
-            common.push(format!("simulation.replications={}", r.value));
+            // Not a file read: shown as where the sweep file says it.
+            common.push(Override::shown_as(
+                self.at(r.span.start).to_string(),
+                "simulation.replications",
+                r.value,
+            ));
         }
         common.extend(set.iter().cloned());
         Ok(common)
     }
 
     /// The swept scenario with the common overrides; a base file that cannot be read is
-    /// reported at the sweep's `base` line.
+    /// reported at the sweep's `base` line, and an error in its chain shows that line too.
     pub(super) fn base_scenario(
         &self,
         base: &Path,
         base_v: &V<String>,
-        common: &[String],
+        common: &[Override],
     ) -> Result<Scenario, SweepError> {
-        Scenario::load(base, common).map_err(|e| match e {
+        let named_at = vec![self.at(base_v.span.start)];
+        Scenario::load_named_by(base, common, named_at).map_err(|e| match e {
             ScenarioError::Read { path: p, source } => {
-                SweepError::Spec(ScenarioError::BaseMissing {
+                SweepError::from(ScenarioError::BaseMissing {
                     at: self.at(base_v.span.start),
                     base: p,
                     source,
                 })
             }
-            other => SweepError::Spec(other),
+            other => SweepError::from(other),
         })
     }
 
@@ -263,7 +311,7 @@ impl SweepFile<'_> {
                     integer: a.integer.as_ref().is_some_and(|x| x.value),
                 })
             }
-            _ => Err(SweepError::Spec(ScenarioError::Invalid {
+            _ => Err(SweepError::from(ScenarioError::Invalid {
                 at: loc.clone(),
                 key: format!("axis[{i}]"),
                 value: key.value.clone(),
@@ -309,7 +357,7 @@ fn values_suit_design(
 ) -> Result<(), SweepError> {
     match (design, values) {
         (Design::Grid, AxisValues::Range { .. }) => {
-            Err(SweepError::Spec(ScenarioError::Invalid {
+            Err(SweepError::from(ScenarioError::Invalid {
                 at: loc.clone(),
                 key: format!("axis[{i}]"),
                 value: key.value.clone(),
@@ -317,7 +365,7 @@ fn values_suit_design(
             }))
         }
         (Design::LatinHypercube { .. }, AxisValues::List(_)) => {
-            Err(SweepError::Spec(ScenarioError::Invalid {
+            Err(SweepError::from(ScenarioError::Invalid {
                 at: loc.clone(),
                 key: format!("axis[{i}]"),
                 value: key.value.clone(),
@@ -339,7 +387,7 @@ pub(super) fn check_point_count(design: &Design, axes: &[Axis]) -> Result<(), Sw
         Design::LatinHypercube { points, .. } => Some(*points as usize),
     };
     if count.is_none_or(|n| n > 1_000_000) {
-        return Err(SweepError::Spec(ScenarioError::Invalid {
+        return Err(SweepError::from(ScenarioError::Invalid {
             at: axes[0].at.clone(),
             key: "axis".into(),
             value: match count {
@@ -366,22 +414,22 @@ pub const EVERY_POINT_UP_TO: usize = 10_000;
 /// axes is then found when its point runs, with the same located error.
 pub(super) fn check_every_point(
     base: &Path,
-    common: &[String],
+    common: &[Override],
     axes: &[Axis],
     points: &[Point],
 ) -> Result<(), SweepError> {
     let load = |p: &Point| {
         let mut o = common.to_vec();
-        o.extend(p.overrides(axes));
-        Scenario::load(base, &o).err().map(|e| (p.id, e))
+        o.extend(p.overrides(axes).into_iter().map(Override::set));
+        Scenario::load_with(base, &o).err().map(|e| (p.id, e))
     };
     let first_bad = if points.len() <= EVERY_POINT_UP_TO {
         points.par_iter().find_map_first(load)
     } else {
         let alone_ok = |a: &Axis, v: &toml::Value| {
             let mut o = common.to_vec();
-            o.push(format!("{}={}", a.key, v));
-            Scenario::load(base, &o).is_ok()
+            o.push(Override::set(format!("{}={}", a.key, v)));
+            Scenario::load_with(base, &o).is_ok()
         };
         // Per axis: the list values found invalid, or whether a range has an invalid end.
         let suspect: Vec<(Vec<&toml::Value>, bool)> = axes

@@ -29,11 +29,7 @@ impl Check<'_> {
                 return self.sources.locate(i, at);
             }
         }
-        Location {
-            file: self.leaf.to_path_buf(),
-            line: None,
-            column: None,
-        }
+        Location::file(self.leaf)
     }
 
     pub(super) fn invalid<T: std::fmt::Debug>(
