@@ -1,8 +1,8 @@
 //! SIGKILL at many moments during `run`, `compare` and `calibrate`: the output folder is always
 //! the previous result or the new one, each whole (exactly the files its `made-by.json`
 //! lists), never a mix; a swap cut between its two renames leaves the previous result whole
-//! beside it, and the next writer puts it back or replaces it. Sweeps killed midway resume to
-//! the uninterrupted results (`tests/sweep.rs`).
+//! beside it, and the next writer puts it back or replaces it. A sweep killed again and again,
+//! each time while resuming, ends with the uninterrupted sweep's results byte for byte.
 
 mod common;
 
@@ -214,6 +214,98 @@ fn a_calibration_killed_at_fourteen_moments_is_always_the_old_fit_or_the_new_who
     eprintln!(
         "calibrate: {} kills: {} old, {} new, {} cut mid-swap",
         counts[0], counts[1], counts[2], counts[3]
+    );
+}
+
+#[test]
+fn a_sweep_killed_at_many_moments_while_resuming_ends_with_the_uninterrupted_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "base = {:?}\ndesign = \"grid\"\nreplications = 3\n\
+             [[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [0, 6000, 12000, 18000]\n\
+             [[axis]]\nkey = \"policy.recruitment.remote_ratio\"\nvalues = [1.0, 2.0, 3.0]\n",
+            baseline_path()
+        ),
+    );
+    let args = |out: &Path| {
+        strings(&[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--set",
+            "region.counties=2",
+            "--quiet",
+        ])
+    };
+    let whole_sweep = dir.path().join("whole");
+    let started = std::time::Instant::now();
+    zhagen().args(args(&whole_sweep)).assert().success();
+    // Kill moments as fractions of how long the whole sweep takes here, so that the kills fall
+    // inside the work on a fast machine and a slow one alike (a debug build is ~20x slower).
+    let sweep_time = started.elapsed();
+    let expected = std::fs::read(whole_sweep.join("results.csv")).unwrap();
+
+    // The same folder, killed at each moment in turn without ever finishing in between: every
+    // start resumes what the kills before it left.
+    let cut = dir.path().join("cut");
+    let bin = assert_cmd::cargo::cargo_bin("zhagen");
+    let points = |d: &Path| -> usize {
+        std::fs::read_dir(d.join("points"))
+            .map(|r| {
+                r.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("point-"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let (mut kills, mut grew) = (0u32, 0u32);
+    for percent in [3u32, 6, 9, 12, 15, 18, 21, 24, 27, 30] {
+        let before = points(&cut);
+        let mut child = std::process::Command::new(&bin)
+            .args(args(&cut))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(sweep_time * percent / 100);
+        let _ = child.kill();
+        let _ = child.wait();
+        kills += 1;
+        // Every point file on disk is whole (a kill never leaves half a point under its name).
+        for e in std::fs::read_dir(cut.join("points"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if e.file_name().to_string_lossy().starts_with("point-") {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
+            }
+        }
+        grew += u32::from(points(&cut) > before);
+    }
+    let finished = points(&cut);
+    zhagen().args(args(&cut)).assert().success();
+    assert_eq!(
+        std::fs::read(cut.join("results.csv")).unwrap(),
+        expected,
+        "resumed after {kills} kills: the uninterrupted results byte for byte"
+    );
+    let tmp: Vec<_> = std::fs::read_dir(cut.join("points"))
+        .unwrap()
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with("point-"))
+        .map(|e| e.file_name())
+        .collect();
+    assert!(tmp.is_empty(), "no temporary files left: {tmp:?}");
+    eprintln!(
+        "sweep: {kills} kills, {grew} of them after new points were on disk, \
+         {finished} of 12 points finished before the last start"
     );
 }
 

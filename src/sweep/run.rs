@@ -253,7 +253,6 @@ pub fn run_sweep(
     if old.is_none() {
         refuse_foreign(dir)?;
     }
-    mkdir(&dir.join("points"))?;
     match old {
         Some(old) if old.identity != m.identity => {
             return Err(folder_err(
@@ -277,8 +276,13 @@ pub fn run_sweep(
         }
         _ => {}
     }
+    // sweep.json goes in before anything else, so that a sweep killed at any moment leaves a
+    // folder that its next start recognises as its own (a `points/` folder without it would
+    // be refused as someone else's).
+    mkdir(dir)?;
     sweep_temp_files(dir);
     write_json(dir, "sweep.json", &m)?;
+    mkdir(&dir.join("points"))?;
     let mine: Vec<&Point> = sweep
         .points
         .iter()
@@ -440,6 +444,12 @@ fn write_results_of(dir: &Path, m: &Manifest, points: &[PointResult]) -> Result<
     Ok(())
 }
 
+/// `.sweep.json.tmp-PID`: the temporary file `write_atomic` renames onto `sweep.json`.
+fn is_manifest_temp(name: &str) -> bool {
+    name.strip_prefix(".sweep.json.tmp-")
+        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Refuse a folder that holds files but is not a sweep folder (no `sweep.json`): a user's own
 /// `results.csv` or plots there are not ours to overwrite.
 fn refuse_foreign(dir: &Path) -> Result<(), SweepError> {
@@ -453,11 +463,14 @@ fn refuse_foreign(dir: &Path) -> Result<(), SweepError> {
         }
         Ok(_) => {}
     }
-    let first = fs::read_dir(dir)
-        .ok()
-        .and_then(|mut entries| entries.next())
-        .and_then(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned());
+    // Only our own half-written `sweep.json` (from a start killed while writing it) is not
+    // someone else's file.
+    let first = fs::read_dir(dir).ok().and_then(|entries| {
+        entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|name| !is_manifest_temp(name))
+    });
     match first {
         None => Ok(()),
         Some(name) => Err(folder_err(
