@@ -18,9 +18,11 @@ fn baseline_reproduces_the_38_54_percent_post_contract_retention() {
         .expect("benchmark present");
     assert_eq!(tang.benchmark.value, 0.3854);
     assert!(
-        tang.within,
+        tang.verdict.is_met(),
         "simulated {:.4} in [{:.4}, {:.4}]",
-        tang.simulated.mean, tang.judged_low, tang.judged_high
+        tang.simulated.mean,
+        tang.judged_low,
+        tang.judged_high
     );
     // The judged interval includes the n = 493 study's sampling error; the simulated mean is
     // also within two points of the target, which the Monte Carlo error alone cannot excuse.
@@ -49,4 +51,70 @@ fn every_baseline_benchmark_is_reported_with_a_value_and_interval() {
             b.benchmark.name
         );
     }
+}
+
+/// With one replication there is no Monte Carlo interval: a benchmark with a study size `n` is
+/// still judged (the study's sampling error alone), the others say they cannot be judged and
+/// why — never `NaN` beside a "NO" for a target that may well be met.
+#[test]
+fn one_replication_judges_what_it_can_and_says_why_it_cannot_judge_the_rest() {
+    let s = small_baseline(&["simulation.replications=1"]);
+    let r = run_on(&s, 2);
+    let mut cannot = 0;
+    for b in &r.benchmarks {
+        match (&b.verdict, b.benchmark.n) {
+            (zhagen::stats::Verdict::CannotJudge(why), None) => {
+                assert!(why.contains("at least 2"), "{}: {why}", b.benchmark.name);
+                cannot += 1;
+            }
+            (v, Some(_)) => assert!(
+                !matches!(v, zhagen::stats::Verdict::CannotJudge(_)),
+                "{} has a study size and is judged",
+                b.benchmark.name
+            ),
+            (v, None) => panic!(
+                "{} without n judged on one replication: {v:?}",
+                b.benchmark.name
+            ),
+        }
+    }
+    assert!(cannot > 0, "the baseline has targets without n");
+    let table = zhagen::stats::validation_table(&r);
+    assert!(!table.contains("NaN"), "{table}");
+    assert!(table.contains("cannot be judged: 1 replication"), "{table}");
+}
+
+/// A benchmark dated before the run starts is measured by no replication: it cannot be judged.
+#[test]
+fn a_benchmark_dated_outside_the_run_cannot_be_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "early.toml",
+        &format!(
+            "base = {:?}\n[[benchmark]]\nname = \"before the run\"\nmetric = \"centre_title_share\"\n\
+             calendar_year = 1990\ntitles = [\"senior\"]\nvalue = 0.01\nsource = \"a test\"\n",
+            baseline_path()
+        ),
+    );
+    let s = zhagen::scenario::Scenario::load(
+        &file,
+        &[
+            "region.counties=2".into(),
+            "simulation.replications=3".into(),
+        ],
+    )
+    .expect("a year before the run is a valid benchmark that this run cannot measure");
+    let r = run_on(&s, 2);
+    let b = r
+        .benchmarks
+        .iter()
+        .find(|b| b.benchmark.name == "before the run")
+        .unwrap();
+    assert!(
+        matches!(b.verdict, zhagen::stats::Verdict::CannotJudge(_)),
+        "{:?}",
+        b.verdict
+    );
+    assert!(!zhagen::stats::validation_table(&r).contains("NaN"));
 }

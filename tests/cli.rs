@@ -94,6 +94,7 @@ fn run_writes_every_output_file() {
         "ci_low",
         "ci_high",
         "within_ci",
+        "verdict",
     ] {
         assert!(b.get(key).is_some(), "benchmark has {key}");
     }

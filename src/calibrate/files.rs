@@ -16,7 +16,7 @@ impl Fit {
     /// `fit.csv`: each target against its simulated value at the fit.
     pub fn fit_csv(&self) -> String {
         let mut out = Table::new(
-            "benchmark,bound,target,target_sd,simulated_at_start,simulated,ci_low,ci_high,within_ci,contribution_to_objective,source"
+            "benchmark,bound,target,target_sd,simulated_at_start,simulated,ci_low,ci_high,verdict,contribution_to_objective,source"
                 .split(','),
         );
         for ((b, s0), sd) in self
@@ -36,7 +36,7 @@ impl Fit {
                 num(b.simulated.mean),
                 num(b.judged_low),
                 num(b.judged_high),
-                b.within,
+                b.verdict.word(),
                 num((r / sd).powi(2)),
                 b.benchmark.source,
             ]);

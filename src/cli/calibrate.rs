@@ -135,7 +135,11 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
                 b.benchmark.value * k,
                 b0.simulated.mean * k,
                 b.simulated.mean * k,
-                if b.within { "yes" } else { "NO" }
+                match b.verdict {
+                    zhagen::stats::Verdict::Met => "yes",
+                    zhagen::stats::Verdict::Off => "NO",
+                    zhagen::stats::Verdict::CannotJudge(_) => "cannot be judged",
+                }
             );
         }
         let _ = writeln!(

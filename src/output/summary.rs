@@ -48,7 +48,12 @@ struct Bench<'a> {
     mc_ci_low: Option<f64>,
     mc_ci_high: Option<f64>,
     replications_defined: usize,
-    within_ci: bool,
+    /// `null` when the run cannot judge the benchmark (`why_not_judged` says why).
+    within_ci: Option<bool>,
+    /// "yes", "no" or "cannot be judged".
+    verdict: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why_not_judged: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -117,7 +122,13 @@ pub fn summary_json(s: &Scenario, r: &RunResult, timing: Timing) -> String {
                 mc_ci_low: opt(b.simulated.low),
                 mc_ci_high: opt(b.simulated.high),
                 replications_defined: b.simulated.n,
-                within_ci: b.within,
+                within_ci: match b.verdict {
+                    crate::stats::Verdict::Met => Some(true),
+                    crate::stats::Verdict::Off => Some(false),
+                    crate::stats::Verdict::CannotJudge(_) => None,
+                },
+                verdict: b.verdict.word(),
+                why_not_judged: Some(b.verdict.reason()).filter(|r| !r.is_empty()),
             })
             .collect(),
         cost: Cost {

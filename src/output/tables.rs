@@ -291,7 +291,7 @@ pub fn validation_csv(r: &RunResult) -> String {
         }
     };
     let mut out = Table::new(
-        "benchmark,metric,bound,target,n,simulated,mc_ci_low,mc_ci_high,judged_low,judged_high,within,interval_method,source"
+        "benchmark,metric,bound,target,n,simulated,mc_ci_low,mc_ci_high,judged_low,judged_high,verdict,why_not_judged,interval_method,source"
             .split(','),
     );
     for b in &r.benchmarks {
@@ -308,7 +308,8 @@ pub fn validation_csv(r: &RunResult) -> String {
             num(b.simulated.high),
             num(b.judged_low),
             num(b.judged_high),
-            b.within,
+            b.verdict.word(),
+            b.verdict.reason(),
             b.method,
             b.benchmark.source,
         ]);

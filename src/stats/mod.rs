@@ -301,7 +301,40 @@ pub struct BenchmarkResult {
     pub judged_low: f64,
     pub judged_high: f64,
     pub method: String,
-    pub within: bool,
+    pub verdict: Verdict,
+}
+
+/// Whether a benchmark is met. A figure the run cannot judge says why, rather than printing
+/// `NaN` and "NO" beside a target that may well be met.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The target lies in the judged interval (a floor or ceiling: the interval reaches it).
+    Met,
+    /// The target lies outside the judged interval.
+    Off,
+    /// The run cannot judge it; the reason in words.
+    CannotJudge(String),
+}
+
+impl Verdict {
+    pub fn is_met(&self) -> bool {
+        matches!(self, Verdict::Met)
+    }
+    /// `yes`, `no` or `cannot be judged`, as the tables print it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Verdict::Met => "yes",
+            Verdict::Off => "no",
+            Verdict::CannotJudge(_) => "cannot be judged",
+        }
+    }
+    /// Why it cannot be judged; empty otherwise.
+    pub fn reason(&self) -> &str {
+        match self {
+            Verdict::CannotJudge(why) => why,
+            _ => "",
+        }
+    }
 }
 
 /// Every benchmark of `s` judged against the replications' values (see `BenchmarkResult`).
@@ -324,15 +357,26 @@ fn benchmark_results(s: &Scenario, reps: &[RepMetrics]) -> Vec<BenchmarkResult> 
                 }
                 _ => (sim.low, sim.high, format!("95% Student-t interval across {} replications", sim.n)),
             };
-            // A floor is met when the interval reaches it, a ceiling likewise.
-            let within = low.is_finite()
-                && high.is_finite()
-                && match b.bound {
+            let verdict = if sim.n == 0 || !sim.mean.is_finite() {
+                Verdict::CannotJudge(
+                    "no replication measured it (no one at risk, or a year outside the run)".into(),
+                )
+            } else if !(low.is_finite() && high.is_finite()) {
+                Verdict::CannotJudge(format!(
+                    "{} replication{} and no study size n: the interval needs at least 2 replications",
+                    sim.n,
+                    if sim.n == 1 { "" } else { "s" }
+                ))
+            } else {
+                // A floor is met when the interval reaches it, a ceiling likewise.
+                let met = match b.bound {
                     Bound::Equal => (low..=high).contains(&b.value),
                     Bound::AtLeast => high >= b.value,
                     Bound::AtMost => low <= b.value,
                 };
-            BenchmarkResult { benchmark: b.clone(), simulated: sim, judged_low: low, judged_high: high, method, within }
+                if met { Verdict::Met } else { Verdict::Off }
+            };
+            BenchmarkResult { benchmark: b.clone(), simulated: sim, judged_low: low, judged_high: high, method, verdict }
         })
         .collect()
 }
@@ -348,7 +392,7 @@ pub fn validation_table(r: &RunResult) -> String {
     }
     let _ = writeln!(
         text,
-        "{:<34} {:>8} {:>10} {:>21}  within",
+        "{:<34} {:>8} {:>10} {:>21}  verdict",
         "benchmark", "target", "simulated", "95% interval"
     );
     for b in results {
@@ -363,16 +407,32 @@ pub fn validation_table(r: &RunResult) -> String {
         } else {
             (1.0, "y")
         };
+        // What the run could not measure prints as a dash, never as NaN.
+        let shown = |x: f64| {
+            if x.is_finite() {
+                format!("{:.1}{unit}", x * k)
+            } else {
+                "–".to_string()
+            }
+        };
+        let interval = if b.judged_low.is_finite() && b.judged_high.is_finite() {
+            format!("{} – {}", shown(b.judged_low), shown(b.judged_high))
+        } else {
+            "–".to_string()
+        };
+        let verdict = match &b.verdict {
+            Verdict::Met => "yes".to_string(),
+            Verdict::Off => "NO".to_string(),
+            Verdict::CannotJudge(why) => format!("cannot be judged: {why}"),
+        };
         let _ = writeln!(
             text,
-            "{:<34} {sign}{:>6.1}{unit} {:>9.1}{unit} {:>9.1}{unit} – {:>6.1}{unit}  {}",
+            "{:<34} {sign}{:>6.1}{unit} {:>10} {:>21}  {verdict}",
             // Printed on a terminal: a name from someone else's file is shown, not obeyed.
             crate::scenario::load::escape_controls(&b.benchmark.name),
             b.benchmark.value * k,
-            b.simulated.mean * k,
-            b.judged_low * k,
-            b.judged_high * k,
-            if b.within { "yes" } else { "NO" }
+            shown(b.simulated.mean),
+            interval,
         );
     }
     text

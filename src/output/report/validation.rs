@@ -17,7 +17,7 @@ pub(super) fn validation_section(
     results: &[BenchmarkResult],
     note: Option<Markup>,
 ) -> Markup {
-    let met = results.iter().filter(|b| b.within).count();
+    let met = results.iter().filter(|b| b.verdict.is_met()).count();
     section(
         "validation",
         "Validation against published figures",
@@ -77,7 +77,7 @@ fn row(s: &Scenario, b: &BenchmarkResult) -> Markup {
     } else {
         (b.judged_low, b.judged_high)
     };
-    let within = if b.within { "yes" } else { "no" };
+    let within = b.verdict.word();
     html! {
         tr {
             td { (cap(&metric_words(s, &b.benchmark.metric))) span class="ci" { code { (b.benchmark.name) } } }
