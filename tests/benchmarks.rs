@@ -118,3 +118,90 @@ fn a_benchmark_dated_outside_the_run_cannot_be_judged() {
     );
     assert!(!zhagen::stats::validation_table(&r).contains("NaN"));
 }
+
+/// The published figures describe the status quo. A scenario that changes policy from the
+/// one it is built on shows them for reference and judges none: `salary-uplift.toml` keeps
+/// more people, and a red "NO" beside 38.54% would call that a failure.
+#[test]
+fn a_policy_scenario_shows_the_status_quo_figures_for_reference_and_judges_none() {
+    let root = baseline_path();
+    let scenarios = root.parent().unwrap();
+    let small = [
+        "region.counties=2".to_string(),
+        "simulation.replications=3".to_string(),
+    ];
+    let uplift =
+        zhagen::scenario::Scenario::load(&scenarios.join("salary-uplift.toml"), &small).unwrap();
+    assert_eq!(
+        uplift.policy_changes_from_root(),
+        ["policy.salary.performance_uplift"]
+    );
+    let r = run_on(&uplift, 2);
+    assert!(!r.benchmarks.is_empty());
+    for b in &r.benchmarks {
+        assert_eq!(
+            b.verdict,
+            zhagen::stats::Verdict::ForReference,
+            "{}",
+            b.benchmark.name
+        );
+    }
+    assert!(zhagen::stats::validation_table(&r).starts_with("Status-quo figures, for reference"));
+
+    // The status quo itself, and the status quo under another run size, seed or behavioural
+    // assumption, or at another value of a parameter its calibration fits, is judged.
+    for set in [
+        "simulation.seed=9",
+        "behaviour.pay_effect_per_10k_yuan=0.3",
+        "policy.titles.pass_probability.intermediate=0.5",
+    ] {
+        let mut o = small.to_vec();
+        o.push(set.into());
+        let s = zhagen::scenario::Scenario::load(&root, &o).unwrap();
+        assert!(s.policy_changes_from_root().is_empty(), "{set}");
+    }
+    let s = zhagen::scenario::Scenario::load(&root, &small).unwrap();
+    let r = run_on(&s, 2);
+    assert!(
+        r.benchmarks
+            .iter()
+            .all(|b| b.verdict != zhagen::stats::Verdict::ForReference)
+    );
+
+    // A lever set on the command line makes a policy scenario of the baseline too.
+    let mut o = small.to_vec();
+    o.push("policy.salary.remote_allowance=5000".into());
+    let s = zhagen::scenario::Scenario::load(&root, &o).unwrap();
+    assert_eq!(
+        s.policy_changes_from_root(),
+        ["policy.salary.remote_allowance"]
+    );
+}
+
+/// Calibrating a policy scenario is allowed but never silent.
+#[test]
+fn calibrating_a_policy_scenario_warns_that_the_targets_describe_the_status_quo() {
+    let dir = tempfile::tempdir().unwrap();
+    let uplift = baseline_path().parent().unwrap().join("salary-uplift.toml");
+    let out = assert_cmd::Command::cargo_bin("zhagen")
+        .unwrap()
+        .args([
+            "calibrate",
+            uplift.to_str().unwrap(),
+            "--set",
+            "calibration.max_evaluations=2",
+            "--set",
+            "calibration.replications=2",
+            "--set",
+            "region.counties=2",
+            "--out",
+            dir.path().join("fit").to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("warning: salary-uplift is a policy scenario (it changes policy.salary.performance_uplift"),
+        "{stderr}"
+    );
+}

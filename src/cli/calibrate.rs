@@ -11,6 +11,20 @@ use zhagen::scenario::Scenario;
 pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
     use zhagen::calibrate::{calibrate as fit, update_in_place};
     let s = Scenario::load(&args.scenario, &args.set)?;
+    // The targets describe the status quo: fitting a policy scenario to them would undo the
+    // policy through the behavioural values. Allowed (a user may mean it), never silent.
+    let changed = s.policy_changes_from_root();
+    if !changed.is_empty() {
+        eprintln!(
+            "warning: {} is a policy scenario (it changes {} from the scenario it is built on); the benchmarks describe the status quo, so calibrate the status quo and run the policy on it",
+            zhagen::scenario::load::escape_controls(&s.name),
+            changed
+                .iter()
+                .map(|k| zhagen::scenario::load::escape_controls(k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("out").join(output::folder_name(&format!("calibrate-{}", s.name)))
     });
@@ -139,6 +153,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
                     zhagen::stats::Verdict::Met => "yes",
                     zhagen::stats::Verdict::Off => "NO",
                     zhagen::stats::Verdict::CannotJudge(_) => "cannot be judged",
+                    zhagen::stats::Verdict::ForReference => "for reference",
                 }
             );
         }

@@ -125,7 +125,9 @@ pub fn summary_json(s: &Scenario, r: &RunResult, timing: Timing) -> String {
                 within_ci: match b.verdict {
                     crate::stats::Verdict::Met => Some(true),
                     crate::stats::Verdict::Off => Some(false),
-                    crate::stats::Verdict::CannotJudge(_) => None,
+                    crate::stats::Verdict::CannotJudge(_) | crate::stats::Verdict::ForReference => {
+                        None
+                    }
                 },
                 verdict: b.verdict.word(),
                 why_not_judged: Some(b.verdict.reason()).filter(|r| !r.is_empty()),

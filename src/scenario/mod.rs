@@ -11,6 +11,7 @@ pub mod key;
 pub mod layer;
 pub mod load;
 pub mod raw;
+mod status_quo;
 mod validate;
 
 pub use error::{Location, ScenarioError, Via};

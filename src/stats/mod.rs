@@ -314,6 +314,9 @@ pub enum Verdict {
     Off,
     /// The run cannot judge it; the reason in words.
     CannotJudge(String),
+    /// A policy scenario: the published figures describe the status quo, so they are shown
+    /// for reference, not judged (a policy that works *should* miss them).
+    ForReference,
 }
 
 impl Verdict {
@@ -326,6 +329,7 @@ impl Verdict {
             Verdict::Met => "yes",
             Verdict::Off => "no",
             Verdict::CannotJudge(_) => "cannot be judged",
+            Verdict::ForReference => "for reference",
         }
     }
     /// Why it cannot be judged; empty otherwise.
@@ -339,6 +343,7 @@ impl Verdict {
 
 /// Every benchmark of `s` judged against the replications' values (see `BenchmarkResult`).
 fn benchmark_results(s: &Scenario, reps: &[RepMetrics]) -> Vec<BenchmarkResult> {
+    let policy_scenario = !s.policy_changes_from_root().is_empty();
     s.benchmarks
         .iter()
         .enumerate()
@@ -357,7 +362,9 @@ fn benchmark_results(s: &Scenario, reps: &[RepMetrics]) -> Vec<BenchmarkResult> 
                 }
                 _ => (sim.low, sim.high, format!("95% Student-t interval across {} replications", sim.n)),
             };
-            let verdict = if sim.n == 0 || !sim.mean.is_finite() {
+            let verdict = if policy_scenario {
+                Verdict::ForReference
+            } else if sim.n == 0 || !sim.mean.is_finite() {
                 Verdict::CannotJudge(
                     "no replication measured it (no one at risk, or a year outside the run)".into(),
                 )
@@ -389,6 +396,12 @@ pub fn validation_table(r: &RunResult) -> String {
     let mut text = String::new();
     if results.is_empty() {
         return text;
+    }
+    if results.iter().any(|b| b.verdict == Verdict::ForReference) {
+        let _ = writeln!(
+            text,
+            "Status-quo figures, for reference: this scenario changes policy from the scenario it is built on, and the published figures describe the status quo."
+        );
     }
     let _ = writeln!(
         text,
@@ -424,6 +437,7 @@ pub fn validation_table(r: &RunResult) -> String {
             Verdict::Met => "yes".to_string(),
             Verdict::Off => "NO".to_string(),
             Verdict::CannotJudge(why) => format!("cannot be judged: {why}"),
+            Verdict::ForReference => "for reference".to_string(),
         };
         let _ = writeln!(
             text,

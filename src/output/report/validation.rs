@@ -17,7 +17,13 @@ pub(super) fn validation_section(
     results: &[BenchmarkResult],
     note: Option<Markup>,
 ) -> Markup {
+    use crate::stats::Verdict;
     let met = results.iter().filter(|b| b.verdict.is_met()).count();
+    let cannot = results
+        .iter()
+        .filter(|b| matches!(b.verdict, Verdict::CannotJudge(_)))
+        .count();
+    let for_reference = results.iter().any(|b| b.verdict == Verdict::ForReference);
     section(
         "validation",
         "Validation against published figures",
@@ -26,9 +32,19 @@ pub(super) fn validation_section(
             @if results.is_empty() {
                 p { "The scenario lists no published figures to check against." } "\n"
             } @else {
-                p {
-                    (met) " of " (results.len()) " published figures lie within the simulation's 95% interval."
-                    sup { a href="#note-validation" { "2" } }
+                @if for_reference {
+                    p {
+                        "This scenario changes policy from the status quo it is built on, and the \
+                         published figures describe the status quo: they are shown for reference, \
+                         not judged (a policy that works should move away from them)."
+                    }
+                } @else {
+                    p {
+                        (met) " of " (results.len() - cannot) " published figures that this run can judge lie within the simulation's 95% interval"
+                        @if cannot > 0 { "; " (cannot) " cannot be judged (the reason is in the table)" }
+                        "."
+                        sup { a href="#note-validation" { "2" } }
+                    }
                 }
                 "\n"
                 table class="validation" {
@@ -84,7 +100,10 @@ fn row(s: &Scenario, b: &BenchmarkResult) -> Markup {
             td class="num" { (bound) (v(b.benchmark.value)) }
             td class="num" { (v(b.simulated.mean)) }
             td class="num" { (v(low)) " to " (v(high)) span class="ci" { (basis) } }
-            td class=(within) { (within) }
+            td class=(within.replace(' ', "-")) {
+                (within)
+                @if !b.verdict.reason().is_empty() { span class="ci" { (b.verdict.reason()) } }
+            }
             td class="source" { (b.benchmark.source) }
         }
     }
