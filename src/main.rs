@@ -10,6 +10,10 @@ fn main() {
             eprintln!("{e:#}");
             std::process::exit(cli::interrupt::EXIT_CODE);
         }
+        if e.downcast_ref::<cli::StrictFailure>().is_some() {
+            eprintln!("{e:#}");
+            std::process::exit(cli::StrictFailure::EXIT_CODE);
+        }
         // The error, then each cause after a colon: every message says only what its own
         // layer knows, so nothing is repeated.
         eprintln!("Error: {e:#}");

@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use std::path::Path;
 
 /// Tang et al. 2024: 190 of 493 RTME contract completers (38.54%) were still at the
 /// grassroots. The baseline, run as shipped, must reproduce it within its interval; the value is
@@ -204,4 +205,61 @@ fn calibrating_a_policy_scenario_warns_that_the_targets_describe_the_status_quo(
         stderr.contains("warning: salary-uplift is a policy scenario (it changes policy.salary.performance_uplift"),
         "{stderr}"
     );
+}
+
+/// `validate --strict` is for CI: exit status 2 when a benchmark the run can judge is off,
+/// with every output written; 0 without `--strict`, and 0 when the benchmarks are met or
+/// cannot be judged.
+#[test]
+fn validate_strict_exits_2_when_a_judged_benchmark_is_off_and_0_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_target = |name: &str, value: f64, n: &str| {
+        write(
+            dir.path(),
+            &format!("{name}.toml"),
+            &format!(
+                "base = {:?}\nname = {name:?}\n[[benchmark]]\nname = \"reporting\"\nmetric = \"report_rate\"\n\
+                 pathway = \"order_oriented\"\nvalue = {value}\n{n}source = \"a test\"\n",
+                baseline_path()
+            ),
+        )
+    };
+    let validate = |file: &Path, extra: &[&str]| {
+        let out = dir.path().join(file.file_stem().unwrap());
+        let mut args = vec![
+            "validate".to_string(),
+            file.display().to_string(),
+            "--replications".into(),
+            "3".into(),
+            "--set".into(),
+            "region.counties=2".into(),
+            "--quiet".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("zhagen"))
+            .args(&args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+            out,
+        )
+    };
+    let off = with_target("off", 0.20, "n = 1000\n");
+    let (code, stderr, out) = validate(&off, &["--strict"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--strict: 1 of 1 benchmarks are off: reporting"),
+        "{stderr}"
+    );
+    assert!(
+        out.join("validation.csv").is_file(),
+        "the outputs are written"
+    );
+    assert_eq!(validate(&off, &["--force"]).0, Some(0), "without --strict");
+    let met = with_target("met", 0.985, "n = 200\n");
+    assert_eq!(validate(&met, &["--strict"]).0, Some(0));
 }

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut overrides = Vec::new();
     let (set, replications, seed) = match &cli.command {
-        Command::Run(a) | Command::Validate(a) => {
+        Command::Run(a) | Command::Validate(args::ValidateArgs { run: a, .. }) => {
             (&a.set, a.replications.map(|r| r.to_string()), a.seed.map(|s| s.to_string()))
         }
         Command::Compare(a) => {

@@ -65,7 +65,17 @@ pub enum Command {
     /// Fit the scenario's free parameters ([[calibration.free]]) to its benchmarks.
     Calibrate(CalibrateArgs),
     /// Run a scenario and judge it against every benchmark: table, validation.csv, charts.
-    Validate(RunArgs),
+    Validate(ValidateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Exit with status 2 when a benchmark the run can judge is off (for CI); benchmarks
+    /// that cannot be judged, or are shown for reference, do not count.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Args, Debug)]

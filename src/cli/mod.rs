@@ -82,7 +82,8 @@ pub fn main_with(cli: Cli) -> Result<()> {
     }
 }
 
-fn validate(args: RunArgs) -> Result<()> {
+fn validate(args: ValidateArgs) -> Result<()> {
+    let (strict, args) = (args.strict, args.run);
     let (_, result, out) = run_inner("validate", &args, false, &|d, s, r| {
         output::write_validation(d, s, r)
     })?;
@@ -93,8 +94,43 @@ fn validate(args: RunArgs) -> Result<()> {
             out.display()
         ))?;
     }
+    let off: Vec<&str> = result
+        .benchmarks
+        .iter()
+        .filter(|b| b.verdict == zhagen::stats::Verdict::Off)
+        .map(|b| b.benchmark.name.as_str())
+        .collect();
+    if strict && !off.is_empty() {
+        return Err(StrictFailure(format!(
+            "--strict: {} of {} benchmarks are off: {}",
+            off.len(),
+            result.benchmarks.len(),
+            off.iter()
+                .map(|n| zhagen::scenario::load::escape_controls(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into());
+    }
     Ok(())
 }
+
+/// `validate --strict` found a benchmark off: the outputs are written, the exit status is
+/// [`StrictFailure::EXIT_CODE`] so that a CI step or a Slurm `afterok` chain stops.
+#[derive(Debug)]
+pub struct StrictFailure(pub String);
+
+impl StrictFailure {
+    pub const EXIT_CODE: i32 = 2;
+}
+
+impl std::fmt::Display for StrictFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StrictFailure {}
 
 fn sweep(args: SweepArgs) -> Result<()> {
     use zhagen::sweep::{Sweep, parse_shard, run::run_sweep};
