@@ -17,6 +17,7 @@
 //! ```
 
 mod design;
+mod merge;
 pub mod plots;
 pub mod run;
 mod validate;
