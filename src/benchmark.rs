@@ -63,6 +63,21 @@ impl Metric {
         "age_share",
     ];
 
+    /// The metric's name as a scenario file writes it (`metric = "..."`).
+    pub fn name(&self) -> &'static str {
+        Metric::NAMES[match self {
+            Metric::Retention { .. } => 0,
+            Metric::ConditionalRetention { .. } => 1,
+            Metric::TitleShare { .. } => 2,
+            Metric::CentreTitleShare { .. } => 3,
+            Metric::ExitShare { .. } => 4,
+            Metric::AnnualOutflow => 5,
+            Metric::ReportRate { .. } => 6,
+            Metric::AgeMean { .. } => 7,
+            Metric::AgeShare { .. } => 8,
+        }]
+    }
+
     /// Whether the metric is a share (0..1); otherwise it is in years.
     pub fn is_share(&self) -> bool {
         !matches!(self, Metric::AgeMean { .. })
@@ -91,6 +106,61 @@ impl Bound {
     }
 }
 
+/// What a benchmark is for, which decides what meeting it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// A calibration target: some parameter was chosen (by `zhagen calibrate` or by hand) so
+    /// that the model meets it. Meeting it shows the fit worked, not that the model is right.
+    Fitted,
+    /// It echoes a scenario input (a share or age mix the scenario states): a plumbing check
+    /// that the input reaches the output.
+    Input,
+    /// Used by nothing that was fitted or set: meeting it is evidence that the model is right.
+    Holdout,
+}
+
+impl Role {
+    pub const NAMES: [&'static str; 3] = ["fitted", "input", "holdout"];
+    pub const ALL: [Role; 3] = [Role::Fitted, Role::Input, Role::Holdout];
+    pub fn name(self) -> &'static str {
+        Role::NAMES[self as usize]
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::NAMES
+            .iter()
+            .position(|n| *n == s)
+            .map(|i| Role::ALL[i])
+    }
+    /// A heading for the benchmarks of this role, with what their verdicts mean.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Role::Fitted => {
+                "Fitted: calibration targets. Meeting them shows the fit worked, not that the model is right."
+            }
+            Role::Input => {
+                "Inputs: figures the scenario states as inputs. Meeting them checks the plumbing only."
+            }
+            Role::Holdout => {
+                "Hold-outs: used by nothing that was fitted. Meeting them is evidence that the model is right; missing them is evidence against it."
+            }
+        }
+    }
+}
+
+/// How precisely the published figure is known, which gives the target its 95% interval.
+/// Every benchmark states one: a figure without it cannot be told met or missed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Uncertainty {
+    /// The study's sample size: the Wilson score interval of a proportion from `n` people.
+    StudySize(u32),
+    /// ± this much around the value, in the value's unit (a share, or years), as a 95% range.
+    Tolerance(f64),
+    /// ± this share of the value (for small shares: 0.3 of 0.9% is ±0.27 points).
+    RelativeTolerance(f64),
+    /// The 95% interval the source itself gives.
+    Interval { low: f64, high: f64 },
+}
+
 /// One published target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Benchmark {
@@ -99,10 +169,55 @@ pub struct Benchmark {
     /// The published value: a share, or years for `AgeMean`.
     pub value: f64,
     pub bound: Bound,
-    /// Sample size behind the published value, when known: the comparison then allows for
-    /// the sampling error of a study of that size.
-    pub n: Option<u32>,
+    pub role: Role,
+    /// How precisely the published value is known.
+    pub uncertainty: Uncertainty,
     pub source: String,
+}
+
+impl Benchmark {
+    /// The published value's 95% interval, from its uncertainty.
+    pub fn target_interval(&self) -> (f64, f64) {
+        let v = self.value;
+        match self.uncertainty {
+            Uncertainty::StudySize(n) => crate::stats::interval::wilson(v, n),
+            Uncertainty::Tolerance(t) => (v - t, v + t),
+            Uncertainty::RelativeTolerance(r) => (v - r * v.abs(), v + r * v.abs()),
+            Uncertainty::Interval { low, high } => (low, high),
+        }
+    }
+
+    /// The published value's standard error, as the 95% interval implies it (its width over
+    /// 2 × 1.96): the scale `calibrate` weighs a residual on.
+    pub fn target_sd(&self) -> f64 {
+        let (lo, hi) = self.target_interval();
+        (hi - lo) / (2.0 * crate::stats::interval::Z95)
+    }
+
+    /// The study size, when the uncertainty is one.
+    pub fn n(&self) -> Option<u32> {
+        match self.uncertainty {
+            Uncertainty::StudySize(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The uncertainty in words, as tables and CSVs print it.
+    pub fn uncertainty_words(&self) -> String {
+        let (k, unit) = if self.metric.is_share() {
+            (100.0, " points")
+        } else {
+            (1.0, " years")
+        };
+        match self.uncertainty {
+            Uncertainty::StudySize(n) => format!("Wilson 95% interval of a study of n={n}"),
+            Uncertainty::Tolerance(t) => format!("stated tolerance ±{}{unit}", t * k),
+            Uncertainty::RelativeTolerance(r) => {
+                format!("stated relative tolerance ±{}% of the value", r * 100.0)
+            }
+            Uncertainty::Interval { .. } => "the source's 95% interval".to_string(),
+        }
+    }
 }
 
 /// Helper for titles lists.

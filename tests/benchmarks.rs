@@ -22,11 +22,11 @@ fn baseline_reproduces_the_38_54_percent_post_contract_retention() {
         tang.verdict.is_met(),
         "simulated {:.4} in [{:.4}, {:.4}]",
         tang.simulated.mean,
-        tang.judged_low,
-        tang.judged_high
+        tang.target_low,
+        tang.target_high
     );
-    // The judged interval includes the n = 493 study's sampling error; the simulated mean is
-    // also within two points of the target, which the Monte Carlo error alone cannot excuse.
+    // The verdict allows for the n = 493 study's sampling error; the simulated mean is also
+    // within two points of the target, which the Monte Carlo error alone cannot excuse.
     assert!(
         (tang.simulated.mean - 0.3854).abs() < 0.02,
         "{}",
@@ -34,52 +34,55 @@ fn baseline_reproduces_the_38_54_percent_post_contract_retention() {
     );
 }
 
+/// Every shipped benchmark has a role, a target interval around its value, and a simulated
+/// value inside its Monte Carlo interval; there is at least one hold-out.
 #[test]
-fn every_baseline_benchmark_is_reported_with_a_value_and_interval() {
+fn every_baseline_benchmark_is_reported_with_its_role_and_both_intervals() {
     let s = small_baseline(&[]);
     let r = run_on(&s, 2);
     let results = &r.benchmarks;
     assert_eq!(results.len(), s.benchmarks.len());
     for b in results {
+        let name = &b.benchmark.name;
+        assert!(b.simulated.mean.is_finite(), "{name} has a simulated value");
         assert!(
-            b.simulated.mean.is_finite(),
-            "{} has a simulated value",
-            b.benchmark.name
+            b.simulated.low <= b.simulated.mean && b.simulated.mean <= b.simulated.high,
+            "{name}"
         );
         assert!(
-            b.judged_low <= b.simulated.mean && b.simulated.mean <= b.judged_high,
-            "{}",
-            b.benchmark.name
+            b.target_low < b.benchmark.value && b.benchmark.value < b.target_high,
+            "{name}: {} in ({}, {})",
+            b.benchmark.value,
+            b.target_low,
+            b.target_high
         );
+        assert!((b.difference - (b.simulated.mean - b.benchmark.value)).abs() < 1e-12);
+    }
+    assert!(
+        results
+            .iter()
+            .any(|b| b.benchmark.role == zhagen::benchmark::Role::Holdout)
+    );
+    let table = zhagen::stats::validation_table(&r);
+    for heading in ["Fitted:", "Inputs:", "Hold-outs:"] {
+        assert!(table.contains(heading), "{table}");
     }
 }
 
-/// With one replication there is no Monte Carlo interval: a benchmark with a study size `n` is
-/// still judged (the study's sampling error alone), the others say they cannot be judged and
-/// why — never `NaN` beside a "NO" for a target that may well be met.
+/// With one replication the Monte Carlo error of the mean is unknown: every benchmark says it
+/// cannot be judged and why, never `NaN` beside a "NO" for a target that may well be met.
 #[test]
-fn one_replication_judges_what_it_can_and_says_why_it_cannot_judge_the_rest() {
+fn one_replication_says_why_it_cannot_judge() {
     let s = small_baseline(&["simulation.replications=1"]);
     let r = run_on(&s, 2);
-    let mut cannot = 0;
     for b in &r.benchmarks {
-        match (&b.verdict, b.benchmark.n) {
-            (zhagen::stats::Verdict::CannotJudge(why), None) => {
-                assert!(why.contains("at least 2"), "{}: {why}", b.benchmark.name);
-                cannot += 1;
+        match &b.verdict {
+            zhagen::stats::Verdict::CannotJudge(why) => {
+                assert!(why.contains("at least 2"), "{}: {why}", b.benchmark.name)
             }
-            (v, Some(_)) => assert!(
-                !matches!(v, zhagen::stats::Verdict::CannotJudge(_)),
-                "{} has a study size and is judged",
-                b.benchmark.name
-            ),
-            (v, None) => panic!(
-                "{} without n judged on one replication: {v:?}",
-                b.benchmark.name
-            ),
+            v => panic!("{} judged on one replication: {v:?}", b.benchmark.name),
         }
     }
-    assert!(cannot > 0, "the baseline has targets without n");
     let table = zhagen::stats::validation_table(&r);
     assert!(!table.contains("NaN"), "{table}");
     assert!(table.contains("cannot be judged: 1 replication"), "{table}");
@@ -94,7 +97,8 @@ fn a_benchmark_dated_outside_the_run_cannot_be_judged() {
         "early.toml",
         &format!(
             "base = {:?}\n[[benchmark]]\nname = \"before the run\"\nmetric = \"centre_title_share\"\n\
-             calendar_year = 1990\ntitles = [\"senior\"]\nvalue = 0.01\nsource = \"a test\"\n",
+             calendar_year = 1990\ntitles = [\"senior\"]\nvalue = 0.01\nrole = \"holdout\"\n\
+             tolerance = 0.005\nsource = \"a test\"\n",
             baseline_path()
         ),
     );
@@ -207,19 +211,19 @@ fn calibrating_a_policy_scenario_warns_that_the_targets_describe_the_status_quo(
     );
 }
 
-/// `validate --strict` is for CI: exit status 2 when a benchmark the run can judge is off,
-/// with every output written; 0 without `--strict`, and 0 when the benchmarks are met or
-/// cannot be judged.
+/// `validate --strict` is for CI: exit status 2 when a fitted or hold-out benchmark the run can
+/// judge is off, with every output written; 0 without `--strict`, 0 when the benchmarks are
+/// met, and 0 when only an input (a plumbing check) is off.
 #[test]
 fn validate_strict_exits_2_when_a_judged_benchmark_is_off_and_0_otherwise() {
     let dir = tempfile::tempdir().unwrap();
-    let with_target = |name: &str, value: f64, n: &str| {
+    let with_target = |name: &str, role: &str, value: f64, n: &str| {
         write(
             dir.path(),
             &format!("{name}.toml"),
             &format!(
                 "base = {:?}\nname = {name:?}\n[[benchmark]]\nname = \"reporting\"\nmetric = \"report_rate\"\n\
-                 pathway = \"order_oriented\"\nvalue = {value}\n{n}source = \"a test\"\n",
+                 pathway = \"order_oriented\"\nrole = {role:?}\nvalue = {value}\n{n}source = \"a test\"\n",
                 baseline_path()
             ),
         )
@@ -248,11 +252,11 @@ fn validate_strict_exits_2_when_a_judged_benchmark_is_off_and_0_otherwise() {
             out,
         )
     };
-    let off = with_target("off", 0.20, "n = 1000\n");
+    let off = with_target("off", "holdout", 0.20, "n = 1000\n");
     let (code, stderr, out) = validate(&off, &["--strict"]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
-        stderr.contains("--strict: 1 of 1 benchmarks are off: reporting"),
+        stderr.contains("--strict: 1 of 1 fitted and hold-out benchmarks are off: reporting"),
         "{stderr}"
     );
     assert!(
@@ -260,6 +264,9 @@ fn validate_strict_exits_2_when_a_judged_benchmark_is_off_and_0_otherwise() {
         "the outputs are written"
     );
     assert_eq!(validate(&off, &["--force"]).0, Some(0), "without --strict");
-    let met = with_target("met", 0.985, "n = 200\n");
+    let met = with_target("met", "fitted", 0.985, "n = 200\n");
     assert_eq!(validate(&met, &["--strict"]).0, Some(0));
+    let input_off = with_target("input", "input", 0.20, "n = 1000\n");
+    let (code, stderr, _) = validate(&input_off, &["--strict"]);
+    assert_eq!(code, Some(0), "an input is a plumbing check: {stderr}");
 }

@@ -38,7 +38,7 @@ fn synthetic(dir: &std::path::Path, truth: f64) -> std::path::PathBuf {
              [[calibration.free]]\nkey = \"behaviour.contract_end_hr\"\nmin = 2.0\nmax = 12.0\n\
              [[calibration.free]]\nkey = \"policy.village.rehire_share\"\nmin = 0.1\nmax = 0.9\n\
              [[benchmark]]\nname = \"synthetic\"\nmetric = \"conditional_retention\"\npathway = \"order_oriented\"\n\
-             from_year = 6\nyear = 7\nvalue = {target:?}\nn = 1000000\nsource = \"the engine at contract_end_hr = {truth}\"\n"
+             from_year = 6\nyear = 7\nvalue = {target:?}\nrole = \"fitted\"\nn = 1000000\nsource = \"the engine at contract_end_hr = {truth}\"\n"
         ),
     )
 }
@@ -191,4 +191,64 @@ fn a_quoted_free_parameter_key_starts_at_its_value_and_is_updated_in_place() {
     let s = Scenario::load(&scen, &[]).unwrap();
     let p = s.pathway(s.pathway_id("my.path").unwrap());
     assert_eq!(p.base_exit_rate.get(), fit.identification[0].value);
+}
+
+/// A hold-out is never fitted to: added to a fit, however far off, it leaves every
+/// evaluation's objective unchanged and shows no contribution in fit.csv; a scenario whose
+/// only targets are hold-outs and inputs is refused.
+#[test]
+fn calibrate_never_fits_to_a_hold_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = synthetic(dir.path(), 5.0);
+    let holdout = "\n[[benchmark]]\nname = \"far off\"\nrole = \"holdout\"\nmetric = \"annual_outflow\"\n\
+                   value = 0.5\ntolerance = 0.01\nsource = \"a test\"\n";
+    let with_holdout = write(
+        dir.path(),
+        "with-holdout.toml",
+        &(std::fs::read_to_string(&f).unwrap() + holdout),
+    );
+    let plain = calibrate(&f, &[], None, Some(6), &|_, _| {}, &Cancel::new()).unwrap();
+    let held = calibrate(
+        &with_holdout,
+        &[],
+        None,
+        Some(6),
+        &|_, _| {},
+        &Cancel::new(),
+    )
+    .unwrap();
+    let objectives = |fit: &zhagen::calibrate::Fit| -> Vec<f64> {
+        fit.trace.iter().map(|e| e.objective).collect()
+    };
+    assert_eq!(objectives(&plain), objectives(&held));
+    let far = held
+        .best
+        .results
+        .iter()
+        .find(|b| b.benchmark.name == "far off")
+        .unwrap();
+    assert_eq!(
+        far.verdict,
+        zhagen::stats::Verdict::Off,
+        "reported, and off"
+    );
+    let csv = held.fit_csv();
+    let line = csv.lines().find(|l| l.starts_with("far off,")).unwrap();
+    assert!(line.contains(",holdout,"), "{line}");
+    assert!(line.contains(",no,,a test"), "no contribution: {line}");
+
+    let only_holdouts = write(
+        dir.path(),
+        "only-holdouts.toml",
+        &(std::fs::read_to_string(&f)
+            .unwrap()
+            .replace("role = \"fitted\"", "role = \"holdout\"")),
+    );
+    let e = calibrate(&only_holdouts, &[], None, None, &|_, _| {}, &Cancel::new())
+        .expect_err("refused");
+    assert!(
+        e.to_string()
+            .contains("no [[benchmark]] with role = \"fitted\""),
+        "{e}"
+    );
 }

@@ -89,12 +89,17 @@ fn run_writes_every_output_file() {
     let b = &summary["benchmarks"][0];
     for key in [
         "name",
+        "role",
         "target",
+        "target_low",
+        "target_high",
+        "uncertainty",
         "simulated",
-        "ci_low",
-        "ci_high",
-        "within_ci",
+        "mc_ci_low",
+        "mc_ci_high",
+        "difference",
         "verdict",
+        "verdict_method",
     ] {
         assert!(b.get(key).is_some(), "benchmark has {key}");
     }
@@ -347,7 +352,7 @@ fn control_characters_in_names_are_printed_escaped() {
         &format!(
             "base = {:?}\nname = \"{name}\"\n\n[[benchmark]]\nname = \"bench{name}\"\n\
              metric = \"report_rate\"\npathway = \"order_oriented\"\nvalue = 0.98\n\
-             source = \"made up\"\n",
+             role = \"fitted\"\ntolerance = 0.01\nsource = \"made up\"\n",
             baseline_path().display().to_string()
         ),
     );

@@ -443,12 +443,12 @@ fn pathway_keys_belong_to_their_kind() {
         dir.path(),
         "n.toml",
         &format!(
-            "base = {b:?}\n[[benchmark]]\nname = \"age\"\nmetric = \"age_mean\"\npathway = \"village_doctor\"\ncalendar_year = 2010\nvalue = 49.3\nn = 100\nsource = \"x\"\n"
+            "base = {b:?}\n[[benchmark]]\nname = \"age\"\nmetric = \"age_mean\"\npathway = \"village_doctor\"\ncalendar_year = 2010\nvalue = 49.3\nrole = \"input\"\nn = 100\nsource = \"x\"\n"
         ),
     );
     let m = load_err(&p);
     assert!(
-        m.contains("n.toml:8") && m.contains("only used by metrics that are shares"),
+        m.contains("n.toml:9") && m.contains("only used by metrics that are shares"),
         "{m}"
     );
 }
@@ -514,4 +514,71 @@ fn values_allowed_alone_but_not_together_name_every_key_and_the_fix() {
     );
     assert!(e.contains("`policy.retirement.age_male` = 62"), "{e}");
     assert!(e.contains("at least 62"), "{e}");
+}
+
+/// A benchmark must say what it is for and how precisely its figure is known: without either
+/// no verdict means anything. Each refusal names the file, the line and what to add.
+#[test]
+fn a_benchmark_states_its_role_and_one_uncertainty() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let with = |file: &str, extra: &str| {
+        write(
+            dir.path(),
+            file,
+            &format!(
+                "base = {b:?}\n[[benchmark]]\nname = \"outflow\"\nmetric = \"annual_outflow\"\nvalue = 0.08\nsource = \"x\"\n{extra}"
+            ),
+        )
+    };
+    let m = load_err(&with("none.toml", "role = \"holdout\"\n"));
+    assert!(
+        m.contains("none.toml:3")
+            && m.contains("must say how precisely its figure is known")
+            && m.contains("tolerance = …")
+            && m.contains("interval = [low, high]"),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "two.toml",
+        "role = \"holdout\"\ntolerance = 0.01\ninterval = [0.07, 0.09]\n",
+    ));
+    assert!(
+        m.contains("two.toml:3")
+            && m.contains("`benchmark[0].tolerance` = 0.01")
+            && m.contains("`benchmark[0].interval` = [0.07, 0.09]")
+            && m.contains("one way"),
+        "{m}"
+    );
+    let m = load_err(&with("norole.toml", "tolerance = 0.01\n"));
+    assert!(
+        m.contains("benchmark[0].role") && m.contains("holdout (used by nothing that was fitted)"),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "typo.toml",
+        "role = \"hold-out\"\ntolerance = 0.01\n",
+    ));
+    assert!(
+        m.contains("typo.toml:7") && m.contains("did you mean `holdout`?"),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "interval.toml",
+        "role = \"holdout\"\ninterval = [0.09, 0.12]\n",
+    ));
+    assert!(
+        m.contains("interval.toml:8") && m.contains("low ≤ value (0.08) ≤ high"),
+        "{m}"
+    );
+    // With one of them, each loads.
+    for (file, u) in [
+        ("tol.toml", "tolerance = 0.01"),
+        ("rel.toml", "relative_tolerance = 0.2"),
+        ("iv.toml", "interval = [0.07, 0.09]"),
+        ("n.toml", "n = 400"),
+    ] {
+        let p = with(file, &format!("role = \"holdout\"\n{u}\n"));
+        zhagen::scenario::Scenario::load(&p, &[]).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
 }

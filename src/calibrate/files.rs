@@ -16,7 +16,7 @@ impl Fit {
     /// `fit.csv`: each target against its simulated value at the fit.
     pub fn fit_csv(&self) -> String {
         let mut out = Table::new(
-            "benchmark,bound,target,target_sd,simulated_at_start,simulated,ci_low,ci_high,verdict,contribution_to_objective,source"
+            "benchmark,role,bound,target,target_low,target_high,target_sd,simulated_at_start,simulated,mc_ci_low,mc_ci_high,verdict,contribution_to_objective,source"
                 .split(','),
         );
         for ((b, s0), sd) in self
@@ -29,15 +29,23 @@ impl Fit {
             let r = residual(b);
             out.row(cells![
                 b.benchmark.name,
+                b.benchmark.role.name(),
                 b.benchmark.bound.name(),
                 num(b.benchmark.value),
+                num(b.target_low),
+                num(b.target_high),
                 num(*sd),
                 num(s0.simulated.mean),
                 num(b.simulated.mean),
-                num(b.judged_low),
-                num(b.judged_high),
+                num(b.simulated.low),
+                num(b.simulated.high),
                 b.verdict.word(),
-                num((r / sd).powi(2)),
+                // Only fitted targets are in the objective.
+                if b.benchmark.role == crate::benchmark::Role::Fitted {
+                    num((r / sd).powi(2))
+                } else {
+                    String::new()
+                },
                 b.benchmark.source,
             ]);
         }

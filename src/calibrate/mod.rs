@@ -4,9 +4,11 @@
 //! Method: simulated method of moments. The objective is
 //! `J(θ) = Σ_b r_b(θ)² / σ_b²`, where `r_b` is the simulated benchmark value minus the published
 //! one (only the shortfall for a floor, the excess for a ceiling) and `σ_b` the precision of the
-//! target: the binomial sampling error of the study when its sample size `n` is known,
-//! otherwise an assumed 1 percentage point for a share and half a year for an age; the Monte
-//! Carlo error of the simulated mean at the starting point is added. Every evaluation runs the
+//! target: the standard error its stated uncertainty implies (`n`, a tolerance or the source's
+//! interval: [`crate::benchmark::Benchmark::target_sd`], the interval `validate` judges
+//! against), with the Monte Carlo error of the simulated mean at the starting point added.
+//! Only benchmarks with `role = "fitted"` enter J: inputs and hold-outs are reported at the fit
+//! but never fitted to. Every evaluation runs the
 //! scenario at the same seed — common random numbers — so that J changes with θ because the
 //! parameters changed, not because the draws did; that makes a derivative-free optimiser
 //! (Nelder–Mead on the box scaled to the unit cube) workable. Afterwards each parameter's local
@@ -16,7 +18,7 @@
 //! collinear as confounded, and approximate standard errors come from (GᵀG)⁻¹, with G the
 //! effects scaled by σ.
 
-use crate::benchmark::Bound;
+use crate::benchmark::{Bound, Role};
 use crate::cancel::Cancel;
 use crate::engine::Silent;
 use crate::runner;
@@ -45,7 +47,10 @@ pub enum CalibrationError {
         file.display()
     )]
     NothingFree { file: PathBuf },
-    #[error("{}: the scenario has no [[benchmark]] targets to calibrate to", file.display())]
+    #[error(
+        "{}: the scenario has no [[benchmark]] with role = \"fitted\" to calibrate to; inputs and hold-outs are never fitted (a hold-out fitted to would no longer test the model)",
+        file.display()
+    )]
     NoTargets { file: PathBuf },
     #[error("{at}: free parameter `{key}` at {value} does not make a valid scenario")]
     BadParameter {
@@ -73,11 +78,6 @@ impl From<ScenarioError> for CalibrationError {
         CalibrationError::Scenario(Box::new(e))
     }
 }
-
-/// Precision assumed for a published share without a sample size.
-pub const SHARE_TOLERANCE: f64 = 0.01;
-/// Precision assumed for a published mean age.
-pub const AGE_TOLERANCE: f64 = 0.5;
 
 /// One evaluation of the objective.
 #[derive(Debug, Clone)]
@@ -184,16 +184,15 @@ impl Evaluator<'_> {
     }
 }
 
-/// The precision of a target (see the module documentation).
+/// The precision of a target (see the module documentation): the published figure's standard
+/// error as its stated uncertainty gives it (the same interval `validate` judges against),
+/// with the Monte Carlo error of the simulated mean added. Infinite for a target that is not
+/// `fitted`, which therefore weighs nothing in the objective or in the identification.
 fn sigma_of(b: &BenchmarkResult) -> f64 {
-    let t = b.benchmark.value;
-    let published = if !b.benchmark.metric.is_share() {
-        AGE_TOLERANCE * AGE_TOLERANCE
-    } else if let Some(n) = b.benchmark.n {
-        (t * (1.0 - t) / n as f64).max(1e-8)
-    } else {
-        SHARE_TOLERANCE * SHARE_TOLERANCE
-    };
+    if b.benchmark.role != Role::Fitted {
+        return f64::INFINITY;
+    }
+    let published = b.benchmark.target_sd().powi(2).max(1e-12);
     let sim = &b.simulated;
     let mc = if sim.n > 1 && sim.sd.is_finite() {
         sim.sd * sim.sd / sim.n as f64
@@ -217,6 +216,7 @@ fn objective(results: &[BenchmarkResult], sigma: &[f64]) -> f64 {
     results
         .iter()
         .zip(sigma)
+        .filter(|(_, s)| s.is_finite())
         .map(|(b, s)| {
             let r = residual(b);
             // A target the run cannot compute counts as badly missed, not as met.
@@ -256,7 +256,7 @@ pub fn calibrate(
         .ok_or_else(|| CalibrationError::NothingFree {
             file: path.to_path_buf(),
         })?;
-    if s.benchmarks.is_empty() {
+    if !s.benchmarks.iter().any(|b| b.role == Role::Fitted) {
         return Err(CalibrationError::NoTargets {
             file: path.to_path_buf(),
         });

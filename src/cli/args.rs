@@ -72,8 +72,8 @@ pub enum Command {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub run: RunArgs,
-    /// Exit with status 2 when a benchmark the run can judge is off (for CI); benchmarks
-    /// that cannot be judged, or are shown for reference, do not count.
+    /// Exit with status 2 when a fitted or hold-out benchmark the run can judge is off (for
+    /// CI); inputs, benchmarks that cannot be judged and those shown for reference do not count.
     #[arg(long)]
     pub strict: bool,
 }

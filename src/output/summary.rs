@@ -36,24 +36,30 @@ struct FileHash {
 #[derive(Serialize)]
 struct Bench<'a> {
     name: &'a str,
+    /// "fitted", "input" or "holdout": what meeting the target shows.
+    role: &'a str,
     source: &'a str,
+    /// The published value: a share (0..1), or years for an age.
     target: f64,
-    /// "equal", "at_least" or "at_most": how `within_ci` reads the target.
+    /// "equal", "at_least" or "at_most": how the verdict reads the target.
     bound: &'a str,
+    /// The published value's 95% interval, from its stated uncertainty (`uncertainty`).
+    target_low: f64,
+    target_high: f64,
+    uncertainty: String,
     target_n: Option<u32>,
     simulated: Option<f64>,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
-    ci_method: &'a str,
+    /// Monte Carlo 95% Student-t interval of the simulated mean across replications.
     mc_ci_low: Option<f64>,
     mc_ci_high: Option<f64>,
+    /// Simulated minus target, in the target's unit.
+    difference: Option<f64>,
     replications_defined: usize,
-    /// `null` when the run cannot judge the benchmark (`why_not_judged` says why).
-    within_ci: Option<bool>,
-    /// "yes", "no" or "cannot be judged".
+    /// "yes", "no", "cannot be judged" or "for reference".
     verdict: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     why_not_judged: Option<&'a str>,
+    verdict_method: &'a str,
 }
 
 #[derive(Serialize)]
@@ -111,26 +117,22 @@ pub fn summary_json(s: &Scenario, r: &RunResult, timing: Timing) -> String {
             .iter()
             .map(|b| Bench {
                 name: &b.benchmark.name,
+                role: b.benchmark.role.name(),
                 source: &b.benchmark.source,
                 target: b.benchmark.value,
                 bound: b.benchmark.bound.name(),
-                target_n: b.benchmark.n,
+                target_low: b.target_low,
+                target_high: b.target_high,
+                uncertainty: b.benchmark.uncertainty_words(),
+                target_n: b.benchmark.n(),
                 simulated: opt(b.simulated.mean),
-                ci_low: opt(b.judged_low),
-                ci_high: opt(b.judged_high),
-                ci_method: &b.method,
                 mc_ci_low: opt(b.simulated.low),
                 mc_ci_high: opt(b.simulated.high),
+                difference: opt(b.difference),
                 replications_defined: b.simulated.n,
-                within_ci: match b.verdict {
-                    crate::stats::Verdict::Met => Some(true),
-                    crate::stats::Verdict::Off => Some(false),
-                    crate::stats::Verdict::CannotJudge(_) | crate::stats::Verdict::ForReference => {
-                        None
-                    }
-                },
                 verdict: b.verdict.word(),
                 why_not_judged: Some(b.verdict.reason()).filter(|r| !r.is_empty()),
+                verdict_method: &b.method,
             })
             .collect(),
         cost: Cost {

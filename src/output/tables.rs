@@ -291,28 +291,37 @@ pub fn validation_csv(r: &RunResult) -> String {
         }
     };
     let mut out = Table::new(
-        "benchmark,metric,bound,target,n,simulated,mc_ci_low,mc_ci_high,judged_low,judged_high,verdict,why_not_judged,interval_method,source"
+        "benchmark,role,metric,bound,unit,target,target_low,target_high,uncertainty,simulated,mc_ci_low,mc_ci_high,difference,replications_defined,verdict,why_not_judged,verdict_method,source"
             .split(','),
     );
-    for b in &r.benchmarks {
-        let metric = format!("{:?}", b.benchmark.metric);
-        let metric = metric.split([' ', '{']).next().unwrap_or("").to_string();
-        out.row(cells![
-            b.benchmark.name,
-            metric,
-            b.benchmark.bound.name(),
-            num(b.benchmark.value),
-            b.benchmark.n.map_or(String::new(), |n| n.to_string()),
-            num(b.simulated.mean),
-            num(b.simulated.low),
-            num(b.simulated.high),
-            num(b.judged_low),
-            num(b.judged_high),
-            b.verdict.word(),
-            b.verdict.reason(),
-            b.method,
-            b.benchmark.source,
-        ]);
+    // Grouped by role, in the order the terminal table and the report show them.
+    for role in crate::benchmark::Role::ALL {
+        for b in r.benchmarks.iter().filter(|b| b.benchmark.role == role) {
+            out.row(cells![
+                b.benchmark.name,
+                role.name(),
+                b.benchmark.metric.name(),
+                b.benchmark.bound.name(),
+                if b.benchmark.metric.is_share() {
+                    "share"
+                } else {
+                    "years"
+                },
+                num(b.benchmark.value),
+                num(b.target_low),
+                num(b.target_high),
+                b.benchmark.uncertainty_words(),
+                num(b.simulated.mean),
+                num(b.simulated.low),
+                num(b.simulated.high),
+                num(b.difference),
+                b.simulated.n,
+                b.verdict.word(),
+                b.verdict.reason(),
+                b.method,
+                b.benchmark.source,
+            ]);
+        }
     }
     out.finish()
 }

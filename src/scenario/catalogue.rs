@@ -281,6 +281,8 @@ pub static CATALOGUE: &[Param] = &[
     row!("benchmark[*].from_year", Kind::Real { min: 0.0, max: 200.0, what: "whole years since entering service" }, "years", Number, "Years in service a target counts from", Benchmarks, false),
     row!("benchmark[*].min_age", Kind::Real { min: 0.0, max: 100.0, what: "whole years of age" }, "years", Number, "Youngest age a target counts", Benchmarks, false),
     row!("benchmark[*].n", Kind::Int { min: 1, max: u32::MAX as i64, what: "sample size of the published figure" }, "", Number, "Sample size of a target", Benchmarks, false),
+    row!("benchmark[*].tolerance", Kind::Real { min: 0.0, max: 120.0, what: "± range of the published figure, in its unit (a share, or years)" }, "", Number, "Tolerance of a target", Benchmarks, false),
+    row!("benchmark[*].relative_tolerance", Kind::Real { min: 0.0, max: 1.0, what: "± range of the published figure as a share of it" }, "", Number, "Relative tolerance of a target", Benchmarks, false),
     // A share (0 to 1) for the metrics that are shares; years for the others.
     row!("benchmark[*].value", Kind::Real { min: 0.0, max: 120.0, what: "years" }, "", Number, "Published value of a target", Benchmarks, false),
 

@@ -271,7 +271,11 @@ partial_table! {
         min_age: V<f64>,
         value: V<f64>,
         bound: V<String>,
+        role: V<String>,
         n: V<i64>,
+        tolerance: V<f64>,
+        relative_tolerance: V<f64>,
+        interval: V<Vec<f64>>,
         source: V<String>,
     }
 }

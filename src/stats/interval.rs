@@ -1,5 +1,5 @@
 //! Confidence intervals: Student-t intervals of a mean across replications, Wilson intervals of
-//! a published proportion.
+//! a published proportion (a benchmark's study size).
 
 /// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom.
 ///
@@ -32,6 +32,19 @@ pub fn t975(df: u32) -> f64 {
                     / (92160.0 * v.powi(4))
         }
     }
+}
+
+/// Two-sided 95% standard normal quantile.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// The Wilson score 95% interval of a proportion `p` observed among `n`: unlike p ± 1.96·SE it
+/// stays inside 0..1 and keeps its width near 0 or 1 (a 98% of 100 is not ± 0.3 points).
+pub fn wilson(p: f64, n: u32) -> (f64, f64) {
+    let n = n as f64;
+    let z2 = Z95 * Z95;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
 /// Mean of a sample with its 95% t-interval.
@@ -100,6 +113,27 @@ mod tests {
         ] {
             assert!((t975(df) - t).abs() < 2e-3, "df {df}: {} vs {t}", t975(df));
         }
+    }
+
+    #[test]
+    fn wilson_interval_matches_newcombe_1998() {
+        // Newcombe (1998), Statistics in Medicine 17:857, Table I: 81 of 263 → 0.2553–0.3662.
+        let (lo, hi) = wilson(81.0 / 263.0, 263);
+        assert!(
+            (lo - 0.2553).abs() < 1e-4 && (hi - 0.3662).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        // Its ends are where |p − π| = z·√(π(1−π)/n): solve that quadratic independently.
+        let (p, n) = (190.0 / 493.0, 493.0);
+        let z2 = Z95 * Z95;
+        let (a, b, c) = (1.0 + z2 / n, -(2.0 * p + z2 / n), p * p);
+        let d = (b * b - 4.0 * a * c).sqrt();
+        let (lo, hi) = wilson(p, 493);
+        assert!((lo - (-b - d) / (2.0 * a)).abs() < 1e-12);
+        assert!((hi - (-b + d) / (2.0 * a)).abs() < 1e-12);
+        // Near 1 it keeps a width and stays inside 0..1.
+        let (lo, hi) = wilson(1.0, 50);
+        assert!(hi == 1.0 && lo < 0.95 && lo > 0.9, "{lo}");
     }
 
     #[test]

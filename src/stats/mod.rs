@@ -9,12 +9,14 @@
 pub mod interval;
 pub mod survival;
 
-use crate::benchmark::{Benchmark, Bound, Metric};
+use crate::benchmark::Metric;
 use crate::engine::tally::{Phase, REASONS, Tally};
 pub mod result;
+pub mod validation;
 use crate::scenario::Scenario;
-use interval::{MeanCi, mean_ci};
+use interval::mean_ci;
 pub use result::{RepMetrics, RunResult};
+pub use validation::{BenchmarkResult, VERDICT_RULE, Verdict, judge, validation_table};
 
 /// Per-replication metrics from one replication's tally.
 pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
@@ -287,167 +289,4 @@ fn curves(s: &Scenario, pooled: &Tally, reps: &[RepMetrics]) -> Vec<Curve> {
             }
         })
         .collect()
-}
-
-/// A benchmark compared with the simulation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BenchmarkResult {
-    pub benchmark: Benchmark,
-    /// Monte Carlo mean and 95% t-interval across replications.
-    pub simulated: MeanCi,
-    /// The interval the target is judged against: with a known study size n, the simulated
-    /// mean ± 1.96·sqrt(p(1−p)/n + MC variance of the mean) — the range in which a study of n
-    /// people drawn from the simulated world would report the figure; otherwise the MC interval.
-    pub judged_low: f64,
-    pub judged_high: f64,
-    pub method: String,
-    pub verdict: Verdict,
-}
-
-/// Whether a benchmark is met. A figure the run cannot judge says why, rather than printing
-/// `NaN` and "NO" beside a target that may well be met.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    /// The target lies in the judged interval (a floor or ceiling: the interval reaches it).
-    Met,
-    /// The target lies outside the judged interval.
-    Off,
-    /// The run cannot judge it; the reason in words.
-    CannotJudge(String),
-    /// A policy scenario: the published figures describe the status quo, so they are shown
-    /// for reference, not judged (a policy that works *should* miss them).
-    ForReference,
-}
-
-impl Verdict {
-    pub fn is_met(&self) -> bool {
-        matches!(self, Verdict::Met)
-    }
-    /// `yes`, `no` or `cannot be judged`, as the tables print it.
-    pub fn word(&self) -> &'static str {
-        match self {
-            Verdict::Met => "yes",
-            Verdict::Off => "no",
-            Verdict::CannotJudge(_) => "cannot be judged",
-            Verdict::ForReference => "for reference",
-        }
-    }
-    /// Why it cannot be judged; empty otherwise.
-    pub fn reason(&self) -> &str {
-        match self {
-            Verdict::CannotJudge(why) => why,
-            _ => "",
-        }
-    }
-}
-
-/// Every benchmark of `s` judged against the replications' values (see `BenchmarkResult`).
-fn benchmark_results(s: &Scenario, reps: &[RepMetrics]) -> Vec<BenchmarkResult> {
-    let policy_scenario = !s.policy_changes_from_root().is_empty();
-    s.benchmarks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let sim = mean_ci(reps.iter().map(|m| m.benchmarks[i]));
-            let mc_var = if sim.n > 1 { sim.sd * sim.sd / sim.n as f64 } else { 0.0 };
-            let (low, high, method) = match b.n {
-                Some(n) if sim.mean.is_finite() => {
-                    let p = sim.mean.clamp(0.0, 1.0);
-                    let half = 1.959_963_984_540_054 * (p * (1.0 - p) / n as f64 + mc_var).sqrt();
-                    (
-                        sim.mean - half,
-                        sim.mean + half,
-                        format!("95% interval for a study of n={n}: binomial sampling of the study plus Monte Carlo error across {} replications", sim.n),
-                    )
-                }
-                _ => (sim.low, sim.high, format!("95% Student-t interval across {} replications", sim.n)),
-            };
-            let verdict = if policy_scenario {
-                Verdict::ForReference
-            } else if sim.n == 0 || !sim.mean.is_finite() {
-                Verdict::CannotJudge(
-                    "no replication measured it (no one at risk, or a year outside the run)".into(),
-                )
-            } else if !(low.is_finite() && high.is_finite()) {
-                Verdict::CannotJudge(format!(
-                    "{} replication{} and no study size n: the interval needs at least 2 replications",
-                    sim.n,
-                    if sim.n == 1 { "" } else { "s" }
-                ))
-            } else {
-                // A floor is met when the interval reaches it, a ceiling likewise.
-                let met = match b.bound {
-                    Bound::Equal => (low..=high).contains(&b.value),
-                    Bound::AtLeast => high >= b.value,
-                    Bound::AtMost => low <= b.value,
-                };
-                if met { Verdict::Met } else { Verdict::Off }
-            };
-            BenchmarkResult { benchmark: b.clone(), simulated: sim, judged_low: low, judged_high: high, method, verdict }
-        })
-        .collect()
-}
-
-/// The benchmark table as printed by `run` and `validate`: target, simulated mean, the
-/// interval the target is judged against, and whether it is met. Empty without benchmarks.
-pub fn validation_table(r: &RunResult) -> String {
-    use std::fmt::Write;
-    let results = &r.benchmarks;
-    let mut text = String::new();
-    if results.is_empty() {
-        return text;
-    }
-    if results.iter().any(|b| b.verdict == Verdict::ForReference) {
-        let _ = writeln!(
-            text,
-            "Status-quo figures, for reference: this scenario changes policy from the scenario it is built on, and the published figures describe the status quo."
-        );
-    }
-    let _ = writeln!(
-        text,
-        "{:<34} {:>8} {:>10} {:>21}  verdict",
-        "benchmark", "target", "simulated", "95% interval"
-    );
-    for b in results {
-        let sign = match b.benchmark.bound {
-            Bound::Equal => " ",
-            Bound::AtLeast => "≥",
-            Bound::AtMost => "≤",
-        };
-        // Shares print as percentages, ages as years.
-        let (k, unit) = if b.benchmark.metric.is_share() {
-            (100.0, "%")
-        } else {
-            (1.0, "y")
-        };
-        // What the run could not measure prints as a dash, never as NaN.
-        let shown = |x: f64| {
-            if x.is_finite() {
-                format!("{:.1}{unit}", x * k)
-            } else {
-                "–".to_string()
-            }
-        };
-        let interval = if b.judged_low.is_finite() && b.judged_high.is_finite() {
-            format!("{} – {}", shown(b.judged_low), shown(b.judged_high))
-        } else {
-            "–".to_string()
-        };
-        let verdict = match &b.verdict {
-            Verdict::Met => "yes".to_string(),
-            Verdict::Off => "NO".to_string(),
-            Verdict::CannotJudge(why) => format!("cannot be judged: {why}"),
-            Verdict::ForReference => "for reference".to_string(),
-        };
-        let _ = writeln!(
-            text,
-            "{:<34} {sign}{:>6.1}{unit} {:>10} {:>21}  {verdict}",
-            // Printed on a terminal: a name from someone else's file is shown, not obeyed.
-            crate::scenario::load::escape_controls(&b.benchmark.name),
-            b.benchmark.value * k,
-            shown(b.simulated.mean),
-            interval,
-        );
-    }
-    text
 }

@@ -45,7 +45,7 @@ impl RunResult {
     /// terminal line reads them from the result.
     pub fn new(s: &Scenario, pooled: Tally, reps: Vec<RepMetrics>) -> RunResult {
         let curves = super::curves(s, &pooled, &reps);
-        let benchmarks = super::benchmark_results(s, &reps);
+        let benchmarks = super::validation::benchmark_results(s, &reps);
         RunResult {
             pooled,
             reps,

@@ -159,10 +159,15 @@ pub(super) fn notes(reps: usize, comparison: bool) -> Markup {
                 }
                 "\n"
                 li id="note-validation" {
-                    "Validation. Where the source gives its sample size, the interval is the range a \
-                     study of that many people drawn from the simulated world would report (binomial \
-                     sampling of the study plus Monte Carlo error); otherwise it is the Monte Carlo interval \
-                     alone, which is narrow. A published floor (≥) is met when the interval reaches it."
+                    "Validation. Each published figure carries its own uncertainty: for a study \
+                     of known size, the Wilson 95% interval of a proportion from that many people; \
+                     otherwise a tolerance stated in the scenario with its reason, or the source's \
+                     own interval. The simulated figure carries its Monte Carlo error across \
+                     replications. The two are independent, so a figure is met when the \
+                     difference lies within the root sum of squares of the two 95% half-widths; \
+                     a published floor (≥) is missed only by a shortfall beyond that. One \
+                     replication cannot be judged: its Monte Carlo error is unknown. Calibration \
+                     targets are met by construction; only hold-outs test the model."
                 }
                 "\n"
                 @if comparison {

@@ -5,24 +5,19 @@ use super::page::section;
 use super::pathway_words;
 use super::staffing::TITLE_WORDS;
 use super::words::{cap, grouped, pct, years_after};
-use crate::benchmark::{Bound, Metric};
+use crate::benchmark::{Bound, Metric, Role};
 use crate::population::Destination;
 use crate::scenario::Scenario;
-use crate::stats::BenchmarkResult;
+use crate::stats::{BenchmarkResult, VERDICT_RULE, Verdict};
 use maud::{Markup, html};
 
-/// The benchmarks against the simulation, with sources; `note` says whose they are, if needed.
+/// The benchmarks against the simulation, with sources, grouped by role; `note` says whose
+/// they are, if needed.
 pub(super) fn validation_section(
     s: &Scenario,
     results: &[BenchmarkResult],
     note: Option<Markup>,
 ) -> Markup {
-    use crate::stats::Verdict;
-    let met = results.iter().filter(|b| b.verdict.is_met()).count();
-    let cannot = results
-        .iter()
-        .filter(|b| matches!(b.verdict, Verdict::CannotJudge(_)))
-        .count();
     let for_reference = results.iter().any(|b| b.verdict == Verdict::ForReference);
     section(
         "validation",
@@ -40,40 +35,86 @@ pub(super) fn validation_section(
                     }
                 } @else {
                     p {
-                        (met) " of " (results.len() - cannot) " published figures that this run can judge lie within the simulation's 95% interval"
-                        @if cannot > 0 { "; " (cannot) " cannot be judged (the reason is in the table)" }
-                        "."
+                        "Each figure is judged against its own uncertainty (a study's size, a stated \
+                         tolerance or the source's interval) together with the simulation's Monte \
+                         Carlo error: "
+                        (VERDICT_RULE) "."
                         sup { a href="#note-validation" { "2" } }
                     }
                 }
                 "\n"
-                table class="validation" {
-                    "\n"
-                    thead {
-                        tr {
-                            th { "What was measured" }
-                            th class="num" { "Published" }
-                            th class="num" { "Simulated" }
-                            th class="num" { "95% interval" }
-                            th { "Within?" }
-                            th { "Source" }
+                @for role in Role::ALL {
+                    @let of_role: Vec<&BenchmarkResult> = results.iter().filter(|b| b.benchmark.role == role).collect();
+                    @if !of_role.is_empty() {
+                        h3 { (role_title(role)) }
+                        p { (role.heading()) " " (tally(&of_role)) }
+                        "\n"
+                        table class="validation" {
+                            "\n"
+                            thead {
+                                tr {
+                                    th { "What was measured" }
+                                    th class="num" { "Published, with its 95% interval" }
+                                    th class="num" { "Simulated, with its Monte Carlo 95% interval" }
+                                    th class="num" { "Difference" }
+                                    th { "Met?" }
+                                    th { "Source" }
+                                }
+                            }
+                            "\n"
+                            tbody { "\n" @for b in &of_role { (row(s, b)) "\n" } }
+                            "\n"
                         }
+                        "\n"
                     }
-                    "\n"
-                    tbody { "\n" @for b in results { (row(s, b)) "\n" } }
-                    "\n"
                 }
-                "\n"
             }
         },
     )
+}
+
+fn role_title(role: Role) -> &'static str {
+    match role {
+        Role::Fitted => "Calibration targets",
+        Role::Input => "Inputs echoed",
+        Role::Holdout => "Hold-outs",
+    }
+}
+
+/// "3 of 4 that this run can judge are met; 1 cannot be judged.", or nothing for reference.
+fn tally(of_role: &[&BenchmarkResult]) -> String {
+    let met = of_role.iter().filter(|b| b.verdict.is_met()).count();
+    let cannot = of_role
+        .iter()
+        .filter(|b| matches!(b.verdict, Verdict::CannotJudge(_)))
+        .count();
+    let reference = of_role
+        .iter()
+        .filter(|b| b.verdict == Verdict::ForReference)
+        .count();
+    if reference > 0 {
+        return String::new();
+    }
+    let mut t = format!(
+        "{met} of {} that this run can judge are met",
+        of_role.len() - cannot
+    );
+    if cannot > 0 {
+        t.push_str(&format!(
+            "; {cannot} cannot be judged (the reason is in the table)"
+        ));
+    }
+    t.push('.');
+    t
 }
 
 /// One published figure against the simulation.
 fn row(s: &Scenario, b: &BenchmarkResult) -> Markup {
     let share = b.benchmark.metric.is_share();
     let v = |x: f64| {
-        if share {
+        if !x.is_finite() {
+            "–".to_string()
+        } else if share {
             pct(x, 1)
         } else {
             format!("{} years", grouped(x, 1))
@@ -84,22 +125,28 @@ fn row(s: &Scenario, b: &BenchmarkResult) -> Markup {
         Bound::AtLeast => "≥ ",
         Bound::AtMost => "≤ ",
     };
-    let basis = match b.benchmark.n {
-        Some(n) => format!("a study of {}", grouped(n as f64, 0)),
-        None => "simulation only".to_string(),
+    let basis = b.benchmark.uncertainty_words();
+    let range = |lo: f64, hi: f64| {
+        if lo.is_finite() && hi.is_finite() {
+            format!("{} to {}", v(lo), v(hi))
+        } else {
+            "–".to_string()
+        }
     };
-    let (low, high) = if share {
-        (b.judged_low.clamp(0.0, 1.0), b.judged_high.clamp(0.0, 1.0))
+    let diff = if !b.difference.is_finite() {
+        "–".to_string()
+    } else if share {
+        format!("{:+.1} points", b.difference * 100.0)
     } else {
-        (b.judged_low, b.judged_high)
+        format!("{:+.1} years", b.difference)
     };
     let within = b.verdict.word();
     html! {
         tr {
             td { (cap(&metric_words(s, &b.benchmark.metric))) span class="ci" { code { (b.benchmark.name) } } }
-            td class="num" { (bound) (v(b.benchmark.value)) }
-            td class="num" { (v(b.simulated.mean)) }
-            td class="num" { (v(low)) " to " (v(high)) span class="ci" { (basis) } }
+            td class="num" { (bound) (v(b.benchmark.value)) span class="ci" { (range(b.target_low, b.target_high)) "; " (basis) } }
+            td class="num" { (v(b.simulated.mean)) span class="ci" { (range(b.simulated.low, b.simulated.high)) } }
+            td class="num" { (diff) }
             td class=(within.replace(' ', "-")) {
                 (within)
                 @if !b.verdict.reason().is_empty() { span class="ci" { (b.verdict.reason()) } }

@@ -1,7 +1,7 @@
 //! Published targets (`[[benchmark]]`) and the parameters calibration may fit.
 
 use super::check::{Check, R};
-use crate::benchmark::{Benchmark, Bound, Metric, title_mask};
+use crate::benchmark::{Benchmark, Bound, Metric, Role, Uncertainty, title_mask};
 use crate::population::{Destination, Pathway, PathwayId, Title};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::key::key_parts;
@@ -119,29 +119,29 @@ impl BenchmarkTable<'_> {
     }
 
     /// The whole benchmark, checked in the order its errors are reported: the name, the metric
-    /// and the keys it needs, then `n`, `bound`, `value` and `source`.
+    /// and the keys it needs, then `role`, `bound`, `value`, its uncertainty and `source`.
     fn validate(&self) -> R<Benchmark> {
         let (c, b) = (self.c, self.b);
-        let name = c
-            .req(&b.name, &self.key("name"), "a short name")?
-            .value
-            .clone();
+        let name_v = c.req(&b.name, &self.key("name"), "a short name")?;
         let metric_v = c.req(&b.metric, &self.key("metric"), &Metric::NAMES.join(", "))?;
         let metric_name = c.word(metric_v, &self.key("metric"), &Metric::NAMES)?;
         let metric = self.metric(metric_name)?;
         let is_share = metric.is_share();
-        let n = self.sample_size(is_share, metric_name)?;
+        let role = self.role()?;
         let bound = self.bound()?;
+        let value = if is_share {
+            c.share(&b.value, &self.key("value"))?.get()
+        } else {
+            c.real(&b.value, &self.key("value"))?
+        };
+        let uncertainty = self.uncertainty(name_v, value, is_share, metric_name)?;
         Ok(Benchmark {
-            name,
+            name: name_v.value.clone(),
             metric,
             bound,
-            value: if is_share {
-                c.share(&b.value, &self.key("value"))?.get()
-            } else {
-                c.real(&b.value, &self.key("value"))?
-            },
-            n,
+            value,
+            role,
+            uncertainty,
             source: c
                 .req(
                     &b.source,
@@ -299,20 +299,93 @@ impl BenchmarkTable<'_> {
         Ok(title_mask(&ts))
     }
 
-    /// The study's sample size, which only a share's sampling error uses.
-    fn sample_size(&self, is_share: bool, metric_name: &str) -> R<Option<u32>> {
+    /// What the benchmark is for: a calibration target, an echo of an input, or a hold-out.
+    fn role(&self) -> R<Role> {
+        let c = self.c;
+        let allowed = "fitted (a calibration target: a parameter was chosen to meet it), input (echoes a figure the scenario states) or holdout (used by nothing that was fitted)";
+        let v = c.req(&self.b.role, &self.key("role"), allowed)?;
+        let w = c.word(v, &self.key("role"), &Role::NAMES)?;
+        Ok(Role::parse(w).expect("checked"))
+    }
+
+    /// How precisely the figure is known: exactly one of `n` (a share's study size),
+    /// `tolerance`, `relative_tolerance` or `interval`.
+    fn uncertainty(
+        &self,
+        name: &V<String>,
+        value: f64,
+        is_share: bool,
+        metric_name: &str,
+    ) -> R<Uncertainty> {
         let (c, b) = (self.c, self.b);
-        if let (Some(v), false) = (&b.n, is_share) {
-            return Err(c.invalid(
-                v,
-                &self.key("n"),
-                format!("`n` is only used by metrics that are shares, not by {metric_name}"),
+        let given: Vec<(String, Option<String>)> = [
+            ("n", b.n.as_ref().map(|v| c.written(v))),
+            ("tolerance", b.tolerance.as_ref().map(|v| c.written(v))),
+            (
+                "relative_tolerance",
+                b.relative_tolerance.as_ref().map(|v| c.written(v)),
+            ),
+            ("interval", b.interval.as_ref().map(|v| c.written(v))),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, v)| (self.key(k), v))
+        .collect();
+        const HOW: &str = "`n = …` (the study's sample size, for a share), `tolerance = …` (± in the value's unit, as a 95% range), `relative_tolerance = …` (± a share of the value) or `interval = [low, high]` (the source's 95% interval)";
+        if given.is_empty() {
+            return Err(c.constraint(
+                name,
+                &[(self.key("name"), Some(c.written(name)))],
+                "a benchmark must say how precisely its figure is known, or no verdict can tell it met or missed",
+                format!("add one of {HOW}; say its source in `source`"),
             ));
         }
-        Ok(match &b.n {
-            Some(_) => Some(c.int(&b.n, &self.key("n"))? as u32),
-            None => None,
-        })
+        if given.len() > 1 {
+            return Err(c.constraint(
+                name,
+                &given,
+                "a benchmark states its uncertainty one way",
+                format!("keep one of {HOW}"),
+            ));
+        }
+        if let Some(v) = &b.n {
+            if !is_share {
+                return Err(c.invalid(
+                    v,
+                    &self.key("n"),
+                    format!("`n` is only used by metrics that are shares, not by {metric_name}; give `tolerance` or `interval` instead"),
+                ));
+            }
+            return Ok(Uncertainty::StudySize(c.int(&b.n, &self.key("n"))? as u32));
+        }
+        if b.tolerance.is_some() {
+            return Ok(Uncertainty::Tolerance(
+                c.real(&b.tolerance, &self.key("tolerance"))?,
+            ));
+        }
+        if b.relative_tolerance.is_some() {
+            return Ok(Uncertainty::RelativeTolerance(
+                c.real(&b.relative_tolerance, &self.key("relative_tolerance"))?,
+            ));
+        }
+        let v = b.interval.as_ref().expect("one is given");
+        match v.value[..] {
+            [low, high] if low.is_finite() && high.is_finite() && low <= value && value <= high => {
+                if is_share && !(0.0 <= low && high <= 1.0) {
+                    return Err(c.invalid(
+                        v,
+                        &self.key("interval"),
+                        "a share's interval lies within 0 to 1",
+                    ));
+                }
+                Ok(Uncertainty::Interval { low, high })
+            }
+            _ => Err(c.invalid(
+                v,
+                &self.key("interval"),
+                format!("two numbers [low, high] with low ≤ value ({value}) ≤ high"),
+            )),
+        }
     }
 
     /// Whether the target is a point or a floor or ceiling ("at least 98%").
