@@ -15,6 +15,17 @@ pub enum Metric {
         from_year: u32,
         year: u32,
     },
+    /// Share of an entry cohort still in service at a calendar date or a time after a start:
+    /// measured the way a survey of named graduation years measures it.
+    CohortRetention {
+        pathway: PathwayId,
+        /// First and last entry (graduation) year, calendar; `None`: every cohort.
+        cohorts: Option<(i32, i32)>,
+        /// Who is counted: everyone who entered, or those still serving at the end of their
+        /// service obligation (who "completed the contract").
+        from: CohortFrom,
+        at: CohortAt,
+    },
     /// Share of a pathway's workers in service `year` years after entry who hold one of `titles`.
     TitleShare {
         pathway: PathwayId,
@@ -50,8 +61,31 @@ pub enum Metric {
     },
 }
 
+/// Whom a cohort retention counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CohortFrom {
+    /// Everyone who entered service (graduated, for a training pathway).
+    Entry,
+    /// Those still serving when their service obligation ended.
+    ContractEnd,
+}
+
+impl CohortFrom {
+    pub const NAMES: [&'static str; 2] = ["entry", "contract_end"];
+}
+
+/// When a cohort retention is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CohortAt {
+    /// At the end of a calendar month (`date = "2022-12"`): a cohort counted `from` its
+    /// contract end is included only if the contract ended by then.
+    Date { year: i32, month: u32 },
+    /// This many months after `from` (entry or contract end), each cohort at its own date.
+    After { months: u32 },
+}
+
 impl Metric {
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "retention",
         "conditional_retention",
         "title_share",
@@ -61,6 +95,7 @@ impl Metric {
         "report_rate",
         "age_mean",
         "age_share",
+        "cohort_retention",
     ];
 
     /// The metric's name as a scenario file writes it (`metric = "..."`).
@@ -75,6 +110,7 @@ impl Metric {
             Metric::ReportRate { .. } => 6,
             Metric::AgeMean { .. } => 7,
             Metric::AgeShare { .. } => 8,
+            Metric::CohortRetention { .. } => 9,
         }]
     }
 

@@ -270,3 +270,86 @@ fn validate_strict_exits_2_when_a_judged_benchmark_is_off_and_0_otherwise() {
     let (code, stderr, _) = validate(&input_off, &["--strict"]);
     assert_eq!(code, Some(0), "an input is a plumbing check: {stderr}");
 }
+
+/// Tang et al. counted the 2015–16 graduates who had completed their contracts, still at the
+/// grassroots in December 2022. Computed by hand from the replication's raw cohort counts: with
+/// the year beginning in July, the 2015 graduates (run year 5) finished their 6-year contracts
+/// at month (5 + 6) × 12 = 132 of the run, the 2016 graduates at month 144, and the end of
+/// December 2022 is month (2022 − 2010) × 12 + 12 − 6 = 150.
+#[test]
+fn the_tang_figure_is_the_2015_16_completers_still_serving_in_december_2022() {
+    let s = small_baseline(&["simulation.replications=1", "region.counties=10"]);
+    assert_eq!(s.simulation.start_year, 2010);
+    assert_eq!(s.simulation.year_begins_month, 7);
+    let t = zhagen::engine::simulate_replication(&s, 0);
+    let p = s
+        .pathway_of_kind(zhagen::population::PathwayKind::OrderOriented)
+        .unwrap()
+        .0 as usize;
+    let years = t.years;
+    let entrants = |c: usize| t.cohort_entrants[p * years + c] as u64;
+    let exits_before = |c: usize, month: usize| -> u64 {
+        (0..month)
+            .map(|m| t.cohort_exits[t.cohort_exit_index(p, c, m)] as u64)
+            .sum()
+    };
+    assert_eq!(t.cohort_contract_end[p * years + 5], 11.0);
+    assert_eq!(t.cohort_contract_end[p * years + 6], 12.0);
+    let completers = entrants(5) - exits_before(5, 132) + entrants(6) - exits_before(6, 144);
+    let still = entrants(5) - exits_before(5, 150) + entrants(6) - exits_before(6, 150);
+    assert!(completers > 20, "{completers} completers");
+    let by_hand = still as f64 / completers as f64;
+    let r = run_on(&s, 2);
+    let tang = r
+        .benchmarks
+        .iter()
+        .find(|b| b.benchmark.name == "rtme_post_contract_retention")
+        .unwrap();
+    assert_eq!(tang.simulated.mean, by_hand);
+    // The 2017 graduates' contracts end in July 2023, after the survey: adding them to the
+    // cohorts counts nobody more.
+    let later = zhagen::benchmark::Metric::CohortRetention {
+        pathway: zhagen::population::PathwayId(p as u8),
+        cohorts: Some((2015, 2017)),
+        from: zhagen::benchmark::CohortFrom::ContractEnd,
+        at: zhagen::benchmark::CohortAt::Date {
+            year: 2022,
+            month: 12,
+        },
+    };
+    let rep = zhagen::stats::rep_metrics(&s, &t);
+    assert_eq!(rep.benchmarks[0], by_hand, "the first benchmark is Tang's");
+    let survival_rows = t.years + 1;
+    let observed = vec![true; s.pathways.len() * survival_rows];
+    assert_eq!(
+        zhagen::stats::metric_value(&s, &t, &rep.survival, &observed, &later),
+        by_hand,
+        "a cohort whose contract ends after the date is not a completer yet"
+    );
+}
+
+/// The cohort counts add up to the survival histogram's: every RTME graduate is in one entry
+/// cohort, and every exit of one (none retires within the run) is in its cohort's months.
+#[test]
+fn the_cohort_counts_add_up_to_the_retention_curve_counts() {
+    let s = small_baseline(&["simulation.replications=1"]);
+    let t = zhagen::engine::simulate_replication(&s, 0);
+    let p = s
+        .pathway_of_kind(zhagen::population::PathwayKind::OrderOriented)
+        .unwrap()
+        .0 as usize;
+    let years = t.years;
+    let cohort_entrants: u64 = (0..years)
+        .map(|c| t.cohort_entrants[p * years + c] as u64)
+        .sum();
+    assert_eq!(cohort_entrants, t.entrants[p]);
+    let bins = t.bins();
+    let events: u64 = t.events[p * bins..(p + 1) * bins]
+        .iter()
+        .map(|&n| n as u64)
+        .sum();
+    let start = t.cohort_exit_index(p, 0, 0);
+    let end = t.cohort_exit_index(p + 1, 0, 0);
+    let cohort_exits: u64 = t.cohort_exits[start..end].iter().map(|&n| n as u64).sum();
+    assert_eq!(cohort_exits, events);
+}

@@ -133,8 +133,8 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         }
         let _ = writeln!(
             text,
-            "\n{:<34} {:>9} {:>9} {:>9}  within",
-            "benchmark", "target", "start", "fitted"
+            "\nOnly the fitted targets are in the objective; inputs and hold-outs are shown, never fitted to.\n{:<34} {:<8} {:>9} {:>9} {:>9}  verdict",
+            "benchmark", "role", "target", "start", "fitted"
         );
         for (b, b0) in f.best.results.iter().zip(&f.start.results) {
             let k = if b.benchmark.metric.is_share() {
@@ -144,8 +144,9 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             };
             let _ = writeln!(
                 text,
-                "{:<34} {:>9.2} {:>9.2} {:>9.2}  {}",
+                "{:<34} {:<8} {:>9.2} {:>9.2} {:>9.2}  {}",
                 shown(&b.benchmark.name),
+                b.benchmark.role.name(),
                 b.benchmark.value * k,
                 b0.simulated.mean * k,
                 b.simulated.mean * k,

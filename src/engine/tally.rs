@@ -161,6 +161,9 @@ impl AddAssign<&Cost> for Cost {
     }
 }
 
+/// Bins per year of the cohort tables: exits are counted by calendar month.
+pub const MONTHS: usize = 12;
+
 /// Whole-year age bins of the age tables: 0..=99, and 100 or more in the last.
 pub const AGE_BINS: usize = 101;
 
@@ -189,6 +192,17 @@ pub struct Tally {
     pub exits: Vec<u64>,
     pub pipeline: Vec<PipelineCounts>,
     pub cost: Vec<Cost>,
+    /// Entrants into service per pathway × year of entry (the entry cohort; for a training
+    /// pathway, the graduation year). The stock serving at the start belongs to no cohort.
+    pub cohort_entrants: Vec<u32>,
+    /// Exits from service (retirement included) per pathway × entry cohort × calendar month of
+    /// the run (`years × MONTHS`): with the entrants, who of a cohort is still serving at any
+    /// month's end.
+    pub cohort_exits: Vec<u32>,
+    /// End of the service obligation of each pathway × entry cohort, in years since the start
+    /// (the same for everyone in a cohort: it is set at graduation by that year's policy);
+    /// infinity where the cohort has none.
+    pub cohort_contract_end: Vec<f32>,
     /// Simulated worker-years (every simulated person, students included).
     pub worker_years: f64,
 }
@@ -210,6 +224,9 @@ impl Tally {
             exits: vec![0; pathways * 3 * REASONS],
             pipeline: vec![PipelineCounts::default(); pathways],
             cost: vec![Cost::default(); years],
+            cohort_entrants: vec![0; pathways * years],
+            cohort_exits: vec![0; pathways * years * years * MONTHS],
+            cohort_contract_end: vec![f32::INFINITY; pathways * years],
             worker_years: 0.0,
         }
     }
@@ -234,6 +251,24 @@ impl Tally {
         // Through `u32`: a cheaper conversion than to `usize`, and ages fit.
         let a = (age.max(0.0) as u32 as usize).min(AGE_BINS - 1);
         (pathway * self.years + year) * AGE_BINS + a
+    }
+
+    /// Index of a cohort's exits in a calendar month of the run.
+    #[inline]
+    pub fn cohort_exit_index(&self, pathway: usize, cohort: usize, month: usize) -> usize {
+        (pathway * self.years + cohort) * self.years * MONTHS + month
+    }
+
+    /// Of a pathway's entry cohort, how many are still serving at the end of `months` months
+    /// of the run (0 ..= years × MONTHS).
+    pub fn cohort_serving(&self, pathway: usize, cohort: usize, months: usize) -> u64 {
+        let entrants = self.cohort_entrants[pathway * self.years + cohort] as u64;
+        let start = self.cohort_exit_index(pathway, cohort, 0);
+        let gone: u64 = self.cohort_exits[start..start + months.min(self.years * MONTHS)]
+            .iter()
+            .map(|&n| n as u64)
+            .sum();
+        entrants - gone
     }
 
     #[inline]
@@ -268,6 +303,16 @@ impl AddAssign<&Tally> for Tally {
         }
         for (a, b) in self.cost.iter_mut().zip(&o.cost) {
             *a += b;
+        }
+        add_vec(&mut self.cohort_entrants, &o.cohort_entrants);
+        add_vec(&mut self.cohort_exits, &o.cohort_exits);
+        // The same date in every county that has the cohort; infinity elsewhere.
+        for (a, b) in self
+            .cohort_contract_end
+            .iter_mut()
+            .zip(&o.cohort_contract_end)
+        {
+            *a = a.min(*b);
         }
         self.worker_years += o.worker_years;
     }

@@ -151,10 +151,17 @@ pub fn plot_spec(s: &Scenario, r: &RunResult) -> plot::RetentionPlot {
     let curves = &r.curves;
     let mut points = Vec::new();
     for b in &r.benchmarks {
-        let (p, x, y) = match b.benchmark.metric {
-            Metric::Retention { pathway, year } => (pathway, year, b.benchmark.value),
+        let source = short_source(&b.benchmark.source);
+        let (p, x, y, label) = match b.benchmark.metric {
+            Metric::Retention { pathway, year } => (
+                pathway,
+                year,
+                b.benchmark.value,
+                format!("{source}: {:.1}%", b.benchmark.value * 100.0),
+            ),
             // A conditional target is drawn where the curve should be: the simulated
-            // retention at `from_year` times the published conditional share.
+            // retention at `from_year` times the published conditional share; the label says
+            // both, so that the marker's height does not contradict the published figure.
             Metric::ConditionalRetention {
                 pathway,
                 from_year,
@@ -162,18 +169,24 @@ pub fn plot_spec(s: &Scenario, r: &RunResult) -> plot::RetentionPlot {
             } => {
                 let c = &curves[pathway.0 as usize];
                 match c.rows.get(from_year as usize) {
-                    Some(row) => (pathway, year, row.retention * b.benchmark.value),
+                    Some(row) => {
+                        let y = row.retention * b.benchmark.value;
+                        let label = format!(
+                            "{source}: {:.1}% of those serving at year {from_year} (drawn at {:.1}% of entrants)",
+                            b.benchmark.value * 100.0,
+                            y * 100.0
+                        );
+                        (pathway, year, y, label)
+                    }
                     None => continue,
                 }
             }
+            // Cohort figures at a calendar date are not points of the pooled curve: they are in
+            // the validation table.
             _ => continue,
         };
         points.push(plot::BenchmarkPoint {
-            label: format!(
-                "{}: {:.1}%",
-                short_source(&b.benchmark.source),
-                b.benchmark.value * 100.0
-            ),
+            label,
             series: Some(s.pathway(p).name.clone()),
             x: x as f64,
             y,

@@ -169,6 +169,7 @@ pub static CATALOGUE: &[Param] = &[
     row!("simulation.start_year", CALENDAR_YEAR, "", Integer, "First simulated year", Simulation, false),
     row!("simulation.years", Kind::Int { min: 1, max: 200, what: "years simulated" }, "", Number, "Years simulated", Simulation, false),
     row!("simulation.replications", Kind::Int { min: 1, max: 1_000_000, what: "replications" }, "", Number, "Replications", Simulation, false),
+    row!("simulation.year_begins_month", Kind::Int { min: 1, max: 12, what: "calendar month the simulation's year begins (graduation, hiring, the yearly census)" }, "", Integer, "Month the simulated year begins", Simulation, false),
     row!("simulation.steps_per_year", Kind::Int { min: 1, max: 366, what: "steps per year" }, "", Number, "Hazard steps per year", Simulation, false),
 
     row!("region.counties", Kind::Int { min: 1, max: 100_000, what: "number of counties" }, "", Number, "Counties simulated", Region, false),
@@ -280,6 +281,7 @@ pub static CATALOGUE: &[Param] = &[
     row!("benchmark[*].year", Kind::Real { min: 0.0, max: 200.0, what: "whole years since entering service" }, "years", Number, "Years in service of a target", Benchmarks, false),
     row!("benchmark[*].from_year", Kind::Real { min: 0.0, max: 200.0, what: "whole years since entering service" }, "years", Number, "Years in service a target counts from", Benchmarks, false),
     row!("benchmark[*].min_age", Kind::Real { min: 0.0, max: 100.0, what: "whole years of age" }, "years", Number, "Youngest age a target counts", Benchmarks, false),
+    row!("benchmark[*].years_after", Kind::Real { min: 0.0, max: 200.0, what: "years after entry or contract end, in whole months" }, "years", Number, "Time after which a cohort target is measured", Benchmarks, false),
     row!("benchmark[*].n", Kind::Int { min: 1, max: u32::MAX as i64, what: "sample size of the published figure" }, "", Number, "Sample size of a target", Benchmarks, false),
     row!("benchmark[*].tolerance", Kind::Real { min: 0.0, max: 120.0, what: "± range of the published figure, in its unit (a share, or years)" }, "", Number, "Tolerance of a target", Benchmarks, false),
     row!("benchmark[*].relative_tolerance", Kind::Real { min: 0.0, max: 1.0, what: "± range of the published figure as a share of it" }, "", Number, "Relative tolerance of a target", Benchmarks, false),

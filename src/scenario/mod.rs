@@ -35,6 +35,18 @@ pub struct Simulation {
     /// Steps per simulated year at which hazards are re-evaluated (exits themselves are timed
     /// exactly within a step).
     pub steps_per_year: u32,
+    /// Calendar month (1–12) at which each simulated year begins: graduation, placement,
+    /// hiring rounds, pay changes and the start-of-year census happen then. Calendar dates
+    /// (`date` in a benchmark) are converted with it.
+    pub year_begins_month: u32,
+}
+
+impl Simulation {
+    /// Months from the start of the run to the end of calendar month `month` of `year`.
+    pub fn months_to_end_of(&self, year: i32, month: u32) -> i64 {
+        (year as i64 - self.start_year as i64) * 12 + month as i64
+            - (self.year_begins_month as i64 - 1)
+    }
 }
 
 /// A parameter free to be fitted: one value written to every key in `keys`.

@@ -50,6 +50,7 @@ partial_table! {
         years: V<i64>,
         replications: V<i64>,
         steps_per_year: V<i64>,
+        year_begins_month: V<i64>,
     }
 }
 
@@ -269,6 +270,10 @@ partial_table! {
         titles: V<Vec<String>>,
         destination: V<String>,
         min_age: V<f64>,
+        cohorts: V<Vec<i64>>,
+        from: V<String>,
+        date: V<String>,
+        years_after: V<f64>,
         value: V<f64>,
         bound: V<String>,
         role: V<String>,

@@ -9,7 +9,8 @@
 pub mod interval;
 pub mod survival;
 
-use crate::benchmark::Metric;
+use crate::benchmark::{CohortAt, CohortFrom, Metric};
+use crate::engine::tally::MONTHS;
 use crate::engine::tally::{Phase, REASONS, Tally};
 pub mod result;
 pub mod validation;
@@ -170,6 +171,12 @@ pub fn metric_value(
             let all: u64 = (0..REASONS - 1).map(at).sum();
             ratio(at(destination as usize), all)
         }
+        Metric::CohortRetention {
+            pathway,
+            cohorts,
+            from,
+            at,
+        } => cohort_retention(s, t, pathway.0 as usize, cohorts, from, at),
         Metric::AnnualOutflow => {
             let leavers: u64 = t.staffing.iter().map(|s| s.leavers).sum();
             let heads: u64 = t.staffing.iter().map(|s| s.filled).sum();
@@ -211,6 +218,49 @@ pub fn metric_value(
             None => f64::NAN,
         },
     }
+}
+
+/// An entry cohort's retention (see `Metric::CohortRetention`): of the cohorts' members counted
+/// `from` entry or their contract end, the share still serving `at` a date or a time after that
+/// start. A cohort whose start or measurement falls outside the run is left out; NaN if none is
+/// left.
+fn cohort_retention(
+    s: &Scenario,
+    t: &Tally,
+    p: usize,
+    cohorts: Option<(i32, i32)>,
+    from: CohortFrom,
+    at: CohortAt,
+) -> f64 {
+    let start = s.simulation.start_year;
+    let run_months = (t.years * MONTHS) as i64;
+    let (first, last) = cohorts.unwrap_or((start, start + t.years as i32 - 1));
+    let (mut base, mut stayers) = (0u64, 0u64);
+    for year in first.max(start)..=last.min(start + t.years as i32 - 1) {
+        let c = (year - start) as usize;
+        let begins = match from {
+            CohortFrom::Entry => c as i64 * MONTHS as i64,
+            CohortFrom::ContractEnd => {
+                let end = t.cohort_contract_end[p * t.years + c];
+                if !end.is_finite() {
+                    continue;
+                }
+                (end as f64 * MONTHS as f64).round() as i64
+            }
+        };
+        let measured = match at {
+            CohortAt::Date { year, month } => s.simulation.months_to_end_of(year, month),
+            CohortAt::After { months } => begins + months as i64,
+        };
+        // Counted only once its start has passed by the date (a survey of those who had
+        // completed their contracts), and only where the run reaches the measurement.
+        if begins > measured || measured > run_months || begins < 0 {
+            continue;
+        }
+        base += t.cohort_serving(p, c, begins as usize);
+        stayers += t.cohort_serving(p, c, measured as usize);
+    }
+    ratio(stayers, base)
 }
 
 /// The age counts of a pathway's serving workers at the start of a calendar year.

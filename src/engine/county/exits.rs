@@ -6,9 +6,9 @@
 //! postgraduate and public-hospital destinations where the policy bans them.
 
 use super::County;
-use super::workers::{RESERVE, Status, Worker};
+use super::workers::{RESERVE, STOCK, Status, Worker};
 use crate::engine::rng::{self, Draw};
-use crate::engine::tally::{Phase, RETIRED};
+use crate::engine::tally::{MONTHS, Phase, RETIRED};
 
 /// Age to which village-doctor pensions are paid: life expectancy at 60 is about 20 years
 /// (China, 2020 census life tables; assumption for the cost only).
@@ -63,12 +63,35 @@ impl County<'_> {
         self.tally.staffing[y as usize].leavers += 1;
     }
 
+    /// A new entrant into service, counted in its pathway and its entry cohort.
+    pub(super) fn count_entrant(&mut self, w: &Worker) {
+        let p = w.pathway as usize;
+        self.tally.entrants[p] += 1;
+        let cohort = (w.entry.max(0.0) as usize).min(self.tally.years - 1);
+        let i = p * self.tally.years + cohort;
+        self.tally.cohort_entrants[i] += 1;
+        self.tally.cohort_contract_end[i] = self.tally.cohort_contract_end[i].min(w.contract_end);
+    }
+
+    /// A member of an entry cohort leaving service (any reason) at `at`.
+    fn count_cohort_exit(&mut self, w: &Worker, at: f64) {
+        if w.has(STOCK) {
+            return;
+        }
+        let t = &mut self.tally;
+        let cohort = (w.entry.max(0.0) as usize).min(t.years - 1);
+        let month = ((at.max(0.0) * MONTHS as f64) as usize).min(t.years * MONTHS - 1);
+        let i = t.cohort_exit_index(w.pathway as usize, cohort, month);
+        t.cohort_exits[i] += 1;
+    }
+
     pub(super) fn record_exit(&mut self, w: &Worker, at: f64, y: u32) {
         let p = w.pathway as usize;
         if w.status == Status::Studying {
             self.tally.pipeline[p].study_dropouts += 1;
             return;
         }
+        self.count_cohort_exit(w, at);
         self.leave_post(w, at, y);
         let bin = self.tally.bin(at - w.entry as f64);
         let bins = self.tally.bins();
@@ -102,6 +125,7 @@ impl County<'_> {
         if w.status == Status::Studying {
             return;
         }
+        self.count_cohort_exit(w, at);
         self.leave_post(w, at, y);
         let bin = self.tally.bin(at - w.entry as f64);
         let bins = self.tally.bins();

@@ -63,7 +63,7 @@ impl County<'_> {
                     w.contract_end = (obligation_from + contract.obligation_years as f64) as f32;
                 }
                 self.tally.pipeline[p].graduated += 1;
-                self.tally.entrants[p] += 1;
+                self.count_entrant(w);
             }
             if w.status == Status::Residency && (w.stage_end as f64) <= t + 1e-6 {
                 self.buf.push(i as u32);

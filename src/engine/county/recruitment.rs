@@ -57,7 +57,7 @@ impl County<'_> {
                     let (mut w, _) = self.new_worker(hire, key, t, Status::Serving, &age_dist);
                     w.flags |= FUNDED;
                     self.place(&mut w, ci, j >= vacant);
-                    self.tally.entrants[hire] += 1;
+                    self.count_entrant(&w);
                     self.push_serving(w);
                 } else {
                     st.cancelled += 1;

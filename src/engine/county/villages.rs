@@ -81,7 +81,7 @@ impl County<'_> {
                 let (mut w, _) = self.new_worker(p, key, t, Status::Serving, &age_dist);
                 self.place_village(&mut w, v);
                 w.flags |= NEW;
-                self.tally.entrants[p] += 1;
+                self.count_entrant(&w);
                 self.tally.villages[y as usize].refilled += 1;
                 self.village_paid.push(w);
             }

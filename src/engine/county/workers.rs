@@ -43,6 +43,10 @@ pub(super) const REHIRED: u16 = 1 << 10;
 /// Joined after this year's start-of-year count (a village refill): not counted until next year.
 pub(super) const NEW: u16 = 1 << 11;
 
+/// Serving at the start of the simulation: belongs to no entry cohort (bits 12–13 hold the
+/// age regime, see `hazard::REGIME`).
+pub(super) const STOCK: u16 = 1 << 14;
+
 /// Not posted at a village clinic.
 pub(super) const NO_VILLAGE: u32 = u32::MAX;
 
@@ -245,6 +249,7 @@ impl County<'_> {
                     w.flags |= FUNDED;
                 }
                 self.place(&mut w, c, false);
+                w.flags |= STOCK;
                 self.tally.entrants[p] += 1;
                 self.staff.push(w);
             }
@@ -273,6 +278,7 @@ impl County<'_> {
                 let age = -(w.birth as f64);
                 w.rank_since = -((age - VILLAGE_CAREER_START_AGE).max(0.0) as f32);
                 self.place_village(&mut w, v);
+                w.flags |= STOCK;
                 self.tally.entrants[p] += 1;
                 self.village_paid.push(w);
             }

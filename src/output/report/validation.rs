@@ -156,6 +156,15 @@ fn row(s: &Scenario, b: &BenchmarkResult) -> Markup {
     }
 }
 
+/// "1 year", "18 months".
+fn years_after_months(months: u32) -> String {
+    match (months % 12, months / 12) {
+        (0, 1) => "1 year".into(),
+        (0, y) => format!("{y} years"),
+        _ => format!("{months} months"),
+    }
+}
+
 /// What a benchmark measures, in words.
 fn metric_words(s: &Scenario, m: &Metric) -> String {
     let who = |p: crate::population::PathwayId| -> String {
@@ -221,6 +230,35 @@ fn metric_words(s: &Scenario, m: &Metric) -> String {
                 Destination::Other => "other work",
             }
         ),
+        Metric::CohortRetention {
+            pathway,
+            cohorts,
+            from,
+            at,
+        } => {
+            use crate::benchmark::{CohortAt, CohortFrom};
+            let who = match cohorts {
+                Some((a, b)) if a == b => format!("{} entering in {a}", who(pathway)),
+                Some((a, b)) => format!("{} entering in {a}–{b}", who(pathway)),
+                None => who(pathway),
+            };
+            let counted = match from {
+                CohortFrom::Entry => "",
+                CohortFrom::ContractEnd => " who completed their contract",
+            };
+            let when = match at {
+                CohortAt::Date { year, month } => format!("at the end of {year}-{month:02}"),
+                CohortAt::After { months } => format!(
+                    "{} after {}",
+                    years_after_months(months),
+                    match from {
+                        CohortFrom::Entry => "entry",
+                        CohortFrom::ContractEnd => "their contract ended",
+                    }
+                ),
+            };
+            format!("{who}{counted} still serving {when}")
+        }
         Metric::AnnualOutflow => "centre staff leaving per head per year".into(),
         Metric::ReportRate { pathway } => {
             format!("{} reporting for service after training", who(pathway))

@@ -1,7 +1,9 @@
 //! Published targets (`[[benchmark]]`) and the parameters calibration may fit.
 
 use super::check::{Check, R};
-use crate::benchmark::{Benchmark, Bound, Metric, Role, Uncertainty, title_mask};
+use crate::benchmark::{
+    Benchmark, Bound, CohortAt, CohortFrom, Metric, Role, Uncertainty, title_mask,
+};
 use crate::population::{Destination, Pathway, PathwayId, Title};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::key::key_parts;
@@ -181,6 +183,7 @@ impl BenchmarkTable<'_> {
                 }
             }
             "age_share" => self.age_share()?,
+            "cohort_retention" => self.cohort_retention()?,
             _ => Metric::ReportRate {
                 pathway: self.pathway()?,
             },
@@ -210,6 +213,89 @@ impl BenchmarkTable<'_> {
             pathway: self.pathway()?,
             from_year,
             year,
+        })
+    }
+
+    /// An entry cohort's retention: which cohorts (`cohorts = [first, last]`, or every one),
+    /// counted from entry or from the contract end, at a calendar `date = "YYYY-MM"` or
+    /// `years_after` the start.
+    fn cohort_retention(&self) -> R<Metric> {
+        let (c, b) = (self.c, self.b);
+        let cohorts = match &b.cohorts {
+            None => None,
+            Some(v) => match v.value[..] {
+                [first, last]
+                    if first <= last && (1900..=2200).contains(&first) && last <= 2200 =>
+                {
+                    Some((first as i32, last as i32))
+                }
+                _ => {
+                    return Err(c.invalid(
+                        v,
+                        &self.key("cohorts"),
+                        "[first, last]: the first and last entry (graduation) years, calendar years from 1900 to 2200, first ≤ last",
+                    ));
+                }
+            },
+        };
+        let from_v = c.req(&b.from, &self.key("from"), &CohortFrom::NAMES.join(" or "))?;
+        let from = match c.word(from_v, &self.key("from"), &CohortFrom::NAMES)? {
+            "entry" => CohortFrom::Entry,
+            _ => CohortFrom::ContractEnd,
+        };
+        let at = match (&b.date, &b.years_after) {
+            (Some(d), None) => {
+                let parsed = d.value.split_once('-').and_then(|(y, m)| {
+                    let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+                    ((1900..=2200).contains(&y) && (1..=12).contains(&m)).then_some((y, m))
+                });
+                let Some((year, month)) = parsed else {
+                    return Err(c.invalid(
+                        d,
+                        &self.key("date"),
+                        "a calendar month \"YYYY-MM\" (e.g. \"2022-12\"): measured at the end of that month",
+                    ));
+                };
+                CohortAt::Date { year, month }
+            }
+            (None, Some(v)) => {
+                let years = c.real(&b.years_after, &self.key("years_after"))?;
+                let months = years * 12.0;
+                if (months - months.round()).abs() > 1e-9 {
+                    return Err(c.invalid(
+                        v,
+                        &self.key("years_after"),
+                        "whole months: a multiple of 1/12 year (0.5, 1, 1.25, …)",
+                    ));
+                }
+                CohortAt::After {
+                    months: months.round() as u32,
+                }
+            }
+            (Some(d), Some(v)) => {
+                return Err(c.constraint(
+                    v,
+                    &[
+                        (self.key("date"), Some(c.written(d))),
+                        (self.key("years_after"), Some(c.written(v))),
+                    ],
+                    "a cohort retention is measured at a date or a time after its start, not both",
+                    "keep `date` (a calendar month) or `years_after`",
+                ));
+            }
+            (None, None) => {
+                return Err(ScenarioError::Missing {
+                    file: c.leaf.to_path_buf(),
+                    key: self.key("date"),
+                    allowed: "when to measure: `date = \"YYYY-MM\"` (the end of a calendar month) or `years_after = …` (after entry or contract end)".into(),
+                });
+            }
+        };
+        Ok(Metric::CohortRetention {
+            pathway: self.pathway()?,
+            cohorts,
+            from,
+            at,
         })
     }
 

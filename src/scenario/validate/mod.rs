@@ -33,6 +33,7 @@ pub(in crate::scenario) fn validate(
         years: c.int(&s.years, "simulation.years")? as u32,
         replications: c.int(&s.replications, "simulation.replications")? as u32,
         steps_per_year: c.int(&s.steps_per_year, "simulation.steps_per_year")? as u32,
+        year_begins_month: c.int(&s.year_begins_month, "simulation.year_begins_month")? as u32,
     };
 
     let empty_region = RawRegion::default();
