@@ -42,9 +42,10 @@ pub enum Metric {
         pathway: PathwayId,
         destination: Destination,
     },
-    /// Township-centre staff leaving (any reason, retirement included) per head per year,
-    /// averaged over the simulated years.
-    AnnualOutflow,
+    /// Township-centre staff leaving (any reason, retirement included) per head per year:
+    /// leavers over the headcounts at each year's census, in the simulated years that begin in
+    /// calendar years `years = (first, last)`, or in every simulated year.
+    AnnualOutflow { years: Option<(i32, i32)> },
     /// Share of a pathway's residency completers who reported for service.
     ReportRate { pathway: PathwayId },
     /// Mean age of a pathway's serving workers at the start of `calendar_year`, in years.
@@ -59,6 +60,64 @@ pub enum Metric {
         calendar_year: i32,
         min_age: u32,
     },
+    /// Of a training pathway's pipeline, those who had reached `stage` by the end of a calendar
+    /// month as a share of those who had reached `of` (an earlier stage) by then: counts by a
+    /// date, as a provincial report gives them ("4,200 enrolled, 3,600 finished"), students
+    /// still in training included in the earlier stage.
+    PipelineShare {
+        pathway: PathwayId,
+        stage: Stage,
+        of: Stage,
+        date: (i32, u32),
+    },
+    /// A pathway's serving headcount at the census of `calendar_year` over its headcount at the
+    /// census of `relative_to`: a yearbook series' change, free of the region's size.
+    HeadcountRatio {
+        pathway: PathwayId,
+        calendar_year: i32,
+        relative_to: i32,
+    },
+    /// A pathway's exits per head per year (retirements only, or any exit) in the simulated
+    /// years beginning in calendar years `years`, or every year: exits over the headcounts at
+    /// each year's census.
+    ExitRate {
+        pathway: PathwayId,
+        years: Option<(i32, i32)>,
+        retirement_only: bool,
+    },
+}
+
+/// Stages of a training pipeline, in the order a student passes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Enrolled in study.
+    Enrolled,
+    /// Finished study (graduated into residency, or into service where there is none).
+    Graduated,
+    /// Finished standardized residency.
+    FinishedResidency,
+    /// Reported for service after training ("joined the grassroots").
+    Reported,
+}
+
+impl Stage {
+    pub const NAMES: [&'static str; 4] =
+        ["enrolled", "graduated", "finished_residency", "reported"];
+    pub const ALL: [Stage; 4] = [
+        Stage::Enrolled,
+        Stage::Graduated,
+        Stage::FinishedResidency,
+        Stage::Reported,
+    ];
+    pub fn name(self) -> &'static str {
+        Stage::NAMES[self as usize]
+    }
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::NAMES
+            .iter()
+            .position(|n| *n == s)
+            .map(|i| Stage::ALL[i])
+    }
 }
 
 /// Whom a cohort retention counts.
@@ -85,7 +144,7 @@ pub enum CohortAt {
 }
 
 impl Metric {
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 13] = [
         "retention",
         "conditional_retention",
         "title_share",
@@ -96,6 +155,9 @@ impl Metric {
         "age_mean",
         "age_share",
         "cohort_retention",
+        "pipeline_share",
+        "headcount_ratio",
+        "exit_rate",
     ];
 
     /// The metric's name as a scenario file writes it (`metric = "..."`).
@@ -106,17 +168,38 @@ impl Metric {
             Metric::TitleShare { .. } => 2,
             Metric::CentreTitleShare { .. } => 3,
             Metric::ExitShare { .. } => 4,
-            Metric::AnnualOutflow => 5,
+            Metric::AnnualOutflow { .. } => 5,
             Metric::ReportRate { .. } => 6,
             Metric::AgeMean { .. } => 7,
             Metric::AgeShare { .. } => 8,
             Metric::CohortRetention { .. } => 9,
+            Metric::PipelineShare { .. } => 10,
+            Metric::HeadcountRatio { .. } => 11,
+            Metric::ExitRate { .. } => 12,
         }]
     }
 
-    /// Whether the metric is a share (0..1); otherwise it is in years.
+    /// Whether the metric is shown in percent (a share, or a ratio of two counts); otherwise
+    /// it is in years.
     pub fn is_share(&self) -> bool {
         !matches!(self, Metric::AgeMean { .. })
+    }
+
+    /// The value's unit as the CSVs name it: `share` (of people, 0–1), `ratio` (of two
+    /// headcounts), `per_year` (exits per head per year) or `years`.
+    pub fn unit(&self) -> &'static str {
+        match self {
+            Metric::AgeMean { .. } => "years",
+            Metric::HeadcountRatio { .. } => "ratio",
+            Metric::AnnualOutflow { .. } | Metric::ExitRate { .. } => "per_year",
+            _ => "share",
+        }
+    }
+
+    /// Whether the metric is a proportion of people, within 0 to 1 (a study size `n` then
+    /// gives its binomial interval); a ratio of two headcounts may exceed 1.
+    pub fn is_proportion(&self) -> bool {
+        self.is_share() && !matches!(self, Metric::HeadcountRatio { .. })
     }
 }
 

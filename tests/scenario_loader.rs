@@ -582,3 +582,77 @@ fn a_benchmark_states_its_role_and_one_uncertainty() {
         zhagen::scenario::Scenario::load(&p, &[]).unwrap_or_else(|e| panic!("{file}: {e}"));
     }
 }
+
+/// A pipeline share names two stages in order and a date; a period is two calendar years in
+/// order; a headcount ratio names the year it is relative to. Each mistake is a located error.
+#[test]
+fn pipeline_headcount_and_period_benchmarks_say_what_they_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let with = |file: &str, body: &str| {
+        write(
+            dir.path(),
+            file,
+            &format!(
+                "base = {b:?}\n[[benchmark]]\nname = \"x\"\nrole = \"holdout\"\ntolerance = 0.01\nvalue = 0.5\nsource = \"x\"\n{body}"
+            ),
+        )
+    };
+    let m = load_err(&with(
+        "order.toml",
+        "metric = \"pipeline_share\"\npathway = \"order_oriented\"\nstage = \"enrolled\"\nof = \"reported\"\ndate = \"2024-08\"\n",
+    ));
+    assert!(
+        m.contains("order.toml:10")
+            && m.contains("`of` must be a stage before `stage`")
+            && m.contains("`benchmark[0].of` = reported"),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "stage.toml",
+        "metric = \"pipeline_share\"\npathway = \"order_oriented\"\nstage = \"graduate\"\nof = \"enrolled\"\ndate = \"2024-08\"\n",
+    ));
+    assert!(
+        m.contains("stage.toml:10") && m.contains("did you mean `graduated`?"),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "date.toml",
+        "metric = \"pipeline_share\"\npathway = \"order_oriented\"\nstage = \"graduated\"\nof = \"enrolled\"\ndate = \"August 2024\"\n",
+    ));
+    assert!(
+        m.contains("date.toml:12") && m.contains("\"YYYY-MM\""),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "years.toml",
+        "metric = \"annual_outflow\"\nyears = [2015, 2010]\n",
+    ));
+    assert!(
+        m.contains("years.toml:9") && m.contains("first ≤ last"),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "relative.toml",
+        "metric = \"headcount_ratio\"\npathway = \"village_doctor\"\ncalendar_year = 2020\n",
+    ));
+    assert!(m.contains("benchmark[0].relative_to"), "{m}");
+    let m = load_err(&with(
+        "reason.toml",
+        "metric = \"exit_rate\"\npathway = \"village_doctor\"\nreason = \"retired\"\n",
+    ));
+    assert!(
+        m.contains("reason.toml:10") && m.contains("any, retirement"),
+        "{m}"
+    );
+    // A headcount ratio may exceed 1 (a growing workforce); a proportion may not.
+    let ok = with(
+        "grow.toml",
+        "metric = \"headcount_ratio\"\npathway = \"village_doctor\"\ncalendar_year = 2020\nrelative_to = 2011\n",
+    );
+    let text = std::fs::read_to_string(&ok)
+        .unwrap()
+        .replace("value = 0.5", "value = 1.2");
+    std::fs::write(&ok, text).unwrap();
+    zhagen::scenario::Scenario::load(&ok, &[]).expect("a ratio above 1 loads");
+}

@@ -190,6 +190,10 @@ pub struct Tally {
     pub villages: Vec<VillageCounts>,
     /// Exits per pathway × phase × reason.
     pub exits: Vec<u64>,
+    /// Exits from service per pathway × simulated year × reason (the four destinations, then
+    /// retirement): rates by calendar period.
+    pub exits_by_year: Vec<u32>,
+    /// Pipeline events per pathway × simulated year they happened in.
     pub pipeline: Vec<PipelineCounts>,
     pub cost: Vec<Cost>,
     /// Entrants into service per pathway × year of entry (the entry cohort; for a training
@@ -222,7 +226,8 @@ impl Tally {
             staffing: vec![Staffing::default(); years],
             villages: vec![VillageCounts::default(); years],
             exits: vec![0; pathways * 3 * REASONS],
-            pipeline: vec![PipelineCounts::default(); pathways],
+            exits_by_year: vec![0; pathways * years * REASONS],
+            pipeline: vec![PipelineCounts::default(); pathways * years],
             cost: vec![Cost::default(); years],
             cohort_entrants: vec![0; pathways * years],
             cohort_exits: vec![0; pathways * years * years * MONTHS],
@@ -244,6 +249,30 @@ impl Tally {
     #[inline]
     pub fn exit_index(&self, pathway: usize, phase: Phase, reason: usize) -> usize {
         (pathway * 3 + phase as usize) * REASONS + reason
+    }
+
+    /// Index of a pathway's exits for one reason in one simulated year.
+    #[inline]
+    pub fn exit_year_index(&self, pathway: usize, year: usize, reason: usize) -> usize {
+        (pathway * self.years + year) * REASONS + reason
+    }
+
+    /// A pathway's pipeline counts in one simulated year.
+    #[inline]
+    pub fn pipeline_mut(&mut self, pathway: usize, year: u32) -> &mut PipelineCounts {
+        let i = pathway * self.years + (year as usize).min(self.years - 1);
+        &mut self.pipeline[i]
+    }
+
+    /// A pathway's pipeline counts summed over the years before `years` (all of them when
+    /// `years` reaches the end of the run).
+    pub fn pipeline_through(&self, pathway: usize, years: usize) -> PipelineCounts {
+        let row = &self.pipeline[pathway * self.years..(pathway + 1) * self.years];
+        let mut sum = PipelineCounts::default();
+        for pc in &row[..years.min(self.years)] {
+            sum += pc;
+        }
+        sum
     }
 
     #[inline]
@@ -298,6 +327,7 @@ impl AddAssign<&Tally> for Tally {
             *a += b;
         }
         add_vec(&mut self.exits, &o.exits);
+        add_vec(&mut self.exits_by_year, &o.exits_by_year);
         for (a, b) in self.pipeline.iter_mut().zip(&o.pipeline) {
             *a += b;
         }

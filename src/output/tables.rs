@@ -302,11 +302,7 @@ pub fn validation_csv(r: &RunResult) -> String {
                 role.name(),
                 b.benchmark.metric.name(),
                 b.benchmark.bound.name(),
-                if b.benchmark.metric.is_share() {
-                    "share"
-                } else {
-                    "years"
-                },
+                b.benchmark.metric.unit(),
                 num(b.benchmark.value),
                 num(b.target_low),
                 num(b.target_high),

@@ -278,6 +278,7 @@ pub static CATALOGUE: &[Param] = &[
     row!("pathways.*.destinations.*", Kind::Share, "", Percent, "{Pathway} leaving for: {title}", Pathways, false),
 
     row!("benchmark[*].calendar_year", CALENDAR_YEAR, "", Integer, "Calendar year of a target", Benchmarks, false),
+    row!("benchmark[*].relative_to", CALENDAR_YEAR, "", Integer, "Calendar year a headcount ratio is relative to", Benchmarks, false),
     row!("benchmark[*].year", Kind::Real { min: 0.0, max: 200.0, what: "whole years since entering service" }, "years", Number, "Years in service of a target", Benchmarks, false),
     row!("benchmark[*].from_year", Kind::Real { min: 0.0, max: 200.0, what: "whole years since entering service" }, "years", Number, "Years in service a target counts from", Benchmarks, false),
     row!("benchmark[*].min_age", Kind::Real { min: 0.0, max: 100.0, what: "whole years of age" }, "years", Number, "Youngest age a target counts", Benchmarks, false),

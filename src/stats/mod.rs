@@ -9,9 +9,9 @@
 pub mod interval;
 pub mod survival;
 
-use crate::benchmark::{CohortAt, CohortFrom, Metric};
+use crate::benchmark::{CohortAt, CohortFrom, Metric, Stage};
 use crate::engine::tally::MONTHS;
-use crate::engine::tally::{Phase, REASONS, Tally};
+use crate::engine::tally::{Phase, REASONS, RETIRED, Tally};
 pub mod result;
 pub mod validation;
 use crate::scenario::Scenario;
@@ -177,15 +177,69 @@ pub fn metric_value(
             from,
             at,
         } => cohort_retention(s, t, pathway.0 as usize, cohorts, from, at),
-        Metric::AnnualOutflow => {
-            let leavers: u64 = t.staffing.iter().map(|s| s.leavers).sum();
-            let heads: u64 = t.staffing.iter().map(|s| s.filled).sum();
-            ratio(leavers, heads)
-        }
+        Metric::AnnualOutflow { years } => match year_range(s, t, years) {
+            Some(r) => {
+                let leavers: u64 = t.staffing[r.clone()].iter().map(|s| s.leavers).sum();
+                let heads: u64 = t.staffing[r].iter().map(|s| s.filled).sum();
+                ratio(leavers, heads)
+            }
+            None => f64::NAN,
+        },
         Metric::ReportRate { pathway } => {
-            let pc = &t.pipeline[pathway.0 as usize];
+            let pc = t.pipeline_through(pathway.0 as usize, t.years);
             ratio(pc.reported, pc.finished_residency)
         }
+        Metric::PipelineShare {
+            pathway,
+            stage,
+            of,
+            date: (year, month),
+        } => {
+            // Pipeline events happen at a simulated year's start: those of year y are in by the
+            // end of a month that ends after it began.
+            let months = s.simulation.months_to_end_of(year, month);
+            if months <= 0 || months > (t.years * MONTHS) as i64 {
+                return f64::NAN;
+            }
+            let years = (months as usize).div_ceil(MONTHS);
+            let pc = t.pipeline_through(pathway.0 as usize, years);
+            ratio(stage_count(&pc, stage), stage_count(&pc, of))
+        }
+        Metric::HeadcountRatio {
+            pathway,
+            calendar_year,
+            relative_to,
+        } => {
+            let p = pathway.0 as usize;
+            match (
+                headcount(s, t, p, calendar_year),
+                headcount(s, t, p, relative_to),
+            ) {
+                (Some(n), Some(base)) => ratio(n, base),
+                _ => f64::NAN,
+            }
+        }
+        Metric::ExitRate {
+            pathway,
+            years,
+            retirement_only,
+        } => match year_range(s, t, years) {
+            Some(r) => {
+                let p = pathway.0 as usize;
+                let (mut exits, mut heads) = (0u64, 0u64);
+                for y in r {
+                    let at = |reason| t.exits_by_year[t.exit_year_index(p, y, reason)] as u64;
+                    exits += if retirement_only {
+                        at(RETIRED)
+                    } else {
+                        (0..REASONS).map(at).sum()
+                    };
+                    heads += headcount_at(t, p, y);
+                }
+                ratio(exits, heads)
+            }
+            None => f64::NAN,
+        },
         Metric::AgeMean {
             pathway,
             calendar_year,
@@ -261,6 +315,45 @@ fn cohort_retention(
         stayers += t.cohort_serving(p, c, measured as usize);
     }
     ratio(stayers, base)
+}
+
+/// The simulated years (indices) that begin in calendar years `first..=last`, or every one;
+/// `None` where the range lies outside the run.
+fn year_range(
+    s: &Scenario,
+    t: &Tally,
+    years: Option<(i32, i32)>,
+) -> Option<std::ops::Range<usize>> {
+    let start = s.simulation.start_year;
+    let Some((first, last)) = years else {
+        return Some(0..t.years);
+    };
+    let (a, b) = (first - start, last - start);
+    (a >= 0 && b >= a && (b as usize) < t.years).then(|| a as usize..b as usize + 1)
+}
+
+/// How many of a pipeline's students had reached a stage.
+fn stage_count(pc: &crate::engine::tally::PipelineCounts, stage: Stage) -> u64 {
+    match stage {
+        Stage::Enrolled => pc.enrolled,
+        Stage::Graduated => pc.graduated,
+        Stage::FinishedResidency => pc.finished_residency,
+        Stage::Reported => pc.reported,
+    }
+}
+
+/// A pathway's serving workers at the census of simulated year `y`.
+fn headcount_at(t: &Tally, p: usize, y: usize) -> u64 {
+    let i = t.age_index(p, y, 0.0);
+    t.ages[i..i + crate::engine::tally::AGE_BINS]
+        .iter()
+        .map(|&c| c as u64)
+        .sum()
+}
+
+/// A pathway's serving workers at the census of a calendar year, if the run covers it.
+fn headcount(s: &Scenario, t: &Tally, p: usize, calendar_year: i32) -> Option<u64> {
+    age_row(s, t, p, calendar_year).map(|row| row.iter().map(|&c| c as u64).sum())
 }
 
 /// The age counts of a pathway's serving workers at the start of a calendar year.

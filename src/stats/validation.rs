@@ -235,7 +235,7 @@ mod tests {
     fn target(value: f64, bound: Bound, uncertainty: Uncertainty) -> Benchmark {
         Benchmark {
             name: "t".into(),
-            metric: Metric::AnnualOutflow,
+            metric: Metric::AnnualOutflow { years: None },
             value,
             bound,
             role: Role::Holdout,

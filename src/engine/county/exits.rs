@@ -88,7 +88,7 @@ impl County<'_> {
     pub(super) fn record_exit(&mut self, w: &Worker, at: f64, y: u32) {
         let p = w.pathway as usize;
         if w.status == Status::Studying {
-            self.tally.pipeline[p].study_dropouts += 1;
+            self.tally.pipeline_mut(p, y).study_dropouts += 1;
             return;
         }
         self.count_cohort_exit(w, at);
@@ -118,6 +118,14 @@ impl County<'_> {
         }
         let idx = self.tally.exit_index(p, phase, dest);
         self.tally.exits[idx] += 1;
+        self.count_year_exit(p, y, dest);
+    }
+
+    /// An exit (any reason) in simulated year `y`, for rates by calendar period.
+    fn count_year_exit(&mut self, p: usize, y: u32, reason: usize) {
+        let t = &mut self.tally;
+        let i = t.exit_year_index(p, (y as usize).min(t.years - 1), reason);
+        t.exits_by_year[i] += 1;
     }
 
     pub(super) fn record_retirement(&mut self, w: &Worker, at: f64, y: u32) {
@@ -132,5 +140,6 @@ impl County<'_> {
         self.tally.censored[p * bins + bin] += 1;
         let idx = self.tally.exit_index(p, Self::phase(w, at), RETIRED);
         self.tally.exits[idx] += 1;
+        self.count_year_exit(p, y, RETIRED);
     }
 }

@@ -29,7 +29,7 @@ impl County<'_> {
                 if self.paths[p].kind == PathwayKind::LocalApprentice {
                     w.village = self.home_village(key);
                 }
-                self.tally.pipeline[p].enrolled += 1;
+                self.tally.pipeline_mut(p, y).enrolled += 1;
                 self.pipeline.push(w);
             }
         }
@@ -62,7 +62,7 @@ impl County<'_> {
                     };
                     w.contract_end = (obligation_from + contract.obligation_years as f64) as f32;
                 }
-                self.tally.pipeline[p].graduated += 1;
+                self.tally.pipeline_mut(p, y).graduated += 1;
                 self.count_entrant(w);
             }
             if w.status == Status::Residency && (w.stage_end as f64) <= t + 1e-6 {
@@ -78,7 +78,7 @@ impl County<'_> {
             let pipe = self.s.pathways[p]
                 .pipeline
                 .expect("residents have a pipeline");
-            self.tally.pipeline[p].finished_residency += 1;
+            self.tally.pipeline_mut(p, y).finished_residency += 1;
             let apprentice = self.paths[p].village_paid;
             // An apprentice from a county without villages has nowhere to return to.
             if rng::unit(w.key, Draw::NoShow, 0) < pipe.no_show.get()
@@ -87,7 +87,7 @@ impl County<'_> {
                 self.record_exit(&w, t, y);
                 continue;
             }
-            self.tally.pipeline[p].reported += 1;
+            self.tally.pipeline_mut(p, y).reported += 1;
             if apprentice {
                 let v = w.village;
                 self.place_village(&mut w, v);

@@ -259,7 +259,43 @@ fn metric_words(s: &Scenario, m: &Metric) -> String {
             };
             format!("{who}{counted} still serving {when}")
         }
-        Metric::AnnualOutflow => "centre staff leaving per head per year".into(),
+        Metric::AnnualOutflow { years } => format!(
+            "centre staff leaving per head per year{}",
+            period_words(years)
+        ),
+        Metric::PipelineShare {
+            pathway,
+            stage,
+            of,
+            date: (year, month),
+        } => format!(
+            "{} {} by the end of {year}-{month:02}, of those {} by then",
+            who(pathway),
+            stage_words(stage),
+            stage_words(of)
+        ),
+        Metric::HeadcountRatio {
+            pathway,
+            calendar_year,
+            relative_to,
+        } => format!(
+            "{} serving in {calendar_year}, as a share of those serving in {relative_to}",
+            who(pathway)
+        ),
+        Metric::ExitRate {
+            pathway,
+            years,
+            retirement_only,
+        } => format!(
+            "{} {} per head per year{}",
+            who(pathway),
+            if retirement_only {
+                "retiring"
+            } else {
+                "leaving (any reason)"
+            },
+            period_words(years)
+        ),
         Metric::ReportRate { pathway } => {
             format!("{} reporting for service after training", who(pathway))
         }
@@ -272,5 +308,24 @@ fn metric_words(s: &Scenario, m: &Metric) -> String {
             calendar_year,
             min_age,
         } => format!("{} aged {min_age} or more in {calendar_year}", who(pathway)),
+    }
+}
+
+/// " in 2010–2014", or " over the whole run".
+fn period_words(years: Option<(i32, i32)>) -> String {
+    match years {
+        Some((a, b)) if a == b => format!(" in the simulated year beginning in {a}"),
+        Some((a, b)) => format!(" in the simulated years {a}–{b}"),
+        None => " over the whole run".into(),
+    }
+}
+
+fn stage_words(stage: crate::benchmark::Stage) -> &'static str {
+    use crate::benchmark::Stage;
+    match stage {
+        Stage::Enrolled => "enrolled",
+        Stage::Graduated => "who had finished study",
+        Stage::FinishedResidency => "who had finished residency",
+        Stage::Reported => "who had reported for service",
     }
 }

@@ -2,7 +2,7 @@
 
 use super::check::{Check, R};
 use crate::benchmark::{
-    Benchmark, Bound, CohortAt, CohortFrom, Metric, Role, Uncertainty, title_mask,
+    Benchmark, Bound, CohortAt, CohortFrom, Metric, Role, Stage, Uncertainty, title_mask,
 };
 use crate::population::{Destination, Pathway, PathwayId, Title};
 use crate::scenario::error::ScenarioError;
@@ -104,6 +104,9 @@ pub(super) fn validate_benchmarks(
     Ok(out)
 }
 
+const DATE_WORDS: &str =
+    "a calendar month \"YYYY-MM\" (e.g. \"2022-12\"): measured at the end of that month";
+
 /// One `[[benchmark]]` being checked: which keys it needs depends on its metric.
 struct BenchmarkTable<'a> {
     c: &'a Check<'a>,
@@ -128,7 +131,7 @@ impl BenchmarkTable<'_> {
         let metric_v = c.req(&b.metric, &self.key("metric"), &Metric::NAMES.join(", "))?;
         let metric_name = c.word(metric_v, &self.key("metric"), &Metric::NAMES)?;
         let metric = self.metric(metric_name)?;
-        let is_share = metric.is_share();
+        let is_share = metric.is_proportion();
         let role = self.role()?;
         let bound = self.bound()?;
         let value = if is_share {
@@ -174,7 +177,35 @@ impl BenchmarkTable<'_> {
                 titles: self.titles()?,
             },
             "exit_share" => self.exit_share()?,
-            "annual_outflow" => Metric::AnnualOutflow,
+            "annual_outflow" => Metric::AnnualOutflow {
+                years: self.years_range()?,
+            },
+            "pipeline_share" => self.pipeline_share()?,
+            "headcount_ratio" => {
+                let calendar_year = self.calendar_year()?;
+                let relative_to = self.c.int(&self.b.relative_to, &self.key("relative_to"))? as i32;
+                Metric::HeadcountRatio {
+                    pathway: self.pathway()?,
+                    calendar_year,
+                    relative_to,
+                }
+            }
+            "exit_rate" => {
+                let years = self.years_range()?;
+                let retirement_only = match &self.b.reason {
+                    None => false,
+                    Some(v) => {
+                        self.c
+                            .word(v, &self.key("reason"), &["any", "retirement"])?
+                            == "retirement"
+                    }
+                };
+                Metric::ExitRate {
+                    pathway: self.pathway()?,
+                    years,
+                    retirement_only,
+                }
+            }
             "age_mean" => {
                 let calendar_year = self.calendar_year()?;
                 Metric::AgeMean {
@@ -216,6 +247,63 @@ impl BenchmarkTable<'_> {
         })
     }
 
+    /// `years = [first, last]`: the simulated years beginning in those calendar years; absent,
+    /// the whole run.
+    fn years_range(&self) -> R<Option<(i32, i32)>> {
+        let Some(v) = &self.b.years else {
+            return Ok(None);
+        };
+        match v.value[..] {
+            [first, last] if first <= last && (1900..=2200).contains(&first) && last <= 2200 => {
+                Ok(Some((first as i32, last as i32)))
+            }
+            _ => Err(self.c.invalid(
+                v,
+                &self.key("years"),
+                "[first, last]: calendar years from 1900 to 2200, first ≤ last (the simulated years beginning in them)",
+            )),
+        }
+    }
+
+    /// A calendar month `date = "YYYY-MM"`, measured at its end.
+    fn date(&self) -> R<(i32, u32)> {
+        let (c, b) = (self.c, self.b);
+        let d = c.req(&b.date, &self.key("date"), DATE_WORDS)?;
+        let parsed = d.value.split_once('-').and_then(|(y, m)| {
+            let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+            ((1900..=2200).contains(&y) && (1..=12).contains(&m)).then_some((y, m))
+        });
+        parsed.ok_or_else(|| c.invalid(d, &self.key("date"), DATE_WORDS))
+    }
+
+    /// Two pipeline stages at a date: `stage` reached, of those who had reached `of`.
+    fn pipeline_share(&self) -> R<Metric> {
+        let (c, b) = (self.c, self.b);
+        let names = Stage::NAMES.join(", ");
+        let sv = c.req(&b.stage, &self.key("stage"), &names)?;
+        let stage = Stage::parse(c.word(sv, &self.key("stage"), &Stage::NAMES)?).expect("checked");
+        let ov = c.req(&b.of, &self.key("of"), &names)?;
+        let of = Stage::parse(c.word(ov, &self.key("of"), &Stage::NAMES)?).expect("checked");
+        if of >= stage {
+            return Err(c.constraint(
+                sv,
+                &[
+                    (self.key("stage"), Some(c.written(sv))),
+                    (self.key("of"), Some(c.written(ov))),
+                ],
+                "`of` must be a stage before `stage` (enrolled, graduated, finished_residency, reported)",
+                "e.g. stage = \"graduated\", of = \"enrolled\"",
+            ));
+        }
+        let date = self.date()?;
+        Ok(Metric::PipelineShare {
+            pathway: self.pathway()?,
+            stage,
+            of,
+            date,
+        })
+    }
+
     /// An entry cohort's retention: which cohorts (`cohorts = [first, last]`, or every one),
     /// counted from entry or from the contract end, at a calendar `date = "YYYY-MM"` or
     /// `years_after` the start.
@@ -244,18 +332,8 @@ impl BenchmarkTable<'_> {
             _ => CohortFrom::ContractEnd,
         };
         let at = match (&b.date, &b.years_after) {
-            (Some(d), None) => {
-                let parsed = d.value.split_once('-').and_then(|(y, m)| {
-                    let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
-                    ((1900..=2200).contains(&y) && (1..=12).contains(&m)).then_some((y, m))
-                });
-                let Some((year, month)) = parsed else {
-                    return Err(c.invalid(
-                        d,
-                        &self.key("date"),
-                        "a calendar month \"YYYY-MM\" (e.g. \"2022-12\"): measured at the end of that month",
-                    ));
-                };
+            (Some(_), None) => {
+                let (year, month) = self.date()?;
                 CohortAt::Date { year, month }
             }
             (None, Some(v)) => {
