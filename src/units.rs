@@ -68,7 +68,7 @@ impl Rate {
     ///
     /// ```
     /// use zhagen::units::{Rate, Share};
-    /// // Henan: 3,600 of 4,200 students finished 5 years of study → ≈3% a year dropped out.
+    /// // 3% of students a year drop out of study (the baseline's assumption).
     /// let p = Share::new(0.03).unwrap();
     /// let h = Rate::from_annual_probability(p).unwrap();
     /// assert!((h.get() - 0.030459).abs() < 1e-6);
