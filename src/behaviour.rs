@@ -26,8 +26,13 @@ pub struct Behaviour {
     /// Log hazard ratio per 10,000 yuan a year by which outside pay exceeds own pay.
     pub pay_effect_per_10k_yuan: f64,
     pub blocked_promotion_hr: f64,
-    /// Log hazard reduction per 10,000 yuan of breach penalty, while under obligation.
-    pub penalty_effect_per_10k_yuan: f64,
+    /// Elasticity of the exit hazard under obligation, and of the no-show share, with respect
+    /// to one plus the breach penalty in years of own pay: see [`penalty_hr`].
+    pub penalty_elasticity: f64,
+    /// Self-selection at take-up: the chance of not reporting after residency is proportional
+    /// to the latent taste multiplier to this power (0: no selection), normalised so that the
+    /// average chance is the pathway's `no_show`.
+    pub selection_strength: f64,
     /// Hazard ratio in the window right after the obligation ends (the contract-end cliff).
     pub contract_end_hr: f64,
     pub contract_end_window_years: f64,
@@ -54,4 +59,46 @@ pub struct Behaviour {
     /// Yuan of current pay that one yuan a year of pension entitlement is worth to a village
     /// doctor (a deferred, conditional benefit is discounted).
     pub pension_weight: f64,
+}
+
+/// Hazard ratio of a breach penalty: `(1 + penalty / pay)^(−elasticity)`, the penalty counted in
+/// years of the worker's own pay (both in the same year's yuan). Measured against pay, so that
+/// the same sum deters a low-paid worker more than a well-paid one; with diminishing returns
+/// (each doubling of the penalty lowers the hazard by less once it is large against pay),
+/// rather than a log-linear effect in yuan that saturates at zero exits.
+pub fn penalty_hr(penalty: f64, pay: f64, elasticity: f64) -> f64 {
+    if penalty <= 0.0 || pay <= 0.0 {
+        return 1.0;
+    }
+    (1.0 + penalty / pay).powf(-elasticity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::penalty_hr;
+
+    /// No penalty, no deterrent; the deterrent grows with the penalty but each further 60,000
+    /// yuan adds less; and it is the penalty against pay that counts.
+    #[test]
+    fn the_penalty_deters_with_diminishing_returns_against_pay() {
+        let e = 1.637;
+        assert_eq!(penalty_hr(0.0, 40_000.0, e), 1.0);
+        let log_hr = |p: f64| -penalty_hr(p, 40_000.0, e).ln();
+        let steps: Vec<f64> = [0.0, 60_000.0, 120_000.0, 180_000.0, 240_000.0]
+            .windows(2)
+            .map(|w| log_hr(w[1]) - log_hr(w[0]))
+            .collect();
+        assert!(steps.iter().all(|d| *d > 0.0), "{steps:?}");
+        assert!(
+            steps.windows(2).all(|w| w[1] < w[0]),
+            "diminishing: {steps:?}"
+        );
+        // By hand: 1.5 years of pay at elasticity 1.637: 2.5^−1.637 = e^(−1.637 · 0.9163) = 0.2231.
+        assert!((penalty_hr(60_000.0, 40_000.0, e) - 0.2231).abs() < 1e-4);
+        // The same penalty deters a worker on twice the pay as half that penalty would.
+        assert_eq!(
+            penalty_hr(60_000.0, 80_000.0, e),
+            penalty_hr(30_000.0, 40_000.0, e)
+        );
+    }
 }

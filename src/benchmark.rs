@@ -42,6 +42,16 @@ pub enum Metric {
         pathway: PathwayId,
         destination: Destination,
     },
+    /// Mean years served within a horizon of `months` after the start (entry, or the contract
+    /// end for those still serving then), by an entry cohort's members: the restricted mean
+    /// stay, the area under their retention curve up to the horizon. Cohorts whose horizon ends
+    /// after the run are left out.
+    MeanStay {
+        pathway: PathwayId,
+        cohorts: Option<(i32, i32)>,
+        from: CohortFrom,
+        months: u32,
+    },
     /// Township-centre staff leaving (any reason, retirement included) per head per year:
     /// leavers over the headcounts at each year's census, in the simulated years that begin in
     /// calendar years `years = (first, last)`, or in every simulated year.
@@ -144,7 +154,7 @@ pub enum CohortAt {
 }
 
 impl Metric {
-    pub const NAMES: [&'static str; 13] = [
+    pub const NAMES: [&'static str; 14] = [
         "retention",
         "conditional_retention",
         "title_share",
@@ -158,6 +168,7 @@ impl Metric {
         "pipeline_share",
         "headcount_ratio",
         "exit_rate",
+        "mean_stay",
     ];
 
     /// The metric's name as a scenario file writes it (`metric = "..."`).
@@ -176,20 +187,21 @@ impl Metric {
             Metric::PipelineShare { .. } => 10,
             Metric::HeadcountRatio { .. } => 11,
             Metric::ExitRate { .. } => 12,
+            Metric::MeanStay { .. } => 13,
         }]
     }
 
     /// Whether the metric is shown in percent (a share, or a ratio of two counts); otherwise
     /// it is in years.
     pub fn is_share(&self) -> bool {
-        !matches!(self, Metric::AgeMean { .. })
+        !matches!(self, Metric::AgeMean { .. } | Metric::MeanStay { .. })
     }
 
     /// The value's unit as the CSVs name it: `share` (of people, 0–1), `ratio` (of two
     /// headcounts), `per_year` (exits per head per year) or `years`.
     pub fn unit(&self) -> &'static str {
         match self {
-            Metric::AgeMean { .. } => "years",
+            Metric::AgeMean { .. } | Metric::MeanStay { .. } => "years",
             Metric::HeadcountRatio { .. } => "ratio",
             Metric::AnnualOutflow { .. } | Metric::ExitRate { .. } => "per_year",
             _ => "share",
@@ -292,6 +304,33 @@ pub struct Benchmark {
     /// How precisely the published value is known.
     pub uncertainty: Uncertainty,
     pub source: String,
+    /// An effect target: the value is how the metric changes under a counterfactual of the
+    /// scenario. `None`: the value is the metric's level.
+    pub counterfactual: Option<Counterfactual>,
+}
+
+/// What an effect target compares the scenario with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counterfactual {
+    /// `KEY=VALUE` overrides on top of the scenario; the two are simulated with the same random
+    /// numbers, so their difference is paired replication by replication.
+    pub overrides: Vec<String>,
+    /// `false`: the counterfactual's value minus the scenario's (in the metric's unit);
+    /// `true`: that difference as a share of the scenario's value (0.27 = 27% more).
+    pub relative: bool,
+}
+
+impl Counterfactual {
+    pub const EFFECTS: [&'static str; 2] = ["difference", "relative"];
+
+    /// The effect from the metric's value under the scenario and under the counterfactual.
+    pub fn effect(&self, scenario: f64, counterfactual: f64) -> f64 {
+        if self.relative {
+            (counterfactual - scenario) / scenario
+        } else {
+            counterfactual - scenario
+        }
+    }
 }
 
 impl Benchmark {
@@ -313,6 +352,22 @@ impl Benchmark {
         (hi - lo) / (2.0 * crate::stats::interval::Z95)
     }
 
+    /// Whether the value is shown in percent: a share or ratio, or a relative effect.
+    pub fn in_percent(&self) -> bool {
+        match &self.counterfactual {
+            Some(c) if c.relative => true,
+            _ => self.metric.is_share(),
+        }
+    }
+
+    /// The value's unit as the CSVs name it: the metric's, or `relative` for a relative effect.
+    pub fn unit(&self) -> &'static str {
+        match &self.counterfactual {
+            Some(c) if c.relative => "relative",
+            _ => self.metric.unit(),
+        }
+    }
+
     /// The study size, when the uncertainty is one.
     pub fn n(&self) -> Option<u32> {
         match self.uncertainty {
@@ -323,7 +378,7 @@ impl Benchmark {
 
     /// The uncertainty in words, as tables and CSVs print it.
     pub fn uncertainty_words(&self) -> String {
-        let (k, unit) = if self.metric.is_share() {
+        let (k, unit) = if self.in_percent() {
             (100.0, " points")
         } else {
             (1.0, " years")

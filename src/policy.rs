@@ -21,6 +21,9 @@ pub struct Salary {
     pub performance_uplift: Share,
     /// Allowance for posts in remote townships (`region.remote_threshold`), yuan a year.
     pub remote_allowance: Yuan,
+    /// Whether the allowance grows with pay (`growth`: then it is in start-year yuan) or is
+    /// the same nominal sum every year.
+    pub remote_allowance_indexed: bool,
     /// Stipend during standardized residency, yuan a year.
     pub residency_stipend: Yuan,
 }
@@ -82,6 +85,9 @@ pub struct Contract {
     pub residency_counts: bool,
     /// Refund and fine on breach, yuan.
     pub breach_penalty: Yuan,
+    /// Whether the penalty grows with pay (then it is in start-year yuan) or is the same
+    /// nominal sum every year.
+    pub breach_penalty_indexed: bool,
     /// Breachers are barred from postgraduate exams and public-hospital hiring.
     pub postgraduate_ban: bool,
 }
@@ -129,10 +135,15 @@ pub struct Village {
     /// Guaranteed annual income, nominal yuan (Chengde: >50,000, seed 004); 0 for none. The
     /// public purse tops income up to it.
     pub income_floor: Yuan,
+    /// Whether the floor grows with village income (`growth`; then in start-year yuan).
+    pub income_floor_indexed: bool,
     /// Pension subsidy per year of village service, yuan a month (Chengde: 20).
     pub pension_per_service_year: Yuan,
     /// Cap on the pension subsidy, yuan a month (Chengde: 400).
     pub pension_cap: Yuan,
+    /// Whether the pension's rate and cap grow with village income (then in start-year yuan);
+    /// a pension once paid stays the same nominal sum.
+    pub pension_indexed: bool,
     /// Minimum years of service for the pension (Chengde: 5).
     pub pension_min_service_years: f64,
     /// Age from which the pension is paid to those still in post (Chengde: 60).

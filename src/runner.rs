@@ -21,7 +21,16 @@ pub fn run_until_cancelled(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Option<RunResult> {
-    let summarise = |t: &engine::tally::Tally| stats::rep_metrics(scenario, t);
+    // An effect target's counterfactual runs the same replication (the same random numbers):
+    // its difference from this scenario is paired, replication by replication.
+    let summarise = |rep: u32, t: &engine::tally::Tally| {
+        let mut m = stats::rep_metrics(scenario, t);
+        for (i, cf) in &scenario.counterfactuals {
+            let ct = engine::simulate_replication(cf, rep);
+            m.benchmarks[*i] = stats::effect_value(scenario, t, cf, &ct, &scenario.benchmarks[*i]);
+        }
+        m
+    };
     let (pooled, reps) = engine::simulate(scenario, progress, cancel, &summarise)?;
     Some(RunResult::new(scenario, pooled, reps))
 }

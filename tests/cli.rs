@@ -58,7 +58,9 @@ fn run_writes_every_output_file() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("pathway,year,at_risk,events,censored,retention,ci_low,ci_high")
+        Some(
+            "pathway,year,replications,at_risk_pooled,events_pooled,censored_pooled,km_pooled,retention_mean,retention_mean_ci_low,retention_mean_ci_high"
+        )
     );
     let first = lines.next().unwrap();
     assert!(

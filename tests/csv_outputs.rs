@@ -56,3 +56,120 @@ fn a_pathway_name_with_a_comma_or_quote_stays_one_field_in_every_csv() {
     }
     assert!(named > 0, "the pathway's rows carry its name intact");
 }
+
+/// `retention.csv` read back: per pathway, its rows in year order as (year, replications,
+/// at_risk, events, censored, [km_pooled, retention_mean, ci_low, ci_high] or None if empty).
+type LifeRows = Vec<(String, Vec<(usize, usize, u64, u64, u64, Option<[f64; 4]>)>)>;
+
+fn retention_rows(replications: &str) -> LifeRows {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("zhagen")
+        .unwrap()
+        .args(["run", baseline_path().to_str().unwrap(), "--quiet"])
+        .args(["--replications", replications, "--set", "region.counties=2"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("retention.csv")).unwrap();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "pathway",
+            "year",
+            "replications",
+            "at_risk_pooled",
+            "events_pooled",
+            "censored_pooled",
+            "km_pooled",
+            "retention_mean",
+            "retention_mean_ci_low",
+            "retention_mean_ci_high"
+        ]
+    );
+    let mut by_pathway: LifeRows = Vec::new();
+    for row in r.records() {
+        let row = row.unwrap();
+        let n = |i: usize| -> u64 { row[i].parse().unwrap() };
+        let cells: Vec<&str> = (6..10).map(|i| &row[i]).collect();
+        let values = if cells.iter().all(|c| c.is_empty()) {
+            None
+        } else {
+            let v: Vec<f64> = cells.iter().map(|c| c.parse().unwrap()).collect();
+            Some([v[0], v[1], v[2], v[3]])
+        };
+        let entry = (n(1) as usize, n(2) as usize, n(3), n(4), n(5), values);
+        match by_pathway.last_mut() {
+            Some((p, rows)) if *p == row[0] => rows.push(entry),
+            _ => by_pathway.push((row[0].to_string(), vec![entry])),
+        }
+    }
+    by_pathway
+}
+
+/// The life-table columns of `retention.csv` are a life table: `at_risk_pooled` is who is
+/// followed at the start of the interval (year − 1, year], so the interval's exits and
+/// censorings never exceed it and it falls by them to the next row; the pooled Kaplan–Meier
+/// curve starts at 1, never rises and stays in [0, 1]; with one replication it is the mean
+/// curve; and past the end of follow-up the retention cells are empty rather than the last
+/// value repeated.
+#[test]
+fn retention_csv_is_a_life_table_with_empty_cells_past_follow_up() {
+    for reps in ["1", "3"] {
+        let table = retention_rows(reps);
+        assert!(table.len() > 1, "several pathways");
+        let mut empty = 0;
+        for (pathway, rows) in &table {
+            let (year0, rep0, entrants, ev0, ce0, v0) = rows[0];
+            assert_eq!((year0, rep0.to_string(), ev0, ce0), (0, reps.into(), 0, 0));
+            assert!(entrants > 0, "{pathway} has entrants");
+            assert_eq!(v0.unwrap()[..2], [1.0, 1.0], "{pathway}: year 0");
+            let mut last_km = 1.0;
+            let mut ended = false;
+            for (i, &(year, _, at_risk, events, censored, values)) in rows.iter().enumerate() {
+                assert_eq!(year, i, "{pathway}: one row per year");
+                assert!(
+                    events + censored <= at_risk,
+                    "{pathway} year {year}: {events} exits + {censored} censorings > {at_risk} at risk"
+                );
+                let left = at_risk - events - censored;
+                match rows.get(i + 1) {
+                    Some(next) => assert_eq!(next.2, left, "{pathway} year {}", year + 1),
+                    None => assert_eq!(left, 0, "{pathway}: nobody is followed past the end"),
+                }
+                match values {
+                    Some([km, mean, lo, hi]) => {
+                        assert!(
+                            !ended,
+                            "{pathway} year {year}: a value after the curve ended"
+                        );
+                        assert!(
+                            at_risk > 0,
+                            "{pathway} year {year}: a value with nobody at risk"
+                        );
+                        assert!((0.0..=1.0).contains(&km), "{pathway} year {year}: {km}");
+                        assert!(km <= last_km, "{pathway} year {year}: km_pooled rises");
+                        last_km = km;
+                        assert!(lo <= mean && mean <= hi, "{pathway} year {year}");
+                        if reps == "1" {
+                            assert_eq!(km, mean, "{pathway} year {year}: one replication");
+                        }
+                    }
+                    None => {
+                        ended = true;
+                        empty += 1;
+                        assert_eq!(events, 0, "{pathway} year {year}: exits but no value");
+                    }
+                }
+                if at_risk == 0 {
+                    assert!(values.is_none(), "{pathway} year {year}: nobody at risk");
+                }
+            }
+        }
+        assert!(
+            empty > 0,
+            "some pathway's follow-up ends before the run does ({reps} replications)"
+        );
+    }
+}

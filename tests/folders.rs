@@ -159,6 +159,40 @@ fn results_made_with_other_settings_are_replaced_only_with_force_and_the_refusal
     assert!(out.join("validation.csv").is_file());
 }
 
+/// `validate` draws every benchmark in percent as a forest plot beside `validation.csv`: one
+/// row label per share benchmark, nothing NaN, and says so on the terminal.
+#[test]
+fn validate_writes_the_benchmark_chart_beside_its_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("validated");
+    let assert = zhagen()
+        .args(["validate", baseline_path().to_str().unwrap()])
+        .args(["--replications", "2", "--set", "region.counties=2", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("validation.svg/png"), "{stdout}");
+    let svg = std::fs::read_to_string(out.join("validation.svg")).unwrap();
+    let png = std::fs::read(out.join("validation.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(!svg.contains("NaN"));
+    let s = common::baseline_with(&["region.counties=2"]);
+    let (shares, years): (Vec<_>, Vec<_>) = s.benchmarks.iter().partition(|b| b.in_percent());
+    assert!(shares.len() > 5, "the baseline has share benchmarks");
+    for b in shares {
+        assert_eq!(
+            svg.matches(&format!(">\n{}\n</text>", b.name)).count(),
+            1,
+            "one row label for {}",
+            b.name
+        );
+    }
+    for b in years {
+        assert!(svg.contains(&b.name), "{} named in the note", b.name);
+    }
+}
+
 #[test]
 fn an_output_path_that_is_a_symbolic_link_is_refused_and_neither_link_nor_target_changes() {
     let dir = tempfile::tempdir().unwrap();

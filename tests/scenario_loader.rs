@@ -656,3 +656,59 @@ fn pipeline_headcount_and_period_benchmarks_say_what_they_need() {
     std::fs::write(&ok, text).unwrap();
     zhagen::scenario::Scenario::load(&ok, &[]).expect("a ratio above 1 loads");
 }
+
+/// An effect target's counterfactual is a list of overrides checked like `--set`: a typo in
+/// one is an error naming the benchmark and suggesting the key; the run's own settings cannot
+/// be changed (the two runs share their random numbers); `effect` needs a counterfactual.
+#[test]
+fn an_effect_targets_counterfactual_is_checked_like_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = baseline_path().display().to_string();
+    let with = |file: &str, body: &str| {
+        write(
+            dir.path(),
+            file,
+            &format!(
+                "base = {b:?}\n[[benchmark]]\nname = \"pay\"\nrole = \"fitted\"\ntolerance = 0.1\nvalue = -0.2\nsource = \"x\"\nmetric = \"annual_outflow\"\n{body}"
+            ),
+        )
+    };
+    let m = load_err(&with(
+        "typo.toml",
+        "counterfactual = [\"policy.salary.remote_alowance=12000\"]\n",
+    ));
+    assert!(
+        m.contains("benchmark `pay` counterfactual") && m.contains("remote_allowance"),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "seed.toml",
+        "counterfactual = [\"simulation.seed=7\"]\n",
+    ));
+    assert!(
+        m.contains("seed.toml:9") && m.contains("none of them `simulation.*`"),
+        "{m}"
+    );
+    let m = load_err(&with("effect.toml", "effect = \"relative\"\n"));
+    assert!(
+        m.contains("effect.toml:9") && m.contains("give `counterfactual"),
+        "{m}"
+    );
+    let m = load_err(&with(
+        "kind.toml",
+        "counterfactual = [\"policy.salary.remote_allowance=12000\"]\neffect = \"ratio\"\n",
+    ));
+    assert!(
+        m.contains("kind.toml:10") && m.contains("difference, relative"),
+        "{m}"
+    );
+    // A negative effect loads; without a counterfactual a negative share would not.
+    let ok = with(
+        "ok.toml",
+        "counterfactual = [\"policy.salary.remote_allowance=12000\"]\n",
+    );
+    let s = zhagen::scenario::Scenario::load(&ok, &[]).expect("an effect target loads");
+    assert_eq!(s.counterfactuals.len(), 1);
+    let m = load_err(&with("level.toml", ""));
+    assert!(m.contains("level.toml:6"), "{m}");
+}

@@ -137,11 +137,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             "benchmark", "role", "target", "start", "fitted"
         );
         for (b, b0) in f.best.results.iter().zip(&f.start.results) {
-            let k = if b.benchmark.metric.is_share() {
-                100.0
-            } else {
-                1.0
-            };
+            let k = if b.benchmark.in_percent() { 100.0 } else { 1.0 };
             let _ = writeln!(
                 text,
                 "{:<34} {:<8} {:>9.2} {:>9.2} {:>9.2}  {}",

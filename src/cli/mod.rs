@@ -91,7 +91,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
     if !args.quiet {
         let text = zhagen::stats::validation_table(&result);
         print_quietly(&format!(
-            "{text}\nvalidation.csv and validation-titles.svg/png in {}/\n",
+            "{text}\nvalidation.csv, validation.svg/png and validation-titles.svg/png in {}/\n",
             out.display()
         ))?;
     }

@@ -225,7 +225,7 @@ fn tallies_in_flight(n: u32) -> u32 {
 }
 
 /// Simulate every replication of `scenario` on the current rayon pool, summarising each
-/// replication's tally with `summarise` as soon as it is complete (so per-replication detail
+/// replication's tally with `summarise` (given the replication's index) as soon as it is complete (so per-replication detail
 /// is kept without holding every tally). Returns the tallies of all replications added up (by
 /// the fixed tree of `tree_reduce`, so identical at any thread count) and the summaries in
 /// replication order — or `None` if `cancel` was tripped: a cancelled run has no results,
@@ -237,7 +237,7 @@ pub fn simulate<S: Send>(
     scenario: &Scenario,
     progress: &dyn Progress,
     cancel: &Cancel,
-    summarise: &(dyn Fn(&Tally) -> S + Sync),
+    summarise: &(dyn Fn(u32, &Tally) -> S + Sync),
 ) -> Option<(Tally, Vec<S>)> {
     let reps = scenario.simulation.replications;
     progress.start(reps as u64 * scenario.region.counties as u64);
@@ -245,7 +245,7 @@ pub fn simulate<S: Send>(
     // in one replication steals from another, so there is no barrier anywhere.
     let replication = |rep: u32| {
         let total = simulate_counties(scenario, rep, progress, cancel)?;
-        let m = summarise(&total);
+        let m = summarise(rep, &total);
         Some((total, vec![m]))
     };
     let merge = |a: &mut (Tally, Vec<S>), b: (Tally, Vec<S>)| {

@@ -99,6 +99,11 @@ pub struct PipelineCounts {
     pub graduated: u64,
     pub finished_residency: u64,
     pub reported: u64,
+    /// Sums of the latent taste multiplier (the mean-one lognormal of `behaviour.preference_sd`:
+    /// below 1 likes rural work more) of those who finished residency and of those who then
+    /// reported: self-selection shows as a lower mean among reporters.
+    pub taste_finished: f64,
+    pub taste_reported: f64,
 }
 
 impl AddAssign<&PipelineCounts> for PipelineCounts {
@@ -108,6 +113,8 @@ impl AddAssign<&PipelineCounts> for PipelineCounts {
         self.graduated += o.graduated;
         self.finished_residency += o.finished_residency;
         self.reported += o.reported;
+        self.taste_finished += o.taste_finished;
+        self.taste_reported += o.taste_reported;
     }
 }
 

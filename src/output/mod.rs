@@ -314,11 +314,16 @@ pub fn compare_panels(scenarios: &[Scenario], results: &[RunResult]) -> plot::Pa
 }
 
 /// What `validate` adds to a run's folder: `validation.csv` (every benchmark with its interval
-/// and verdict) and `validation-titles.svg`/`.png` (the share of each pathway with a title
-/// benchmark holding those titles, by years since entry, with the published points).
+/// and verdict), `validation.svg`/`.png` (every benchmark in percent as a forest plot: see
+/// [`validation_forest`]) and `validation-titles.svg`/`.png` (the share of each pathway with a
+/// title benchmark holding those titles, by years since entry, with the published points).
 pub fn write_validation(dir: &Path, s: &Scenario, r: &RunResult) -> Result<(), OutputError> {
     use crate::benchmark::Metric;
     write_atomic(dir, "validation.csv", tables::validation_csv(r).as_bytes())?;
+    let forest = validation_forest(s, r);
+    if forest.groups.iter().any(|g| !g.rows.is_empty()) {
+        write_chart(dir, "validation", &forest)?;
+    }
     let t = &r.pooled;
     let mut curves = Vec::new();
     let mut points = Vec::new();
@@ -386,4 +391,89 @@ pub fn write_validation(dir: &Path, s: &Scenario, r: &RunResult) -> Result<(), O
         benchmarks: points,
     };
     write_chart(dir, "validation-titles", &spec)
+}
+
+/// The benchmark chart of `validation.svg`: every benchmark whose metric is a share or a ratio,
+/// grouped by role, the published figure and the simulated mean each with its 95% interval, as
+/// differences from the published figure in percentage points (why: see `plot::Forest`).
+///
+/// Figures in years (ages, lengths of stay) are named in a note rather than drawn: a difference
+/// in years cannot share the percentage-point axis, and a second axis for one or two rows would
+/// be misread as the first; `validation.csv` and the report's table have them.
+pub fn validation_forest(s: &Scenario, r: &RunResult) -> plot::Forest {
+    use crate::benchmark::Role;
+    use crate::stats::Verdict;
+    let heading = |role: Role| match role {
+        Role::Fitted => "Fitted: calibration targets (meeting them shows the fit worked)",
+        Role::Input => "Inputs: figures the scenario states (plumbing checks)",
+        Role::Holdout => {
+            "Hold-outs: used by nothing that was fitted (evidence for or against the model)"
+        }
+    };
+    let groups = Role::ALL
+        .iter()
+        .map(|&role| plot::ForestGroup {
+            label: heading(role).into(),
+            rows: r
+                .benchmarks
+                .iter()
+                .filter(|b| b.benchmark.role == role && b.benchmark.in_percent())
+                .map(|b| plot::ForestRow {
+                    label: b.benchmark.name.clone(),
+                    value: b.benchmark.value,
+                    bound: b.benchmark.bound,
+                    target_low: b.target_low,
+                    target_high: b.target_high,
+                    mean: b.simulated.mean,
+                    low: b.simulated.low,
+                    high: b.simulated.high,
+                    verdict: b.verdict.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let reps = r.reps.len();
+    let mut notes = vec![
+        format!(
+            "Grey: published figure with its 95% interval (study size, tolerance or the source's interval); \
+             colour: simulated mean with its Monte Carlo 95% interval over {reps} replication{} \
+             (simulation noise only, not parameter uncertainty), in the colour of its verdict.",
+            if reps == 1 { "" } else { "s" }
+        ),
+        format!(
+            "Both are drawn as differences from the published figure, in percentage points (the \
+             figures themselves are in the columns on the right). Verdict: {}.",
+            crate::stats::VERDICT_RULE
+        ),
+    ];
+    if r.benchmarks
+        .iter()
+        .any(|b| b.verdict == Verdict::ForReference)
+    {
+        notes.push(
+            "This scenario changes policy from the status quo it is built on: the published \
+             figures describe the status quo and are shown for reference, not judged."
+                .into(),
+        );
+    }
+    let in_years: Vec<&str> = r
+        .benchmarks
+        .iter()
+        .filter(|b| !b.benchmark.in_percent())
+        .map(|b| b.benchmark.name.as_str())
+        .collect();
+    if !in_years.is_empty() {
+        notes.push(format!(
+            "Figures in years (ages, lengths of stay) are not drawn: {}; see validation.csv.",
+            in_years.join(", ")
+        ));
+    }
+    plot::Forest {
+        title: format!(
+            "Published figures against the simulation — scenario `{}`",
+            s.name
+        ),
+        groups,
+        notes,
+    }
 }

@@ -17,30 +17,43 @@ fn f(x: f64) -> String {
     }
 }
 
-/// `pathway,year,at_risk,events,censored,retention,ci_low,ci_high`: counts summed over
-/// replications; retention and its band as described in `stats::curves`.
+/// `pathway,year,replications,at_risk_pooled,events_pooled,censored_pooled,km_pooled,
+/// retention_mean,retention_mean_ci_low,retention_mean_ci_high`: one row per pathway and whole
+/// year since entering service, the life-table interval (`year − 1`, `year`]. The counts are
+/// those of every replication pooled (unlike the per-replication averages of the other tables,
+/// so that they stay whole numbers of workers): `at_risk_pooled` at the interval's start,
+/// `events_pooled` and `censored_pooled` in it. `km_pooled` is the product-limit estimate of
+/// those pooled counts at `year` (over 1/52-year bins, so not exactly the product of the yearly
+/// rows); `retention_mean` the mean of the replications' product-limit curves, the curve plotted,
+/// with its 95% interval (see `stats::band_method`). The retention cells are empty past the end
+/// of follow-up (`CurveRow::observed`); year 0 is the entrants, retention 1.
 pub fn retention_csv(curves: &[Curve]) -> String {
     let mut out = Table::new([
         "pathway",
         "year",
-        "at_risk",
-        "events",
-        "censored",
-        "retention",
-        "ci_low",
-        "ci_high",
+        "replications",
+        "at_risk_pooled",
+        "events_pooled",
+        "censored_pooled",
+        "km_pooled",
+        "retention_mean",
+        "retention_mean_ci_low",
+        "retention_mean_ci_high",
     ]);
     for c in curves {
         for r in &c.rows {
+            let v = |x: f64| if r.observed() { f(x) } else { String::new() };
             out.row(cells![
                 c.pathway,
                 r.year,
-                r.at_risk,
+                c.replications,
+                r.at_risk_start,
                 r.events,
                 r.censored,
-                f(r.retention),
-                f(r.ci_low),
-                f(r.ci_high)
+                v(r.km_pooled),
+                v(r.retention),
+                v(r.ci_low),
+                v(r.ci_high)
             ]);
         }
     }
@@ -302,7 +315,7 @@ pub fn validation_csv(r: &RunResult) -> String {
                 role.name(),
                 b.benchmark.metric.name(),
                 b.benchmark.bound.name(),
-                b.benchmark.metric.unit(),
+                b.benchmark.unit(),
                 num(b.benchmark.value),
                 num(b.target_low),
                 num(b.target_high),

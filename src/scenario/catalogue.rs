@@ -190,7 +190,8 @@ pub static CATALOGUE: &[Param] = &[
     row!("behaviour.preference_sd", Kind::Real { min: 0.0, max: 5.0, what: "SD of log hazard multiplier" }, "", Number, "Spread of individual preference to leave", Behaviour, false),
     row!("behaviour.pay_effect_per_10k_yuan", Kind::Real { min: -5.0, max: 5.0, what: "log hazard ratio per 10,000 yuan a year" }, "per 10,000 yuan a year", Number, "Effect of the pay gap on exits", Behaviour, false),
     row!("behaviour.blocked_promotion_hr", Kind::HazardRatio, "hazard ratio", Number, "Exits while blocked from promotion", Behaviour, false),
-    row!("behaviour.penalty_effect_per_10k_yuan", Kind::Real { min: 0.0, max: 5.0, what: "log hazard reduction per 10,000 yuan of penalty" }, "per 10,000 yuan", Number, "Effect of the breach penalty on exits under contract", Behaviour, false),
+    row!("behaviour.selection_strength", Kind::Real { min: 0.0, max: 10.0, what: "power of the latent taste multiplier in the chance of not taking up a post (0: no self-selection)" }, "", Number, "Self-selection at take-up", Behaviour, false),
+    row!("behaviour.penalty_elasticity", Kind::Real { min: 0.0, max: 100.0, what: "elasticity of exits under contract with respect to 1 + the penalty in years of pay" }, "", Number, "Effect of the breach penalty on exits under contract and no-shows", Behaviour, false),
     row!("behaviour.contract_end_hr", Kind::HazardRatio, "hazard ratio", Number, "Exits around the end of the contract", Behaviour, false),
     row!("behaviour.contract_end_window_years", Kind::Real { min: 0.0, max: 10.0, what: "years" }, "years", Number, "Time after the contract ends with raised exits", Behaviour, false),
     row!("behaviour.hometown_hr", Kind::HazardRatio, "hazard ratio", Number, "Exits of staff placed in their home county", Behaviour, false),
@@ -211,6 +212,7 @@ pub static CATALOGUE: &[Param] = &[
     row!("policy.salary.growth", GROWTH, "a year", Percent, "Nominal salary growth", Salary, false),
     row!("policy.salary.performance_uplift", Kind::Share, "of base pay", Percent, "Performance-pay uplift", Salary, true),
     row!("policy.salary.remote_allowance", Kind::Yuan, "yuan a year", Number, "Remote-post allowance", Salary, true),
+    row!("policy.salary.remote_allowance_indexed", Kind::Flag, "", AsWritten, "Remote-post allowance grows with pay (else a fixed nominal sum)", Salary, true),
     row!("policy.salary.residency_stipend", Kind::Yuan, "yuan a year", Number, "Residency stipend", Salary, true),
 
     row!("policy.titles.min_years.*", Kind::Real { min: 0.0, max: 50.0, what: "years at the rank below" }, "years", Number, "Minimum years at the rank below before the {title} evaluation", Titles, true),
@@ -233,6 +235,7 @@ pub static CATALOGUE: &[Param] = &[
     row!("policy.contract.obligation_years", Kind::Int { min: 0, max: 40, what: "years of service obligation" }, "years", Number, "RTME service obligation", Contract, true),
     row!("policy.contract.residency_counts", Kind::Flag, "", AsWritten, "Residency counted inside the obligation", Contract, true),
     row!("policy.contract.breach_penalty", Kind::Yuan, "yuan", Number, "Penalty for breaking the service contract", Contract, true),
+    row!("policy.contract.breach_penalty_indexed", Kind::Flag, "", AsWritten, "Breach penalty grows with pay (else a fixed nominal sum)", Contract, true),
     row!("policy.contract.postgraduate_ban", Kind::Flag, "", AsWritten, "Contract breakers barred from postgraduate study and public hospitals", Contract, true),
 
     row!("policy.retirement.age_male", RETIREMENT_AGE, "years", Number, "Retirement age, men", Retirement, true),
@@ -246,8 +249,10 @@ pub static CATALOGUE: &[Param] = &[
     row!("policy.village.fee_income", Kind::Yuan, "yuan a year", Number, "Village doctors' fee income from patients", Village, false),
     row!("policy.village.growth", GROWTH, "a year", Percent, "Nominal growth of village income", Village, false),
     row!("policy.village.income_floor", Kind::Yuan, "yuan a year", Number, "Village-doctor income floor", Village, true),
+    row!("policy.village.income_floor_indexed", Kind::Flag, "", AsWritten, "Village-doctor income floor grows with village income (else a fixed nominal sum)", Village, true),
     row!("policy.village.pension_per_service_year", Kind::Yuan, "yuan a month", Number, "Village-doctor pension per year of service", Village, true),
     row!("policy.village.pension_cap", Kind::Yuan, "yuan a month", Number, "Village-doctor pension cap", Village, true),
+    row!("policy.village.pension_indexed", Kind::Flag, "", AsWritten, "Village-doctor pension grows with village income (else fixed nominal sums)", Village, true),
     row!("policy.village.pension_min_service_years", Kind::Real { min: 0.0, max: 60.0, what: "years of service" }, "years", Number, "Service needed for a village-doctor pension", Village, true),
     row!("policy.village.pension_age", Kind::Real { min: 40.0, max: 90.0, what: "age in years" }, "", Number, "Village-doctor pension paid from age", Village, true),
     row!("policy.village.exit_age_male", Kind::Real { min: 40.0, max: 100.0, what: "age in years" }, "years", Number, "Village-doctor exit age, men", Village, true),
@@ -287,7 +292,8 @@ pub static CATALOGUE: &[Param] = &[
     row!("benchmark[*].tolerance", Kind::Real { min: 0.0, max: 120.0, what: "± range of the published figure, in its unit (a share, or years)" }, "", Number, "Tolerance of a target", Benchmarks, false),
     row!("benchmark[*].relative_tolerance", Kind::Real { min: 0.0, max: 1.0, what: "± range of the published figure as a share of it" }, "", Number, "Relative tolerance of a target", Benchmarks, false),
     // A share (0 to 1) for the metrics that are shares; years for the others.
-    row!("benchmark[*].value", Kind::Real { min: 0.0, max: 120.0, what: "years" }, "", Number, "Published value of a target", Benchmarks, false),
+    // An effect target (with `counterfactual`) is a difference, which may be negative.
+    row!("benchmark[*].value", Kind::Real { min: -120.0, max: 120.0, what: "years, or a difference (an effect target)" }, "", Number, "Published value of a target", Benchmarks, false),
 
     row!("calibration.replications", Kind::Int { min: 2, max: 100_000, what: "replications per evaluation" }, "", Number, "Replications per evaluation of the objective", Calibration, false),
     row!("calibration.max_evaluations", Kind::Int { min: 1, max: 100_000, what: "evaluations of the objective" }, "", Number, "Most evaluations of the objective", Calibration, false),

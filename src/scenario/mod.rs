@@ -102,6 +102,9 @@ pub struct Scenario {
     /// The root of the `base =` chain on its own, from the text read here: what a run's
     /// report lists the levers against, without reading the file again.
     pub root: Option<RootScenario>,
+    /// The counterfactual of each effect target (by its index in `benchmarks`): this scenario
+    /// with the target's `counterfactual` overrides on top, run at the same seed.
+    pub counterfactuals: Vec<(usize, Scenario)>,
 }
 
 /// The root file of a scenario's `base =` chain, resolved alone (no `--set` overrides).
@@ -131,6 +134,34 @@ impl Scenario {
     /// [`Scenario::load_with`] for a scenario that another file names (a sweep's `base =`, at
     /// `via`): an error anywhere in its chain shows that line too.
     pub(crate) fn load_named_by(
+        path: &Path,
+        overrides: &[Override],
+        via: Vec<Location>,
+    ) -> Result<Scenario, ScenarioError> {
+        let mut scenario = Scenario::load_one(path, overrides, via.clone())?;
+        // Each effect target's counterfactual: the same files and overrides, then its own. Its
+        // benchmarks are never judged, so its own effect targets are not built (no recursion).
+        for (i, b) in scenario.benchmarks.iter().enumerate() {
+            let Some(kvs) = b.counterfactual.as_ref().map(|c| &c.overrides) else {
+                continue;
+            };
+            let mut with = overrides.to_vec();
+            with.extend(kvs.iter().map(|kv| {
+                let (k, v) = kv.split_once('=').expect("checked when loaded");
+                Override::shown_as(
+                    format!("benchmark `{}` counterfactual \"{kv}\"", b.name),
+                    k.trim(),
+                    v.trim(),
+                )
+            }));
+            let cf = Scenario::load_one(path, &with, via.clone())?;
+            scenario.counterfactuals.push((i, cf));
+        }
+        Ok(scenario)
+    }
+
+    /// One scenario as its files and overrides give it, without building counterfactuals.
+    fn load_one(
         path: &Path,
         overrides: &[Override],
         via: Vec<Location>,

@@ -115,7 +115,8 @@ partial_table! {
         preference_sd: V<f64>,
         pay_effect_per_10k_yuan: V<f64>,
         blocked_promotion_hr: V<f64>,
-        penalty_effect_per_10k_yuan: V<f64>,
+        penalty_elasticity: V<f64>,
+        selection_strength: V<f64>,
         contract_end_hr: V<f64>,
         contract_end_window_years: V<f64>,
         hometown_hr: V<f64>,
@@ -152,6 +153,7 @@ partial_table! {
         growth: V<f64>,
         performance_uplift: V<f64>,
         remote_allowance: V<f64>,
+        remote_allowance_indexed: V<bool>,
         residency_stipend: V<f64>,
     }
 }
@@ -187,6 +189,7 @@ partial_table! {
         obligation_years: V<i64>,
         residency_counts: V<bool>,
         breach_penalty: V<f64>,
+        breach_penalty_indexed: V<bool>,
         postgraduate_ban: V<bool>,
     }
 }
@@ -208,8 +211,10 @@ partial_table! {
         fee_income: V<f64>,
         growth: V<f64>,
         income_floor: V<f64>,
+        income_floor_indexed: V<bool>,
         pension_per_service_year: V<f64>,
         pension_cap: V<f64>,
+        pension_indexed: V<bool>,
         pension_min_service_years: V<f64>,
         pension_age: V<f64>,
         exit_age_male: V<f64>,
@@ -279,6 +284,8 @@ partial_table! {
         relative_to: V<i64>,
         years: V<Vec<i64>>,
         reason: V<String>,
+        counterfactual: V<Vec<String>>,
+        effect: V<String>,
         value: V<f64>,
         bound: V<String>,
         role: V<String>,

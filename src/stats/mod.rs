@@ -6,16 +6,19 @@
 //! replication the retention band falls back to Greenwood's formula with a log–log transform,
 //! and says so.
 
+mod cohorts;
+pub mod curves;
 pub mod interval;
 pub mod survival;
 
-use crate::benchmark::{CohortAt, CohortFrom, Metric, Stage};
+use crate::benchmark::{Benchmark, Metric, Stage};
 use crate::engine::tally::MONTHS;
 use crate::engine::tally::{Phase, REASONS, RETIRED, Tally};
 pub mod result;
 pub mod validation;
 use crate::scenario::Scenario;
-use interval::mean_ci;
+use curves::curves;
+pub use curves::{Curve, CurveRow, band_method};
 pub use result::{RepMetrics, RunResult};
 pub use validation::{BenchmarkResult, VERDICT_RULE, Verdict, judge, validation_table};
 
@@ -29,10 +32,15 @@ pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
         survival.extend(rows.iter().map(|r| r.retention));
         observed.extend(rows.iter().map(|r| r.at_risk > 0 || r.events > 0));
     }
+    // An effect target needs its counterfactual's tally too (`effect_value`): NaN until the
+    // runner fills it in, so that a level is never read as an effect.
     let benchmarks = s
         .benchmarks
         .iter()
-        .map(|b| metric_value(s, t, &survival, &observed, &b.metric))
+        .map(|b| match b.counterfactual {
+            Some(_) => f64::NAN,
+            None => metric_value(s, t, &survival, &observed, &b.metric),
+        })
         .collect();
     let vacancy = t
         .staffing
@@ -83,6 +91,26 @@ fn ratio(num: u64, den: u64) -> f64 {
     } else {
         num as f64 / den as f64
     }
+}
+
+/// An effect target's value in one replication: its metric under the counterfactual `cf`
+/// (tally `ct`, the same replication at the same seed) against the scenario `s` (tally `t`):
+/// their difference, or that difference relative to the scenario's value.
+pub fn effect_value(s: &Scenario, t: &Tally, cf: &Scenario, ct: &Tally, b: &Benchmark) -> f64 {
+    let c = b.counterfactual.as_ref().expect("an effect target");
+    c.effect(level(s, t, &b.metric), level(cf, ct, &b.metric))
+}
+
+/// A metric's value in one tally, with the survival curves it may read computed here.
+fn level(s: &Scenario, t: &Tally, m: &Metric) -> f64 {
+    let mut survival = Vec::with_capacity(s.pathways.len() * (t.years + 1));
+    let mut observed = Vec::with_capacity(survival.capacity());
+    for p in 0..s.pathways.len() {
+        let rows = survival::life_table(t, p);
+        survival.extend(rows.iter().map(|r| r.retention));
+        observed.extend(rows.iter().map(|r| r.at_risk > 0 || r.events > 0));
+    }
+    metric_value(s, t, &survival, &observed, m)
 }
 
 /// The value of a metric in one tally (NaN where it is undefined, e.g. nobody at risk).
@@ -176,7 +204,13 @@ pub fn metric_value(
             cohorts,
             from,
             at,
-        } => cohort_retention(s, t, pathway.0 as usize, cohorts, from, at),
+        } => cohorts::cohort_retention(s, t, pathway.0 as usize, cohorts, from, at),
+        Metric::MeanStay {
+            pathway,
+            cohorts,
+            from,
+            months,
+        } => cohorts::mean_stay(s, t, pathway.0 as usize, cohorts, from, months),
         Metric::AnnualOutflow { years } => match year_range(s, t, years) {
             Some(r) => {
                 let leavers: u64 = t.staffing[r.clone()].iter().map(|s| s.leavers).sum();
@@ -274,49 +308,6 @@ pub fn metric_value(
     }
 }
 
-/// An entry cohort's retention (see `Metric::CohortRetention`): of the cohorts' members counted
-/// `from` entry or their contract end, the share still serving `at` a date or a time after that
-/// start. A cohort whose start or measurement falls outside the run is left out; NaN if none is
-/// left.
-fn cohort_retention(
-    s: &Scenario,
-    t: &Tally,
-    p: usize,
-    cohorts: Option<(i32, i32)>,
-    from: CohortFrom,
-    at: CohortAt,
-) -> f64 {
-    let start = s.simulation.start_year;
-    let run_months = (t.years * MONTHS) as i64;
-    let (first, last) = cohorts.unwrap_or((start, start + t.years as i32 - 1));
-    let (mut base, mut stayers) = (0u64, 0u64);
-    for year in first.max(start)..=last.min(start + t.years as i32 - 1) {
-        let c = (year - start) as usize;
-        let begins = match from {
-            CohortFrom::Entry => c as i64 * MONTHS as i64,
-            CohortFrom::ContractEnd => {
-                let end = t.cohort_contract_end[p * t.years + c];
-                if !end.is_finite() {
-                    continue;
-                }
-                (end as f64 * MONTHS as f64).round() as i64
-            }
-        };
-        let measured = match at {
-            CohortAt::Date { year, month } => s.simulation.months_to_end_of(year, month),
-            CohortAt::After { months } => begins + months as i64,
-        };
-        // Counted only once its start has passed by the date (a survey of those who had
-        // completed their contracts), and only where the run reaches the measurement.
-        if begins > measured || measured > run_months || begins < 0 {
-            continue;
-        }
-        base += t.cohort_serving(p, c, begins as usize);
-        stayers += t.cohort_serving(p, c, measured as usize);
-    }
-    ratio(stayers, base)
-}
-
 /// The simulated years (indices) that begin in calendar years `first..=last`, or every one;
 /// `None` where the range lies outside the run.
 fn year_range(
@@ -364,72 +355,4 @@ fn age_row<'t>(s: &Scenario, t: &'t Tally, p: usize, calendar_year: i32) -> Opti
     }
     let i = t.age_index(p, y as usize, 0.0);
     Some(&t.ages[i..i + crate::engine::tally::AGE_BINS])
-}
-
-/// A retention curve with its band.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Curve {
-    pub pathway: String,
-    pub rows: Vec<CurveRow>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CurveRow {
-    pub year: usize,
-    pub at_risk: u64,
-    pub events: u64,
-    pub censored: u64,
-    pub retention: f64,
-    pub ci_low: f64,
-    pub ci_high: f64,
-}
-
-/// How the retention band was computed, in words (printed on plots and in outputs).
-pub fn band_method(reps: usize) -> String {
-    if reps > 1 {
-        format!(
-            "95% CI: Student-t interval of the mean Kaplan–Meier retention across {reps} replications"
-        )
-    } else {
-        "95% CI: Greenwood variance, log–log transform (1 replication)".to_string()
-    }
-}
-
-/// Retention curves of every pathway: counts pooled over replications; retention is the mean
-/// of the replications' product-limit curves, so that it always lies inside its band.
-fn curves(s: &Scenario, pooled: &Tally, reps: &[RepMetrics]) -> Vec<Curve> {
-    let years = pooled.years;
-    let row = years + 1;
-    s.pathways
-        .iter()
-        .enumerate()
-        .map(|(p, pw)| {
-            let table = survival::life_table(pooled, p);
-            let rows = table
-                .iter()
-                .map(|lr| {
-                    let (retention, lo, hi) = if reps.len() > 1 {
-                        let ci = mean_ci(reps.iter().map(|m| m.survival[p * row + lr.year]));
-                        (ci.mean, ci.low, ci.high)
-                    } else {
-                        let (lo, hi) = survival::loglog_interval(lr.retention, lr.greenwood_var);
-                        (lr.retention, lo, hi)
-                    };
-                    CurveRow {
-                        year: lr.year,
-                        at_risk: lr.at_risk,
-                        events: lr.events,
-                        censored: lr.censored,
-                        retention,
-                        ci_low: lo.clamp(0.0, 1.0),
-                        ci_high: hi.clamp(0.0, 1.0),
-                    }
-                })
-                .collect();
-            Curve {
-                pathway: pw.name.clone(),
-                rows,
-            }
-        })
-        .collect()
 }

@@ -182,21 +182,27 @@ fn table_row(b: &BenchmarkResult) -> String {
         Bound::AtMost => "≤",
     };
     // Shares print as percentages, ages as years.
-    let (k, unit, diff_unit) = if b.benchmark.metric.is_share() {
+    let (k, unit, diff_unit) = if b.benchmark.in_percent() {
         (100.0, "%", "pt")
     } else {
         (1.0, "y", "y")
     };
-    // What the run could not measure prints as a dash, never as NaN.
+    // An effect is a change: signed. What the run could not measure prints as a dash, never
+    // as NaN.
+    let signed = b.benchmark.counterfactual.is_some();
     let shown = |x: f64| {
-        if x.is_finite() {
+        if x.is_finite() && signed {
+            format!("{:+.1}{unit}", x * k)
+        } else if x.is_finite() {
             format!("{:.1}{unit}", x * k)
         } else {
             "–".to_string()
         }
     };
     let range = |lo: f64, hi: f64| {
-        if lo.is_finite() && hi.is_finite() {
+        if lo.is_finite() && hi.is_finite() && signed {
+            format!("{:+.1} – {}", lo * k, shown(hi))
+        } else if lo.is_finite() && hi.is_finite() {
             format!("{:.1} – {}", lo * k, shown(hi))
         } else {
             "–".to_string()
@@ -216,10 +222,10 @@ fn table_row(b: &BenchmarkResult) -> String {
         Verdict::ForReference => "for reference".to_string(),
     };
     format!(
-        "{:<34} {sign}{:>6.1}{unit} {:>15} {:>10} {:>15} {:>9}  {verdict}",
+        "{:<34} {sign}{:>7} {:>15} {:>10} {:>15} {:>9}  {verdict}",
         // Printed on a terminal: a name from someone else's file is shown, not obeyed.
         crate::scenario::load::escape_controls(&b.benchmark.name),
-        b.benchmark.value * k,
+        shown(b.benchmark.value),
         range(b.target_low, b.target_high),
         shown(b.simulated.mean),
         range(b.simulated.low, b.simulated.high),
@@ -234,6 +240,7 @@ mod tests {
 
     fn target(value: f64, bound: Bound, uncertainty: Uncertainty) -> Benchmark {
         Benchmark {
+            counterfactual: None,
             name: "t".into(),
             metric: Metric::AnnualOutflow { years: None },
             value,

@@ -43,8 +43,9 @@ impl County<'_> {
             let age = at - w.birth as f64;
             let service = at - w.rank_since as f64;
             if age >= v.pension_age && service >= v.pension_min_service_years {
-                let monthly =
-                    (v.pension_per_service_year.get() * service.floor()).min(v.pension_cap.get());
+                let scale = self.pension_scale;
+                let monthly = (v.pension_per_service_year.get() * scale * service.floor())
+                    .min(v.pension_cap.get() * scale);
                 let until = w.birth as f64 + PENSION_END_AGE;
                 if monthly > 0.0 && until > at {
                     self.pensioners

@@ -118,7 +118,12 @@ struct County<'a> {
     /// Village subsidy and fee income per worker this year, nominal yuan a year.
     village_subsidy_now: f64,
     village_topup_now: f64,
+    /// Hazard ratio of the breach penalty this year (`behaviour::penalty_hr`): on exits under
+    /// obligation and on not reporting after residency.
     under_contract: f64,
+    /// This year's village-doctor pension rate and cap over their stated values: 1 for a fixed
+    /// nominal pension, the village income growth since the start for an indexed one.
+    pension_scale: f64,
     /// Village-doctor pensions being paid: (yuan a year, from, until) in simulation time.
     pensioners: Vec<(f64, f32, f32)>,
     // Reusable buffers: no allocation in the yearly loop once they have grown.
@@ -195,6 +200,7 @@ impl<'a> County<'a> {
             village_subsidy_now: 0.0,
             village_topup_now: 0.0,
             under_contract: 1.0,
+            pension_scale: 1.0,
             pensioners: Vec::new(),
             buf: Vec::new(),
             candidates: Vec::new(),
@@ -292,8 +298,14 @@ impl County<'_> {
             self.pay_now[t] = pol.salary.base.0[t] * f_in;
         }
         for (ci, c) in self.centres.iter_mut().enumerate() {
+            // Nominal this year: the stated sum, grown with pay when the allowance is indexed.
             c.allowance = if c.remote {
                 pol.salary.remote_allowance.get()
+                    * if pol.salary.remote_allowance_indexed {
+                        f_in
+                    } else {
+                        1.0
+                    }
             } else {
                 0.0
             };
@@ -310,10 +322,12 @@ impl County<'_> {
         let v = &pol.village;
         let f_v = (1.0 + v.growth).powi(y as i32);
         let earned = (v.subsidy.get() + v.fee_income.get()) * f_v;
-        let income = earned.max(v.income_floor.get());
+        let index_v = |indexed: bool| if indexed { f_v } else { 1.0 };
+        let income = earned.max(v.income_floor.get() * index_v(v.income_floor_indexed));
         self.village_subsidy_now = v.subsidy.get() * f_v;
         self.village_topup_now = income - earned;
-        let per_year = v.pension_per_service_year.get();
+        self.pension_scale = index_v(v.pension_indexed);
+        let per_year = v.pension_per_service_year.get() * self.pension_scale;
         let buckets = if per_year > 0.0 {
             ((v.pension_cap.get() / per_year).ceil() as usize).min(MAX_SERVICE_BUCKET)
         } else {
@@ -322,13 +336,22 @@ impl County<'_> {
         self.village_mult.clear();
         for service in 0..=buckets {
             // The pension entitlement so far (yuan a year), valued at `pension_weight`.
-            let pension = (per_year * service as f64).min(v.pension_cap.get()) * 12.0;
+            let pension =
+                (per_year * service as f64).min(v.pension_cap.get() * self.pension_scale) * 12.0;
             let own = (income + b.pension_weight * pension) / f_out;
             let gap = s.outside.village_pay - own;
             self.village_mult
                 .push((b.pay_effect_per_10k_yuan * gap / 1e4).exp());
         }
+        // The penalty against a junior's own pay, both in this year's yuan (an RTME graduate under
+        // obligation is a junior): a fixed nominal penalty weighs less as pay grows.
+        let penalty = pol.contract.breach_penalty.get()
+            * if pol.contract.breach_penalty_indexed {
+                f_in
+            } else {
+                1.0
+            };
         self.under_contract =
-            (-b.penalty_effect_per_10k_yuan * pol.contract.breach_penalty.get() / 1e4).exp();
+            crate::behaviour::penalty_hr(penalty, self.pay_now[0], b.penalty_elasticity);
     }
 }

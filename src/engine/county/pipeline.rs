@@ -6,7 +6,7 @@
 //! depend on where workers sit in memory.
 
 use super::County;
-use super::workers::{FUNDED, NO_VILLAGE, Status};
+use super::workers::{FUNDED, NO_VILLAGE, Status, Worker};
 use crate::engine::rng::{self, Draw, Entity};
 use crate::population::PathwayKind;
 
@@ -78,16 +78,37 @@ impl County<'_> {
             let pipe = self.s.pathways[p]
                 .pipeline
                 .expect("residents have a pipeline");
-            self.tally.pipeline_mut(p, y).finished_residency += 1;
+            // The latent taste: the hazard multiplier less its age normalisation and the origin
+            // effects folded into it at creation.
+            let taste = self.latent_taste(&w);
+            let pc = self.tally.pipeline_mut(p, y);
+            pc.finished_residency += 1;
+            pc.taste_finished += taste;
             let apprentice = self.paths[p].village_paid;
             // An apprentice from a county without villages has nowhere to return to.
-            if rng::unit(w.key, Draw::NoShow, 0) < pipe.no_show.get()
+            // The breach penalty deters not reporting as it deters leaving under obligation; those
+            // who like rural work less are likelier not to take the post (self-selection), with
+            // the average chance kept at `no_show` (E[taste^κ] = e^{κ(κ−1)σ²/2} for the mean-one
+            // lognormal taste).
+            let b = &self.s.behaviour;
+            let (k, sd) = (b.selection_strength, b.preference_sd);
+            let selection = taste.powf(k) / (k * (k - 1.0) * sd * sd / 2.0).exp();
+            let no_show = pipe.no_show.get()
+                * selection
+                * if w.contract_end.is_finite() {
+                    self.under_contract
+                } else {
+                    1.0
+                };
+            if rng::unit(w.key, Draw::NoShow, 0) < no_show
                 || (apprentice && w.village == NO_VILLAGE)
             {
                 self.record_exit(&w, t, y);
                 continue;
             }
-            self.tally.pipeline_mut(p, y).reported += 1;
+            let pc = self.tally.pipeline_mut(p, y);
+            pc.reported += 1;
+            pc.taste_reported += taste;
             if apprentice {
                 let v = w.village;
                 self.place_village(&mut w, v);
@@ -108,6 +129,25 @@ impl County<'_> {
         }
         self.buf = buf;
         self.pipeline = ws;
+    }
+
+    /// A worker's latent taste for rural work: the mean-one lognormal multiplier drawn at
+    /// creation, without the age normalisation and origin effects that `pref` also carries.
+    pub(super) fn latent_taste(&self, w: &Worker) -> f64 {
+        use super::hazard::REGIME;
+        use super::workers::{HOMETOWN, RURAL};
+        let b = &self.s.behaviour;
+        let mut m = w.pref as f64 * (-self.log_norm(w.flags & REGIME, w.birth as f64)).exp();
+        if w.has(HOMETOWN) {
+            m /= b.hometown_hr;
+        }
+        if w.has(RURAL) {
+            m /= b.rural_origin_hr;
+        }
+        if self.paths[w.pathway as usize].kind == PathwayKind::LocalApprentice {
+            m /= b.own_village_hr;
+        }
+        m
     }
 
     /// Home village of a new apprentice: one with a vacant post if any (drawn uniformly among

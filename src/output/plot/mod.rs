@@ -29,6 +29,7 @@
 //! the metric-against-parameter chart, `heatmap` the grid; `style` holds what they share:
 //! sizes, font, palette, legend, note, title and the numbers on the axes.
 
+mod forest;
 mod heatmap;
 mod line;
 mod retention;
@@ -46,6 +47,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::OnceLock;
+
+pub use self::forest::{Forest, ForestGroup, ForestRow};
 
 /// One simulated retention curve with its confidence band.
 #[derive(Debug, Clone, PartialEq)]

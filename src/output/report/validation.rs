@@ -110,7 +110,7 @@ fn tally(of_role: &[&BenchmarkResult]) -> String {
 
 /// One published figure against the simulation.
 fn row(s: &Scenario, b: &BenchmarkResult) -> Markup {
-    let share = b.benchmark.metric.is_share();
+    let share = b.benchmark.in_percent();
     let v = |x: f64| {
         if !x.is_finite() {
             "–".to_string()
@@ -143,7 +143,7 @@ fn row(s: &Scenario, b: &BenchmarkResult) -> Markup {
     let within = b.verdict.word();
     html! {
         tr {
-            td { (cap(&metric_words(s, &b.benchmark.metric))) span class="ci" { code { (b.benchmark.name) } } }
+            td { (cap(&benchmark_words(s, &b.benchmark))) span class="ci" { code { (b.benchmark.name) } } }
             td class="num" { (bound) (v(b.benchmark.value)) span class="ci" { (range(b.target_low, b.target_high)) "; " (basis) } }
             td class="num" { (v(b.simulated.mean)) span class="ci" { (range(b.simulated.low, b.simulated.high)) } }
             td class="num" { (diff) }
@@ -165,7 +165,25 @@ fn years_after_months(months: u32) -> String {
     }
 }
 
-/// What a benchmark measures, in words.
+/// What a benchmark measures, in words: its metric, or for an effect target the change in it
+/// that the counterfactual makes.
+fn benchmark_words(s: &Scenario, b: &crate::benchmark::Benchmark) -> String {
+    let m = metric_words(s, &b.metric);
+    match &b.counterfactual {
+        None => m,
+        Some(c) => format!(
+            "{}, when {}, in: {m} (the counterfactual against this scenario, same random numbers)",
+            if c.relative {
+                "relative change"
+            } else {
+                "change"
+            },
+            c.overrides.join(", ")
+        ),
+    }
+}
+
+/// What a metric measures, in words.
 fn metric_words(s: &Scenario, m: &Metric) -> String {
     let who = |p: crate::population::PathwayId| -> String {
         s.pathways
@@ -258,6 +276,29 @@ fn metric_words(s: &Scenario, m: &Metric) -> String {
                 ),
             };
             format!("{who}{counted} still serving {when}")
+        }
+        Metric::MeanStay {
+            pathway,
+            cohorts,
+            from,
+            months,
+        } => {
+            use crate::benchmark::CohortFrom;
+            let who = match cohorts {
+                Some((a, b)) if a == b => format!("{} entering in {a}", who(pathway)),
+                Some((a, b)) => format!("{} entering in {a}–{b}", who(pathway)),
+                None => who(pathway),
+            };
+            match from {
+                CohortFrom::Entry => format!(
+                    "mean years served in the first {} after entry by {who}",
+                    years_after_months(months)
+                ),
+                CohortFrom::ContractEnd => format!(
+                    "mean years served in the {} after the contract by {who} who completed it",
+                    years_after_months(months)
+                ),
+            }
         }
         Metric::AnnualOutflow { years } => format!(
             "centre staff leaving per head per year{}",

@@ -2,7 +2,8 @@
 
 use super::check::{Check, R};
 use crate::benchmark::{
-    Benchmark, Bound, CohortAt, CohortFrom, Metric, Role, Stage, Uncertainty, title_mask,
+    Benchmark, Bound, CohortAt, CohortFrom, Counterfactual, Metric, Role, Stage, Uncertainty,
+    title_mask,
 };
 use crate::population::{Destination, Pathway, PathwayId, Title};
 use crate::scenario::error::ScenarioError;
@@ -131,9 +132,11 @@ impl BenchmarkTable<'_> {
         let metric_v = c.req(&b.metric, &self.key("metric"), &Metric::NAMES.join(", "))?;
         let metric_name = c.word(metric_v, &self.key("metric"), &Metric::NAMES)?;
         let metric = self.metric(metric_name)?;
-        let is_share = metric.is_proportion();
         let role = self.role()?;
         let bound = self.bound()?;
+        let counterfactual = self.counterfactual()?;
+        // An effect (a difference) may be negative, and is no proportion even of shares.
+        let is_share = metric.is_proportion() && counterfactual.is_none();
         let value = if is_share {
             c.share(&b.value, &self.key("value"))?.get()
         } else {
@@ -155,7 +158,53 @@ impl BenchmarkTable<'_> {
                 )?
                 .value
                 .clone(),
+            counterfactual,
         })
+    }
+
+    /// `counterfactual = ["KEY=VALUE", …]`: the overrides whose effect the value is. The run's
+    /// own settings (`simulation.*`) stay those of the scenario, so the two runs share their
+    /// random numbers and their calendar.
+    fn counterfactual(&self) -> R<Option<Counterfactual>> {
+        let Some(v) = &self.b.counterfactual else {
+            if let Some(e) = &self.b.effect {
+                return Err(self.c.invalid(
+                    e,
+                    &self.key("effect"),
+                    "`effect` says how an effect target compares with its `counterfactual`: give `counterfactual = [\"KEY=VALUE\", …]` too, or drop `effect`",
+                ));
+            }
+            return Ok(None);
+        };
+        let allowed = "a list of \"KEY=VALUE\" overrides, as `--set` takes them (e.g. [\"policy.salary.remote_allowance=12000\"]), none of them `simulation.*` or `benchmark`";
+        if v.value.is_empty() {
+            return Err(self.c.invalid(v, &self.key("counterfactual"), allowed));
+        }
+        for kv in &v.value {
+            let ok = kv.split_once('=').is_some_and(|(k, _)| {
+                let k = k.trim();
+                key_parts(k).is_ok() && !k.starts_with("simulation.") && !k.starts_with("benchmark")
+            });
+            if !ok {
+                return Err(self.c.invalid(
+                    v,
+                    &self.key("counterfactual"),
+                    format!("{allowed}; not {kv:?}"),
+                ));
+            }
+        }
+        let relative = match &self.b.effect {
+            None => false,
+            Some(e) => {
+                self.c
+                    .word(e, &self.key("effect"), &Counterfactual::EFFECTS)?
+                    == "relative"
+            }
+        };
+        Ok(Some(Counterfactual {
+            overrides: v.value.clone(),
+            relative,
+        }))
     }
 
     /// The metric with the keys its kind takes (a pathway, years, titles, a destination).
@@ -215,6 +264,7 @@ impl BenchmarkTable<'_> {
             }
             "age_share" => self.age_share()?,
             "cohort_retention" => self.cohort_retention()?,
+            "mean_stay" => self.mean_stay()?,
             _ => Metric::ReportRate {
                 pathway: self.pathway()?,
             },
@@ -308,6 +358,12 @@ impl BenchmarkTable<'_> {
     /// counted from entry or from the contract end, at a calendar `date = "YYYY-MM"` or
     /// `years_after` the start.
     fn cohort_retention(&self) -> R<Metric> {
+        self.cohort_retention_at(true)
+    }
+
+    /// The cohorts and whom they count; when `at` is false, without reading when to measure
+    /// (a mean stay takes a horizon instead).
+    fn cohort_retention_at(&self, at: bool) -> R<Metric> {
         let (c, b) = (self.c, self.b);
         let cohorts = match &b.cohorts {
             None => None,
@@ -331,6 +387,14 @@ impl BenchmarkTable<'_> {
             "entry" => CohortFrom::Entry,
             _ => CohortFrom::ContractEnd,
         };
+        if !at {
+            return Ok(Metric::CohortRetention {
+                pathway: self.pathway()?,
+                cohorts,
+                from,
+                at: CohortAt::After { months: 0 },
+            });
+        }
         let at = match (&b.date, &b.years_after) {
             (Some(_), None) => {
                 let (year, month) = self.date()?;
@@ -374,6 +438,35 @@ impl BenchmarkTable<'_> {
             cohorts,
             from,
             at,
+        })
+    }
+
+    /// The restricted mean stay of entry cohorts' members within `years_after` of entry or of
+    /// their contract end.
+    fn mean_stay(&self) -> R<Metric> {
+        let (c, b) = (self.c, self.b);
+        let Metric::CohortRetention { cohorts, from, .. } = self.cohort_retention_at(false)? else {
+            unreachable!("a cohort retention")
+        };
+        let v = c.req(
+            &b.years_after,
+            &self.key("years_after"),
+            "the horizon: years after entry or contract end, in whole months",
+        )?;
+        let years = c.real(&b.years_after, &self.key("years_after"))?;
+        let months = years * 12.0;
+        if (months - months.round()).abs() > 1e-9 || months < 1.0 {
+            return Err(c.invalid(
+                v,
+                &self.key("years_after"),
+                "whole months, at least one: a multiple of 1/12 year (0.5, 1, 10, …)",
+            ));
+        }
+        Ok(Metric::MeanStay {
+            pathway: self.pathway()?,
+            cohorts,
+            from,
+            months: months.round() as u32,
         })
     }
 

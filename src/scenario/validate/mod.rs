@@ -78,10 +78,8 @@ pub(in crate::scenario) fn validate(
             "behaviour.pay_effect_per_10k_yuan",
         )?,
         blocked_promotion_hr: c.hr(&b.blocked_promotion_hr, "behaviour.blocked_promotion_hr")?,
-        penalty_effect_per_10k_yuan: c.real(
-            &b.penalty_effect_per_10k_yuan,
-            "behaviour.penalty_effect_per_10k_yuan",
-        )?,
+        penalty_elasticity: c.real(&b.penalty_elasticity, "behaviour.penalty_elasticity")?,
+        selection_strength: c.real(&b.selection_strength, "behaviour.selection_strength")?,
         contract_end_hr: c.hr(&b.contract_end_hr, "behaviour.contract_end_hr")?,
         contract_end_window_years: c.real(
             &b.contract_end_window_years,
@@ -134,6 +132,7 @@ pub(in crate::scenario) fn validate(
         calibration,
         resolved_toml: String::new(),
         root: None,
+        counterfactuals: Vec::new(),
         hash: String::new(),
         files: Vec::new(),
     })

@@ -83,6 +83,13 @@ fn salary(c: &Check, p: &RawPolicy, prefix: &str) -> R<Salary> {
         growth: c.real(&s.growth, &key("salary.growth"))?,
         performance_uplift: c.share(&s.performance_uplift, &key("salary.performance_uplift"))?,
         remote_allowance: c.yuan(&s.remote_allowance, &key("salary.remote_allowance"))?,
+        remote_allowance_indexed: c
+            .req(
+                &s.remote_allowance_indexed,
+                &key("salary.remote_allowance_indexed"),
+                "true (grows with pay) or false (a fixed nominal sum)",
+            )?
+            .value,
         residency_stipend: c.yuan(&s.residency_stipend, &key("salary.residency_stipend"))?,
     };
 
@@ -213,6 +220,13 @@ fn contract(c: &Check, p: &RawPolicy, prefix: &str) -> R<Contract> {
             )?
             .value,
         breach_penalty: c.yuan(&ct.breach_penalty, &key("contract.breach_penalty"))?,
+        breach_penalty_indexed: c
+            .req(
+                &ct.breach_penalty_indexed,
+                &key("contract.breach_penalty_indexed"),
+                "true (grows with pay) or false (a fixed nominal sum)",
+            )?
+            .value,
         postgraduate_ban: c
             .req(
                 &ct.postgraduate_ban,
@@ -283,11 +297,25 @@ fn village(c: &Check, p: &RawPolicy, prefix: &str) -> R<Village> {
         fee_income: c.yuan(&v.fee_income, &key("village.fee_income"))?,
         growth: c.real(&v.growth, &key("village.growth"))?,
         income_floor: c.yuan(&v.income_floor, &key("village.income_floor"))?,
+        income_floor_indexed: c
+            .req(
+                &v.income_floor_indexed,
+                &key("village.income_floor_indexed"),
+                "true (grows with pay) or false (a fixed nominal sum)",
+            )?
+            .value,
         pension_per_service_year: c.yuan(
             &v.pension_per_service_year,
             &key("village.pension_per_service_year"),
         )?,
         pension_cap: c.yuan(&v.pension_cap, &key("village.pension_cap"))?,
+        pension_indexed: c
+            .req(
+                &v.pension_indexed,
+                &key("village.pension_indexed"),
+                "true (grows with pay) or false (a fixed nominal sum)",
+            )?
+            .value,
         pension_min_service_years: c.real(
             &v.pension_min_service_years,
             &key("village.pension_min_service_years"),

@@ -1,6 +1,7 @@
 //! Tests of the charts: what each draws, determinism, and odd input; the retention chart and
 //! its panels here, the line chart and the heatmap in their own files.
 
+mod forest;
 mod heatmap;
 mod line;
 
