@@ -7,10 +7,14 @@
 
 use crate::scenario::Scenario;
 use crate::stats::RunResult;
-use crate::stats::survival::life_table;
+use crate::stats::survival::{self, life_table};
 
 /// Years since entering service at which retention is reported.
 pub const KEY_YEARS: [usize; 6] = [1, 3, 5, 7, 10, 15];
+
+/// Years at which the retention of order-oriented graduates by the remoteness of their
+/// township is reported.
+pub const PLACED_YEARS: [usize; 2] = [7, 10];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
@@ -43,6 +47,27 @@ pub fn keys(s: &Scenario) -> Vec<(String, String, Unit)> {
                     format!("{} still serving {y} years after entry", p.name),
                     Unit::Share,
                 ));
+            }
+        }
+    }
+    // Where order-oriented graduates were placed: retention in remote and other townships, so
+    // that a reform acting through placement shows as such.
+    for p in &s.pathways {
+        if p.kind != crate::population::PathwayKind::OrderOriented {
+            continue;
+        }
+        for (class, words) in [("remote", "a remote"), ("not_remote", "a non-remote")] {
+            for y in PLACED_YEARS {
+                if y <= s.simulation.years as usize {
+                    out.push((
+                        format!("retention_placed.{}.{class}.y{y}", p.name),
+                        format!(
+                            "{} placed in {words} township still serving {y} years after entry (of those placed)",
+                            p.name
+                        ),
+                        Unit::Share,
+                    ));
+                }
             }
         }
     }
@@ -107,7 +132,22 @@ pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
                 .reps
                 .iter()
                 .map(|m| {
-                    if let Some(rest) = key.strip_prefix("retention.") {
+                    if let Some(rest) = key.strip_prefix("retention_placed.") {
+                        // From the right: a pathway's name may hold a dot.
+                        let (rest, year) = rest.rsplit_once(".y").expect("placed year");
+                        let (name, class) = rest.rsplit_once('.').expect("placed key");
+                        let y: usize = year.parse().expect("placed year");
+                        let p = s.pathway_id(name).expect("pathway of key").0 as usize;
+                        let remote = class == "remote";
+                        let seen = survival::placed_life_table(&r.pooled, p, remote)
+                            .get(y)
+                            .is_some_and(|lr| lr.at_risk_start > 0 && lr.observed());
+                        if seen {
+                            m.placed_survival[(p * 2 + usize::from(remote)) * row + y]
+                        } else {
+                            f64::NAN
+                        }
+                    } else if let Some(rest) = key.strip_prefix("retention.") {
                         let (name, year) = rest.rsplit_once(".y").expect("retention key");
                         let y: usize = year.parse().expect("retention year");
                         let p = s.pathway_id(name).expect("pathway of key").0 as usize;

@@ -316,6 +316,21 @@ pub struct Pipeline {
     pub residency_years: u32,
     /// Share of residency completers who do not report for service.
     pub no_show: Share,
+    /// How graduates who report are assigned to a township centre of their county.
+    pub placement: Placement,
+}
+
+/// How a county assigns a reporting graduate to one of its township centres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// To the centre with the most vacant posts: the emptiest (often the remotest) first.
+    MostVacant,
+    /// To a vacant post drawn at random: a centre's chance is its share of the vacancies.
+    VacancyWeighted,
+}
+
+impl Placement {
+    pub const NAMES: [&'static str; 2] = ["most_vacant", "vacancy_weighted"];
 }
 
 /// Start-of-simulation stock (incumbents).

@@ -20,7 +20,7 @@ fn a_pathway_name_with_a_comma_or_quote_stays_one_field_in_every_csv() {
              female_share = 0.55\nhometown_share = 0.6\nrural_origin_share = 0.8\nbachelor_share = 1.0\n\
              age_at_entry = {{ dist = \"normal\", mean = 23, sd = 1, min = 21, max = 27 }}\n\
              intake_per_county = 1.0\nstudy_years = 5\nstudy_dropout = 0.03\nresidency_years = 3\n\
-             no_show = 0.015\n\
+             no_show = 0.015\nplacement = \"vacancy_weighted\"\n\
              destinations = {{ county_hospital = 0.6, postgraduate = 0.1, unemployed = 0.2, other = 0.1 }}\n",
             base = base.display().to_string()
         ),

@@ -392,3 +392,43 @@ fn self_selection_makes_those_who_take_up_a_post_like_it_more() {
         "{share0} vs {share2}"
     );
 }
+
+/// Order-oriented graduates enter the placed-by-remoteness tables when they report, once each;
+/// sending each to the emptiest centre puts more of them in remote townships (which draw fewer
+/// applicants, so have more vacancies) than drawing a vacant post at random.
+#[test]
+fn placement_decides_where_graduates_go_and_the_placed_tables_count_them_once() {
+    let placed = |how: &str| {
+        let s = small_baseline(&[
+            "simulation.replications=1",
+            "region.counties=10",
+            &format!("pathways.order_oriented.placement={how}"),
+        ]);
+        let t = zhagen::engine::simulate_replication(&s, 0);
+        let p = s
+            .pathway_of_kind(zhagen::population::PathwayKind::OrderOriented)
+            .unwrap()
+            .0 as usize;
+        let reported = t.pipeline_through(p, t.years).reported;
+        let (near, remote) = (t.placed_entrants[p * 2], t.placed_entrants[p * 2 + 1]);
+        assert_eq!(near + remote, reported, "{how}: every reporter placed once");
+        let bins = t.bins();
+        for i in [p * 2, p * 2 + 1] {
+            let ended: u64 = t.placed_events[i * bins..(i + 1) * bins]
+                .iter()
+                .chain(&t.placed_censored[i * bins..(i + 1) * bins])
+                .map(|&n| n as u64)
+                .sum();
+            assert_eq!(
+                ended, t.placed_entrants[i],
+                "{how}: each placed worker ends once"
+            );
+        }
+        remote as f64 / reported as f64
+    };
+    let (emptiest, random) = (placed("most_vacant"), placed("vacancy_weighted"));
+    assert!(
+        emptiest > random + 0.05,
+        "remote share placed: most_vacant {emptiest:.3}, vacancy_weighted {random:.3}"
+    );
+}

@@ -214,6 +214,12 @@ pub struct Tally {
     /// (the same for everyone in a cohort: it is set at graduation by that year's policy);
     /// infinity where the cohort has none.
     pub cohort_contract_end: Vec<f32>,
+    /// Workers placed at a township centre during the run (hires, order-oriented graduates at
+    /// placement; not the initial stock), per pathway × remoteness of the centre (0 not remote,
+    /// 1 remote): entrants, and exits and censorings by duration bin since entry.
+    pub placed_entrants: Vec<u64>,
+    pub placed_events: Vec<u32>,
+    pub placed_censored: Vec<u32>,
     /// Simulated worker-years (every simulated person, students included).
     pub worker_years: f64,
 }
@@ -239,6 +245,9 @@ impl Tally {
             cohort_entrants: vec![0; pathways * years],
             cohort_exits: vec![0; pathways * years * years * MONTHS],
             cohort_contract_end: vec![f32::INFINITY; pathways * years],
+            placed_entrants: vec![0; pathways * 2],
+            placed_events: vec![0; pathways * 2 * bins],
+            placed_censored: vec![0; pathways * 2 * bins],
             worker_years: 0.0,
         }
     }
@@ -342,6 +351,9 @@ impl AddAssign<&Tally> for Tally {
             *a += b;
         }
         add_vec(&mut self.cohort_entrants, &o.cohort_entrants);
+        add_vec(&mut self.placed_entrants, &o.placed_entrants);
+        add_vec(&mut self.placed_events, &o.placed_events);
+        add_vec(&mut self.placed_censored, &o.placed_censored);
         add_vec(&mut self.cohort_exits, &o.cohort_exits);
         // The same date in every county that has the cohort; infinity elsewhere.
         for (a, b) in self

@@ -275,6 +275,7 @@ pub static CATALOGUE: &[Param] = &[
     row!("pathways.*.study_years", Kind::Int { min: 0, max: 15, what: "years of study" }, "years", Number, "Years of study of {pathway}", Pathways, false),
     row!("pathways.*.study_dropout", Kind::Share, "a year", Percent, "{Pathway} dropping out of study", Pathways, false),
     row!("pathways.*.residency_years", Kind::Int { min: 0, max: 10, what: "years of standardized residency" }, "years", Number, "Years of standardized residency of {pathway}", Pathways, false),
+    row!("pathways.*.placement", Kind::Word(&["most_vacant", "vacancy_weighted"]), "", AsWritten, "How {pathway} are assigned to a township centre", Pathways, true),
     row!("pathways.*.no_show", Kind::Share, "", Percent, "{Pathway} who do not report after residency", Pathways, false),
     row!("pathways.*.initial_age", Kind::Dist { min: 15.0, max: 100.0, what: "age of the village doctors serving at the start" }, "years", Number, "Age of {pathway} serving at the start", Pathways, false),
     row!("pathways.*.refill_rate", Kind::Share, "a year", Percent, "Chance a vacant post finds new {pathway}", Pathways, false),

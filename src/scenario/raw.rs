@@ -246,6 +246,7 @@ partial_table! {
         study_dropout: V<f64>,
         residency_years: V<i64>,
         no_show: V<f64>,
+        placement: V<String>,
         initial_titles: RawByTitle,
         initial_years_at_rank: V<RawDist>,
         initial_age: V<RawDist>,

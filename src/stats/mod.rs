@@ -62,7 +62,15 @@ pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
         .cost
         .iter()
         .fold((0.0, 0.0), |(a, b), c| (a + c.total(), b + c.serving_years));
+    let mut placed_survival = Vec::with_capacity(s.pathways.len() * 2 * (t.years + 1));
+    for p in 0..s.pathways.len() {
+        for remote in [false, true] {
+            let rows = survival::placed_life_table(t, p, remote);
+            placed_survival.extend(rows.iter().map(|r| r.retention));
+        }
+    }
     RepMetrics {
+        placed_survival,
         survival,
         benchmarks,
         vacancy,

@@ -24,6 +24,10 @@ pub struct RepMetrics {
     pub outflow: f64,
     /// Share of village posts held, per year.
     pub village_fill: Vec<f64>,
+    /// Product-limit retention of the workers placed at a centre during the run, per pathway ×
+    /// remoteness (not remote, remote) × whole year since entry (1 before anyone was placed;
+    /// whether a year was observed is read from the pooled table).
+    pub placed_survival: Vec<f64>,
 }
 
 /// The outcome of a run.

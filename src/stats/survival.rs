@@ -40,10 +40,32 @@ impl LifeRow {
 /// Life table of pathway `p` at whole years 0..=years.
 pub fn life_table(t: &Tally, p: usize) -> Vec<LifeRow> {
     let bins = t.bins();
-    let ev = &t.events[p * bins..(p + 1) * bins];
-    let ce = &t.censored[p * bins..(p + 1) * bins];
-    let mut rows = Vec::with_capacity(t.years + 1);
-    let mut at_risk = t.entrants[p];
+    life_table_of(
+        t.entrants[p],
+        &t.events[p * bins..(p + 1) * bins],
+        &t.censored[p * bins..(p + 1) * bins],
+    )
+}
+
+/// Life table of the workers a pathway placed at a township centre during the run, by the
+/// centre's remoteness (`remote`: at or above `region.remote_threshold`), by years since entry.
+/// Order-oriented graduates enter it when placed, after residency, so it is their retention
+/// given that they reported.
+pub fn placed_life_table(t: &Tally, p: usize, remote: bool) -> Vec<LifeRow> {
+    let bins = t.bins();
+    let i = p * 2 + usize::from(remote);
+    life_table_of(
+        t.placed_entrants[i],
+        &t.placed_events[i * bins..(i + 1) * bins],
+        &t.placed_censored[i * bins..(i + 1) * bins],
+    )
+}
+
+/// The product-limit life table of `entrants` with weekly-binned events and censorings.
+fn life_table_of(entrants: u64, ev: &[u32], ce: &[u32]) -> Vec<LifeRow> {
+    let bins = ev.len();
+    let mut rows = Vec::with_capacity(bins / BINS_PER_YEAR + 1);
+    let mut at_risk = entrants;
     let mut at_risk_start = at_risk;
     let mut s = 1.0;
     let mut gw = 0.0; // Σ d / (n (n − d))

@@ -86,6 +86,9 @@ impl County<'_> {
             // Observed through `end`: censored in the bin that ends there.
             let bin = self.tally.bin(end - w.entry as f64 - half_bin);
             self.tally.censored[w.pathway as usize * bins + bin] += 1;
+            if let Some(i) = self.placed_row(w) {
+                self.tally.placed_censored[i * bins + bin] += 1;
+            }
         }
     }
 }

@@ -74,6 +74,39 @@ impl County<'_> {
         self.tally.cohort_contract_end[i] = self.tally.cohort_contract_end[i].min(w.contract_end);
     }
 
+    /// Row of a worker in the placed-by-remoteness tables (`Tally::placed_*`): hires and
+    /// graduates placed at a centre during the run, while serving there.
+    pub(super) fn placed_row(&self, w: &Worker) -> Option<usize> {
+        if w.has(STOCK)
+            || w.status != Status::Serving
+            || self.paths[w.pathway as usize].village_paid
+        {
+            return None;
+        }
+        let remote = self.centres[w.centre as usize].remote;
+        Some(w.pathway as usize * 2 + usize::from(remote))
+    }
+
+    /// A worker placed at a centre: an entrant of its placed-by-remoteness table.
+    pub(super) fn count_placed(&mut self, w: &Worker) {
+        if let Some(i) = self.placed_row(w) {
+            self.tally.placed_entrants[i] += 1;
+        }
+    }
+
+    /// A placed worker's exit (`event`) or censoring at `at`.
+    pub(super) fn count_placed_end(&mut self, w: &Worker, at: f64, event: bool) {
+        if let Some(i) = self.placed_row(w) {
+            let bins = self.tally.bins();
+            let bin = self.tally.bin(at - w.entry as f64);
+            if event {
+                self.tally.placed_events[i * bins + bin] += 1;
+            } else {
+                self.tally.placed_censored[i * bins + bin] += 1;
+            }
+        }
+    }
+
     /// A member of an entry cohort leaving service (any reason) at `at`.
     fn count_cohort_exit(&mut self, w: &Worker, at: f64) {
         if w.has(STOCK) {
@@ -93,6 +126,7 @@ impl County<'_> {
             return;
         }
         self.count_cohort_exit(w, at);
+        self.count_placed_end(w, at, true);
         self.leave_post(w, at, y);
         let bin = self.tally.bin(at - w.entry as f64);
         let bins = self.tally.bins();
@@ -135,6 +169,7 @@ impl County<'_> {
             return;
         }
         self.count_cohort_exit(w, at);
+        self.count_placed_end(w, at, false);
         self.leave_post(w, at, y);
         let bin = self.tally.bin(at - w.entry as f64);
         let bins = self.tally.bins();

@@ -8,7 +8,7 @@
 use super::County;
 use super::workers::{FUNDED, NO_VILLAGE, Status, Worker};
 use crate::engine::rng::{self, Draw, Entity};
-use crate::population::PathwayKind;
+use crate::population::{PathwayKind, Placement};
 
 impl County<'_> {
     pub(super) fn enrol(&mut self, y: u32) {
@@ -114,9 +114,10 @@ impl County<'_> {
                 self.place_village(&mut w, v);
                 w.rank_since = t as f32;
             } else {
-                let centre = self.choose_centre(w.key);
+                let centre = self.choose_centre(w.key, pipe.placement);
                 w.flags |= FUNDED;
                 self.place(&mut w, centre, false);
+                self.count_placed(&w);
                 self.tally.staffing[y as usize].placed += 1;
             }
             self.push_serving(w);
@@ -172,9 +173,25 @@ impl County<'_> {
         }
     }
 
-    /// The centre with the most vacant posts (lowest index on ties); over establishment at a
-    /// centre chosen by the worker's own draw when every post is filled.
-    pub(super) fn choose_centre(&self, key: u64) -> usize {
+    /// The centre a reporting graduate is placed at: by `placement`, the one with the most
+    /// vacant posts (lowest index on ties) or a vacant post drawn with the worker's own draw;
+    /// over establishment at a centre chosen by that draw when every post is filled.
+    pub(super) fn choose_centre(&self, key: u64, placement: Placement) -> usize {
+        if placement == Placement::VacancyWeighted {
+            let vacant = |c: &super::Centre| (c.posts as i64 - c.filled as i64).max(0) as u64;
+            let total: u64 = self.centres.iter().map(vacant).sum();
+            if total > 0 {
+                let mut k =
+                    ((rng::unit(key, Draw::Placement, 1) * total as f64) as u64).min(total - 1);
+                for (i, c) in self.centres.iter().enumerate() {
+                    let v = vacant(c);
+                    if k < v {
+                        return i;
+                    }
+                    k -= v;
+                }
+            }
+        }
         let mut best = None;
         let mut best_v = 0i64;
         for (i, c) in self.centres.iter().enumerate() {

@@ -58,6 +58,7 @@ impl County<'_> {
                     w.flags |= FUNDED;
                     self.place(&mut w, ci, j >= vacant);
                     self.count_entrant(&w);
+                    self.count_placed(&w);
                     self.push_serving(w);
                 } else {
                     st.cancelled += 1;

@@ -1,7 +1,9 @@
 //! Entry pathways: `[pathways.NAME]`, each key belonging to its kind.
 
 use super::check::{Check, R};
-use crate::population::{Destinations, Dist, InitialStock, Pathway, PathwayKind, Pipeline};
+use crate::population::{
+    Destinations, Dist, InitialStock, Pathway, PathwayKind, Pipeline, Placement,
+};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::key::key_text;
 use crate::scenario::raw::*;
@@ -108,6 +110,33 @@ impl<'a> PathwayTable<'a> {
 
     /// Study and residency, for the kinds that train their own entrants; on another kind
     /// `intake_per_county`, `study_dropout` and `no_show` are refused, as nothing would read them.
+    /// How reporting graduates are assigned to a centre: stated for order-oriented graduates,
+    /// refused elsewhere (apprentices return to their own village).
+    fn placement(&self, kind: PathwayKind) -> R<Placement> {
+        let (c, p) = (self.c, self.p);
+        if kind != PathwayKind::OrderOriented {
+            if let Some(v) = &p.placement {
+                return Err(c.invalid(
+                    v,
+                    &self.key("placement"),
+                    "only order-oriented graduates are placed at a township centre; remove `placement`",
+                ));
+            }
+            return Ok(Placement::VacancyWeighted);
+        }
+        let v = c.req(
+            &p.placement,
+            &self.key("placement"),
+            "most_vacant (the emptiest centre first) or vacancy_weighted (a vacant post drawn at random)",
+        )?;
+        Ok(
+            match c.word(v, &self.key("placement"), &Placement::NAMES)? {
+                "most_vacant" => Placement::MostVacant,
+                _ => Placement::VacancyWeighted,
+            },
+        )
+    }
+
     fn pipeline(&self, kind: PathwayKind) -> R<Option<Pipeline>> {
         let (c, p) = (self.c, self.p);
         if kind.has_pipeline() {
@@ -126,6 +155,7 @@ impl<'a> PathwayTable<'a> {
                 })?,
                 residency_years: c.int(&p.residency_years, &self.key("residency_years"))? as u32,
                 no_show: c.share(&p.no_show, &self.key("no_show"))?,
+                placement: self.placement(kind)?,
             }));
         }
         for (v, k) in [
