@@ -176,7 +176,7 @@ fn a_lever_scenario_lists_what_differs_from_the_baseline_in_plain_words() {
     let html = run_report("remote-allowance.toml", &dir.path().join("remote"));
     let l = levers(&html);
     assert!(
-        l.contains("Remote-post allowance: 0 → 12,000 yuan a year (from 2015)"),
+        l.contains("Remote-post allowance: 0 → 12,000 yuan a year (a fixed nominal sum: its real value falls as pay grows) (from 2015)"),
         "{l}"
     );
 }

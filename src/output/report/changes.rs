@@ -43,6 +43,42 @@ impl Change {
     }
 }
 
+/// The flag saying whether a money lever grows with pay: `policy.salary.remote_allowance` →
+/// `policy.salary.remote_allowance_indexed` (the two pension sums share `pension_indexed`).
+fn indexed_flag(key: &str) -> String {
+    match key {
+        "policy.village.pension_per_service_year" | "policy.village.pension_cap" => {
+            "policy.village.pension_indexed".into()
+        }
+        _ => format!("{key}_indexed"),
+    }
+}
+
+/// A changed money lever says in words whether its sum is fixed or grows with pay, as the
+/// scenario after the change has it; other changes are left as they are.
+fn money_words(c: &mut Change, flag: Option<&toml::Value>) {
+    const MONEY: [&str; 5] = [
+        "policy.salary.remote_allowance",
+        "policy.contract.breach_penalty",
+        "policy.village.income_floor",
+        "policy.village.pension_per_service_year",
+        "policy.village.pension_cap",
+    ];
+    if !MONEY.contains(&c.key.as_str()) {
+        return;
+    }
+    let words = match flag.and_then(toml::Value::as_bool) {
+        Some(true) => "grown with pay: start-year yuan",
+        Some(false) => "a fixed nominal sum: its real value falls as pay grows",
+        None => return,
+    };
+    if c.unit.is_empty() {
+        c.unit = format!("({words})");
+    } else {
+        c.unit = format!("{} ({words})", c.unit);
+    }
+}
+
 /// Keys that name, describe or calibrate a scenario: they change nothing that is simulated.
 const NOT_SIMULATED: [&str; 4] = ["name", "description", "base", "calibration"];
 
@@ -64,7 +100,9 @@ pub fn changes(
     for key in keys {
         let (x, y) = (a.get(key), b.get(key));
         if !same(x, y) {
-            out.push(describe_change(key, x, y, None, pathway));
+            let mut c = describe_change(key, x, y, None, pathway);
+            money_words(&mut c, b.get(&indexed_flag(key)));
+            out.push(c);
         }
     }
     let dated: BTreeSet<&(String, String)> = a_from.keys().chain(b_from.keys()).collect();
@@ -73,7 +111,11 @@ pub fn changes(
         let y = in_force(&b, &b_from, rest, year);
         if !same(x, y) {
             let key = format!("policy.{rest}");
-            out.push(describe_change(&key, x, y, Some(year.clone()), pathway));
+            let mut c = describe_change(&key, x, y, Some(year.clone()), pathway);
+            let flag = indexed_flag(&key);
+            let flag_rest = flag.strip_prefix("policy.").unwrap_or(&flag);
+            money_words(&mut c, in_force(&b, &b_from, flag_rest, year));
+            out.push(c);
         }
     }
     out.sort_by(|x, y| {
@@ -438,6 +480,42 @@ hometown_share = 0.609
             "Performance-pay uplift: 0% → 10% of base pay"
         );
         assert!(c[0].lever);
+    }
+
+    /// A money lever's change says whether the sum is fixed or grows with pay.
+    #[test]
+    fn a_changed_money_lever_says_whether_it_is_fixed_or_indexed() {
+        let base = BASE.replace(
+            "remote_allowance = 0.0",
+            "remote_allowance = 0.0\nremote_allowance_indexed = false",
+        );
+        let c = changes(
+            &base,
+            &format!("{base}[policy_from.2015.salary]\nremote_allowance = 12000\n"),
+            &plain,
+        )
+        .unwrap();
+        assert_eq!(
+            c[0].sentence(),
+            "Remote-post allowance: 0 → 12,000 yuan a year (a fixed nominal sum: its real value falls as pay grows) (from 2015)"
+        );
+        let indexed = base.replace(
+            "remote_allowance_indexed = false",
+            "remote_allowance_indexed = true",
+        );
+        let c = changes(
+            &base,
+            &indexed.replace("remote_allowance = 0.0", "remote_allowance = 6000.0"),
+            &plain,
+        )
+        .unwrap();
+        let s: Vec<String> = c.iter().map(Change::sentence).collect();
+        assert!(
+            s.iter()
+                .any(|x| x
+                    .starts_with("Remote-post allowance: 0 → 6,000 yuan a year (grown with pay")),
+            "{s:?}"
+        );
     }
 
     #[test]
