@@ -36,6 +36,9 @@ pub struct Behaviour {
     /// Hazard ratio in the window right after the obligation ends (the contract-end cliff).
     pub contract_end_hr: f64,
     pub contract_end_window_years: f64,
+    /// Hazard ratio after the window, for as long as the worker stays: 1 returns to the
+    /// pathway's base rate; above 1, those who stayed past the cliff still leave faster.
+    pub post_contract_hr: f64,
     pub hometown_hr: f64,
     pub rural_origin_hr: f64,
     /// Serving in one's own village (local apprentices): attachment beyond the home county.

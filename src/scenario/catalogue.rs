@@ -193,6 +193,7 @@ pub static CATALOGUE: &[Param] = &[
     row!("behaviour.selection_strength", Kind::Real { min: 0.0, max: 10.0, what: "power of the latent taste multiplier in the chance of not taking up a post (0: no self-selection)" }, "", Number, "Self-selection at take-up", Behaviour, false),
     row!("behaviour.penalty_elasticity", Kind::Real { min: 0.0, max: 100.0, what: "elasticity of exits under contract with respect to 1 + the penalty in years of pay" }, "", Number, "Effect of the breach penalty on exits under contract and no-shows", Behaviour, false),
     row!("behaviour.contract_end_hr", Kind::HazardRatio, "hazard ratio", Number, "Exits around the end of the contract", Behaviour, false),
+    row!("behaviour.post_contract_hr", Kind::HazardRatio, "hazard ratio", Number, "Exits after the contract-end window, against the base rate", Behaviour, false),
     row!("behaviour.contract_end_window_years", Kind::Real { min: 0.0, max: 10.0, what: "years" }, "years", Number, "Time after the contract ends with raised exits", Behaviour, false),
     row!("behaviour.hometown_hr", Kind::HazardRatio, "hazard ratio", Number, "Exits of staff placed in their home county", Behaviour, false),
     row!("behaviour.rural_origin_hr", Kind::HazardRatio, "hazard ratio", Number, "Exits of staff of rural origin", Behaviour, false),

@@ -119,6 +119,7 @@ partial_table! {
         selection_strength: V<f64>,
         contract_end_hr: V<f64>,
         contract_end_window_years: V<f64>,
+        post_contract_hr: V<f64>,
         hometown_hr: V<f64>,
         rural_origin_hr: V<f64>,
         unfunded_hr: V<f64>,

@@ -117,6 +117,8 @@ impl County<'_> {
                 h *= self.under_contract;
             } else if t0 < ce + b.contract_end_window_years {
                 h *= b.contract_end_hr;
+            } else {
+                h *= b.post_contract_hr;
             }
         }
         if KIND == PIPELINE {

@@ -81,6 +81,7 @@ pub(in crate::scenario) fn validate(
         penalty_elasticity: c.real(&b.penalty_elasticity, "behaviour.penalty_elasticity")?,
         selection_strength: c.real(&b.selection_strength, "behaviour.selection_strength")?,
         contract_end_hr: c.hr(&b.contract_end_hr, "behaviour.contract_end_hr")?,
+        post_contract_hr: c.hr(&b.post_contract_hr, "behaviour.post_contract_hr")?,
         contract_end_window_years: c.real(
             &b.contract_end_window_years,
             "behaviour.contract_end_window_years",
