@@ -432,3 +432,32 @@ fn placement_decides_where_graduates_go_and_the_placed_tables_count_them_once() 
         "remote share placed: most_vacant {emptiest:.3}, vacancy_weighted {random:.3}"
     );
 }
+
+/// `post_contract_hr` acts only after the contract-end window: at 2, fewer order-oriented
+/// graduates are still serving 10 years after graduation (4 years past the window), while the
+/// years under contract are all but unchanged.
+#[test]
+fn the_post_contract_hazard_ratio_acts_after_the_window_only() {
+    let run = |hr: &str| {
+        let s = small_baseline(&[
+            "simulation.replications=4",
+            "region.counties=6",
+            &format!("behaviour.post_contract_hr={hr}"),
+        ]);
+        let r = run_on(&s, 2);
+        retention(&r, "order_oriented")
+    };
+    let (base, doubled) = (run("1"), run("2"));
+    assert!(
+        doubled[10] < base[10] - 0.02,
+        "year 10: {} → {}",
+        base[10],
+        doubled[10]
+    );
+    assert!(
+        (doubled[3] - base[3]).abs() < 0.005,
+        "year 3: {} vs {}",
+        base[3],
+        doubled[3]
+    );
+}
