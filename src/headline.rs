@@ -115,12 +115,14 @@ pub fn keys(s: &Scenario) -> Vec<(String, String, Unit)> {
 /// Every headline metric of a run.
 pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
     let row = s.simulation.years as usize + 1;
-    // A retention value exists where the pooled curve still followed someone.
+    // A retention value exists where the pooled curve still followed someone: someone at risk
+    // after the year or an exit in it, the rule the plots and benchmarks use (a year in which the
+    // last workers leave has retention 0, not none).
     let observed: Vec<Vec<bool>> = (0..s.pathways.len())
         .map(|p| {
             life_table(&r.pooled, p)
                 .iter()
-                .map(|lr| lr.at_risk > 0)
+                .map(|lr| lr.observed())
                 .collect()
         })
         .collect();

@@ -92,7 +92,7 @@ fn retention_table(s: &Scenario, r: &RunResult, curves: &[Curve]) -> Markup {
                         th { (cap(&pathway_words(s, &c.pathway))) }
                         td class="num" { (grouped(entrants, 1)) }
                         @for y in &shown {
-                            @match c.rows.get(*y).filter(|row| row.at_risk > 0) {
+                            @match c.rows.get(*y).filter(|row| row.at_risk > 0 || row.events > 0) {
                                 Some(row) => td class="num" {
                                     (pct(row.retention, 1))
                                     span class="ci" { (pct(row.ci_low, 1)) " to " (pct(row.ci_high, 1)) }
