@@ -126,6 +126,16 @@ pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
                 .collect()
         })
         .collect();
+    // The same for the placed-by-remoteness tables (pathway × not remote, remote), once.
+    let placed_observed: Vec<Vec<bool>> = (0..s.pathways.len())
+        .flat_map(|p| [false, true].map(|remote| (p, remote)))
+        .map(|(p, remote)| {
+            survival::placed_life_table(&r.pooled, p, remote)
+                .iter()
+                .map(|lr| lr.at_risk_start > 0 && lr.observed())
+                .collect()
+        })
+        .collect();
     let last = s.simulation.years as usize - 1;
     keys(s)
         .into_iter()
@@ -141,10 +151,11 @@ pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
                         let y: usize = year.parse().expect("placed year");
                         let p = s.pathway_id(name).expect("pathway of key").0 as usize;
                         let remote = class == "remote";
-                        let seen = survival::placed_life_table(&r.pooled, p, remote)
+                        if placed_observed[p * 2 + usize::from(remote)]
                             .get(y)
-                            .is_some_and(|lr| lr.at_risk_start > 0 && lr.observed());
-                        if seen {
+                            .copied()
+                            .unwrap_or(false)
+                        {
                             m.placed_survival[(p * 2 + usize::from(remote)) * row + y]
                         } else {
                             f64::NAN

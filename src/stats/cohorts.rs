@@ -19,29 +19,20 @@ pub(super) fn cohort_retention(
     from: CohortFrom,
     at: CohortAt,
 ) -> f64 {
-    let start = s.simulation.start_year;
     let run_months = (t.years * MONTHS) as i64;
-    let (first, last) = cohorts.unwrap_or((start, start + t.years as i32 - 1));
     let (mut base, mut stayers) = (0u64, 0u64);
-    for year in first.max(start)..=last.min(start + t.years as i32 - 1) {
-        let c = (year - start) as usize;
-        let begins = match from {
-            CohortFrom::Entry => c as i64 * MONTHS as i64,
-            CohortFrom::ContractEnd => {
-                let end = t.cohort_contract_end[p * t.years + c];
-                if !end.is_finite() {
-                    continue;
-                }
-                (end as f64 * MONTHS as f64).round() as i64
-            }
+    for c in cohort_range(s, t, cohorts) {
+        let Some(begins) = cohort_start(t, p, c, from) else {
+            continue;
         };
+        let begins = begins as i64;
         let measured = match at {
             CohortAt::Date { year, month } => s.simulation.months_to_end_of(year, month),
             CohortAt::After { months } => begins + months as i64,
         };
         // Counted only once its start has passed by the date (a survey of those who had
         // completed their contracts), and only where the run reaches the measurement.
-        if begins > measured || measured > run_months || begins < 0 {
+        if begins > measured || measured > run_months {
             continue;
         }
         base += t.cohort_serving(p, c, begins as usize);
@@ -62,12 +53,9 @@ pub(super) fn mean_stay(
     from: CohortFrom,
     months: u32,
 ) -> f64 {
-    let start = s.simulation.start_year;
     let run_months = t.years * MONTHS;
-    let (first, last) = cohorts.unwrap_or((start, start + t.years as i32 - 1));
     let (mut base, mut served) = (0u64, 0u64);
-    for year in first.max(start)..=last.min(start + t.years as i32 - 1) {
-        let c = (year - start) as usize;
+    for c in cohort_range(s, t, cohorts) {
         let Some(begins) = cohort_start(t, p, c, from) else {
             continue;
         };
@@ -90,6 +78,16 @@ pub(super) fn mean_stay(
         return f64::NAN;
     }
     served as f64 / base as f64 / MONTHS as f64
+}
+
+/// The run's cohort indices of entry years `first..=last` (every cohort when `None`), clipped
+/// to the run.
+fn cohort_range(s: &Scenario, t: &Tally, cohorts: Option<(i32, i32)>) -> std::ops::Range<usize> {
+    let start = s.simulation.start_year;
+    let (first, last) = cohorts.unwrap_or((start, start + t.years as i32 - 1));
+    let lo = (first - start).max(0);
+    let hi = (last - start + 1).clamp(0, t.years as i32);
+    lo.min(hi) as usize..hi as usize
 }
 
 /// The month of the run at which a cohort is counted from: its entry, or its contract end

@@ -24,14 +24,7 @@ pub use validation::{BenchmarkResult, VERDICT_RULE, Verdict, judge, validation_t
 
 /// Per-replication metrics from one replication's tally.
 pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
-    let mut survival = Vec::with_capacity(s.pathways.len() * (t.years + 1));
-    // A retention value is only defined where someone was still followed at that time.
-    let mut observed = Vec::with_capacity(survival.capacity());
-    for p in 0..s.pathways.len() {
-        let rows = survival::life_table(t, p);
-        survival.extend(rows.iter().map(|r| r.retention));
-        observed.extend(rows.iter().map(|r| r.at_risk > 0 || r.events > 0));
-    }
+    let (survival, observed) = survival_curves(s, t);
     // An effect target needs its counterfactual's tally too (`effect_value`): NaN until the
     // runner fills it in, so that a level is never read as an effect.
     let benchmarks = s
@@ -111,14 +104,21 @@ pub fn effect_value(s: &Scenario, t: &Tally, cf: &Scenario, ct: &Tally, b: &Benc
 
 /// A metric's value in one tally, with the survival curves it may read computed here.
 fn level(s: &Scenario, t: &Tally, m: &Metric) -> f64 {
+    let (survival, observed) = survival_curves(s, t);
+    metric_value(s, t, &survival, &observed, m)
+}
+
+/// Every pathway's product-limit retention per whole year (pathway × 0..=years), and whether
+/// each year was observed: a retention value is only defined where someone was still followed.
+fn survival_curves(s: &Scenario, t: &Tally) -> (Vec<f64>, Vec<bool>) {
     let mut survival = Vec::with_capacity(s.pathways.len() * (t.years + 1));
     let mut observed = Vec::with_capacity(survival.capacity());
     for p in 0..s.pathways.len() {
         let rows = survival::life_table(t, p);
         survival.extend(rows.iter().map(|r| r.retention));
-        observed.extend(rows.iter().map(|r| r.at_risk > 0 || r.events > 0));
+        observed.extend(rows.iter().map(|r| r.observed()));
     }
-    metric_value(s, t, &survival, &observed, m)
+    (survival, observed)
 }
 
 /// The value of a metric in one tally (NaN where it is undefined, e.g. nobody at risk).

@@ -255,11 +255,7 @@ fn metric_words(s: &Scenario, m: &Metric) -> String {
             at,
         } => {
             use crate::benchmark::{CohortAt, CohortFrom};
-            let who = match cohorts {
-                Some((a, b)) if a == b => format!("{} entering in {a}", who(pathway)),
-                Some((a, b)) => format!("{} entering in {a}–{b}", who(pathway)),
-                None => who(pathway),
-            };
+            let who = cohort_who(who(pathway), cohorts);
             let counted = match from {
                 CohortFrom::Entry => "",
                 CohortFrom::ContractEnd => " who completed their contract",
@@ -284,11 +280,7 @@ fn metric_words(s: &Scenario, m: &Metric) -> String {
             months,
         } => {
             use crate::benchmark::CohortFrom;
-            let who = match cohorts {
-                Some((a, b)) if a == b => format!("{} entering in {a}", who(pathway)),
-                Some((a, b)) => format!("{} entering in {a}–{b}", who(pathway)),
-                None => who(pathway),
-            };
+            let who = cohort_who(who(pathway), cohorts);
             match from {
                 CohortFrom::Entry => format!(
                     "mean years served in the first {} after entry by {who}",
@@ -368,5 +360,14 @@ fn stage_words(stage: crate::benchmark::Stage) -> &'static str {
         Stage::Graduated => "who had finished study",
         Stage::FinishedResidency => "who had finished residency",
         Stage::Reported => "who had reported for service",
+    }
+}
+
+/// "RTME graduates entering in 2015–2016": a pathway's words with its entry cohorts, if named.
+fn cohort_who(who: String, cohorts: Option<(i32, i32)>) -> String {
+    match cohorts {
+        Some((a, b)) if a == b => format!("{who} entering in {a}"),
+        Some((a, b)) => format!("{who} entering in {a}–{b}"),
+        None => who,
     }
 }
