@@ -20,8 +20,21 @@ pub const PLACED_YEARS: [usize; 2] = [7, 10];
 pub enum Unit {
     /// A share, 0..1 (printed as a percentage).
     Share,
-    /// Nominal yuan.
+    /// Yuan (which yuan — nominal, or real and discounted — the label says).
     Yuan,
+    /// Worker-years (or village-years) of service.
+    Years,
+}
+
+impl Unit {
+    /// The unit's name in tables: `share`, `yuan`, `years`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Share => "share",
+            Unit::Yuan => "yuan",
+            Unit::Years => "years",
+        }
+    }
 }
 
 /// One headline metric of one run.
@@ -34,6 +47,41 @@ pub struct Headline {
     pub unit: Unit,
     /// The value in each replication, in replication order (NaN where undefined).
     pub per_rep: Vec<f64>,
+}
+
+/// Which way a headline metric is better, for a decision-maker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+impl Better {
+    /// "more is better" / "less is better".
+    pub fn words(self) -> &'static str {
+        match self {
+            Better::Higher => "more is better",
+            Better::Lower => "less is better",
+        }
+    }
+
+    /// snake_case for tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+}
+
+/// Which way the metric `key` is better: retention, service and filled posts up; vacancies,
+/// exits, uncovered villages and spending down.
+pub fn better(key: &str) -> Better {
+    let lower = key.starts_with("vacancy.")
+        || key == "outflow"
+        || key.starts_with("villages_without_doctor")
+        || key.starts_with("cost");
+    if lower { Better::Lower } else { Better::Higher }
 }
 
 /// The metric keys and labels of a scenario, in report order.
@@ -99,13 +147,50 @@ pub fn keys(s: &Scenario) -> Vec<(String, String, Unit)> {
             Unit::Share,
         ),
         (
-            "cost_per_worker_year".into(),
-            "public spending per worker-year served, yuan".into(),
+            "worker_years".into(),
+            "worker-years served in centre and village posts over the run".into(),
+            Unit::Years,
+        ),
+        (
+            "worker_years_discounted".into(),
+            format!(
+                "worker-years served in centre and village posts over the run, {}",
+                s.economics.discount_words()
+            ),
+            Unit::Years,
+        ),
+        (
+            "village_years_staffed".into(),
+            "village-years with someone serving at the yearly census, over the run".into(),
+            Unit::Years,
+        ),
+        (
+            "village_years_staffed_discounted".into(),
+            format!(
+                "village-years with someone serving at the yearly census, over the run, {}",
+                s.economics.discount_words()
+            ),
+            Unit::Years,
+        ),
+        (
+            "cost_total".into(),
+            format!(
+                "public spending over the run, {}",
+                s.economics.cost_unit_words()
+            ),
             Unit::Yuan,
         ),
         (
-            "total_cost".into(),
-            "public spending over the run, yuan".into(),
+            "cost_total_nominal".into(),
+            "public spending over the run, nominal yuan, undiscounted".into(),
+            Unit::Yuan,
+        ),
+        (
+            "cost_per_worker_year".into(),
+            format!(
+                "public spending per worker-year served, {} (worker-years discounted alike)",
+                s.economics.cost_unit_words()
+            ),
             Unit::Yuan,
         ),
     ]);
@@ -176,8 +261,21 @@ pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
                             "outflow" => m.outflow,
                             "village_posts_filled.last" => m.village_fill[last],
                             "villages_without_doctor.last" => m.uncovered[last],
-                            "cost_per_worker_year" => m.cost_per_worker_year,
-                            "total_cost" => m.total_cost,
+                            "worker_years" => m.worker_years,
+                            "worker_years_discounted" => m.worker_years_discounted,
+                            "village_years_staffed" => m.village_years_staffed,
+                            "village_years_staffed_discounted" => {
+                                m.village_years_staffed_discounted
+                            }
+                            "cost_total" => m.cost,
+                            "cost_total_nominal" => m.cost_nominal,
+                            "cost_per_worker_year" => {
+                                if m.worker_years_discounted > 0.0 {
+                                    m.cost / m.worker_years_discounted
+                                } else {
+                                    f64::NAN
+                                }
+                            }
                             _ => f64::NAN,
                         }
                     }

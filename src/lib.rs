@@ -10,6 +10,7 @@ pub mod behaviour;
 pub mod benchmark;
 pub mod calibrate;
 pub mod cancel;
+pub mod economics;
 pub mod policy;
 pub mod population;
 pub mod scenario;

@@ -179,3 +179,180 @@ fn scenarios_of_different_lengths_are_not_compared() {
         .stderr(predicates::str::contains("same years"));
     assert!(!dir.path().join("o").exists());
 }
+
+/// Rows of a CSV file as maps from column to cell.
+fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let head = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            head.iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A headline value from a run folder's `headline.csv`.
+fn headline(dir: &Path, key: &str) -> f64 {
+    csv_rows(&dir.join("headline.csv"))
+        .into_iter()
+        .find(|r| r["metric"] == key)
+        .unwrap_or_else(|| panic!("{key} in {}", dir.display()))["value"]
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn the_decision_table_ranks_options_by_the_cost_of_an_extra_worker_year_as_a_hand_computation_does()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    Command::cargo_bin("zhagen")
+        .unwrap()
+        .args([
+            "compare",
+            scenario("baseline.toml").to_str().unwrap(),
+            scenario("salary-uplift.toml").to_str().unwrap(),
+            scenario("medical-community.toml").to_str().unwrap(),
+            scenario("recruitment-ratio.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--replications",
+            "8",
+            "--set",
+            "region.counties=3",
+            "--pairs",
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "value for money against `baseline`",
+        ));
+    // By hand, from each run's own folder: Δcost / Δworker-years of the means.
+    let runs = out.join("runs");
+    let (c0, e0) = (
+        headline(&runs.join("baseline"), "cost_total"),
+        headline(&runs.join("baseline"), "worker_years_discounted"),
+    );
+    let rows = csv_rows(&out.join("decision.csv"));
+    assert_eq!(rows.len(), 3);
+    let mut by_hand = Vec::new();
+    for r in &rows {
+        let d = runs.join(&r["scenario"]);
+        let dc = headline(&d, "cost_total") - c0;
+        let de = headline(&d, "worker_years_discounted") - e0;
+        let icer: f64 = r["icer"].parse().unwrap();
+        assert!(
+            ((icer - dc / de) / icer).abs() < 1e-4,
+            "{}: decision.csv {icer} vs hand {}",
+            r["scenario"],
+            dc / de
+        );
+        // Every option here buys more service at a cost, so a bounded interval holds the ratio.
+        assert_eq!(r["quadrant"], "more_effect_more_cost", "{r:?}");
+        assert_eq!(r["icer_interval"], "bounded");
+        let (lo, hi): (f64, f64) = (
+            r["icer_ci_low"].parse().unwrap(),
+            r["icer_ci_high"].parse().unwrap(),
+        );
+        assert!(lo < icer && icer < hi, "{lo} < {icer} < {hi}");
+        by_hand.push((dc / de, r["scenario"].clone()));
+    }
+    // The file lists the options cheapest extra worker-year first, ranks 1, 2, 3.
+    let mut sorted = by_hand.clone();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_eq!(sorted, by_hand, "rows in value-for-money order");
+    let ranks: Vec<&str> = rows
+        .iter()
+        .map(|r| r["rank_cost_effectiveness"].as_str())
+        .collect();
+    assert_eq!(ranks, ["1", "2", "3"]);
+    // Every number column parses as a number (or is empty).
+    for r in &rows {
+        for k in [
+            "delta_cost",
+            "delta_worker_years",
+            "delta_village_years",
+            "icer",
+        ] {
+            r[k].parse::<f64>()
+                .unwrap_or_else(|_| panic!("{k} = {:?}", r[k]));
+        }
+    }
+    // The present value summed over costs.csv's years is the run's cost_total.
+    let years = csv_rows(&runs.join("baseline").join("costs.csv"));
+    let pv: f64 = years
+        .iter()
+        .map(|r| r["total_present_value_yuan"].parse::<f64>().unwrap())
+        .sum();
+    assert!(((pv - c0) / c0).abs() < 1e-6, "{pv} vs {c0}");
+    assert!(
+        years.iter().all(|r| r["year"].parse::<i32>().is_ok()),
+        "no text row in year"
+    );
+    // --pairs: every two scenarios, b − a, including options against each other.
+    let pairs = csv_rows(&out.join("pairs.csv"));
+    let p = pairs
+        .iter()
+        .find(|r| {
+            r["scenario_a"] == "salary-uplift"
+                && r["scenario_b"] == "medical-community"
+                && r["metric"] == "cost_total"
+        })
+        .expect("a pair of two options");
+    let d: f64 = p["diff_b_minus_a"].parse().unwrap();
+    let hand = headline(&runs.join("medical-community"), "cost_total")
+        - headline(&runs.join("salary-uplift"), "cost_total");
+    assert!(((d - hand) / hand).abs() < 1e-6, "{d} vs {hand}");
+    assert!(out.join("cost-effectiveness.svg").is_file());
+}
+
+#[test]
+fn an_unknown_outcome_is_refused_before_anything_runs_with_the_likely_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    Command::cargo_bin("zhagen")
+        .unwrap()
+        .args([
+            "compare",
+            scenario("baseline.toml").to_str().unwrap(),
+            scenario("salary-uplift.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--outcome",
+            "worker_year",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("unknown outcome `worker_year`"))
+        .stderr(predicates::str::contains("did you mean `worker_years`"));
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn scenarios_valued_differently_are_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = write(
+        dir.path(),
+        "odd.toml",
+        &format!(
+            "base = {:?}\n[economics]\ndiscount_rate = 0.05\n",
+            scenario("salary-uplift.toml").display().to_string()
+        ),
+    );
+    Command::cargo_bin("zhagen")
+        .unwrap()
+        .args([
+            "compare",
+            scenario("baseline.toml").to_str().unwrap(),
+            odd.to_str().unwrap(),
+            "--out",
+            dir.path().join("y").to_str().unwrap(),
+        ])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("must share [economics]"));
+}

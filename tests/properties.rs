@@ -601,12 +601,15 @@ fn assert_costs_are_finite_and_non_negative(t: &Tally, r: &RunResult) {
     }
     assert!(ok(t.worker_years));
     for m in &r.reps {
-        assert!(ok(m.total_cost), "{}", m.total_cost);
-        assert!(
-            m.cost_per_worker_year.is_nan() || ok(m.cost_per_worker_year),
-            "{}",
-            m.cost_per_worker_year
-        );
+        for (what, x) in [
+            ("cost", m.cost),
+            ("cost_nominal", m.cost_nominal),
+            ("worker_years", m.worker_years),
+            ("worker_years_discounted", m.worker_years_discounted),
+            ("village_years_staffed", m.village_years_staffed),
+        ] {
+            assert!(ok(x), "{what} = {x}");
+        }
     }
 }
 

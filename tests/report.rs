@@ -151,7 +151,7 @@ fn a_run_writes_a_self_contained_report_with_every_section() {
         !html.contains("Published benchmark"),
         "no marker for a figure the curve does not measure"
     );
-    assert!(html.contains("Cost per retained worker-year"));
+    assert!(html.contains("Cost and value for money"));
     assert!(html.contains(" yuan"), "money in yuan");
     assert_validation_lists_sources(&html);
     // The baseline is the reference; the run's command-line changes are said, not hidden.
@@ -202,6 +202,13 @@ fn a_comparison_report_states_differences_in_percentage_points_with_their_interv
         ],
     );
     assert!(html.contains("<q>baseline</q> vs <q>salary-uplift</q>"));
+    // Value for money: the decision table with Fieller's method named, and the plane drawn.
+    assert!(html.contains("Value for money against"), "decision table");
+    assert!(html.contains("Fieller"), "the ICER interval's method");
+    assert!(
+        html.contains("aria-label=\"Cost-effectiveness plane"),
+        "the plane"
+    );
     assert!(
         levers(&html).contains("Performance-pay uplift: 0% → 10% of base pay"),
         "the lever named with its value"

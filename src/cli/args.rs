@@ -171,6 +171,14 @@ pub struct CompareArgs {
     /// Override a value in every scenario, e.g. --set region.counties=20
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// The headline metric the decision table ranks the options on, besides cost-effectiveness
+    /// [default: worker_years_discounted], e.g. --outcome retention.order_oriented.y10
+    #[arg(long, value_name = "METRIC")]
+    pub outcome: Option<String>,
+    /// Also write pairs.csv: the paired difference of every headline metric between every two
+    /// scenarios, not only against the first.
+    #[arg(long)]
+    pub pairs: bool,
     /// No progress bar and no terminal report.
     #[arg(long, short)]
     pub quiet: bool,

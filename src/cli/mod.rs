@@ -309,6 +309,18 @@ fn compare(args: CompareArgs) -> Result<()> {
                 first.simulation.start_year + first.simulation.years as i32 - 1
             );
         }
+        // Costs and worker-years are only comparable valued the same way.
+        if s.economics != first.economics {
+            anyhow::bail!(
+                "{} values costs as {} ({}), but {} as {} ({}): compared scenarios must share [economics]",
+                path.display(),
+                s.economics.cost_unit_words(),
+                s.economics.deflator_words(),
+                args.scenarios[0].display(),
+                first.economics.cost_unit_words(),
+                first.economics.deflator_words(),
+            );
+        }
         // Names label rows and folders: keep them distinct.
         let base = s.name.clone();
         let mut k = 2;
@@ -325,6 +337,22 @@ fn compare(args: CompareArgs) -> Result<()> {
             names.join("-vs-")
         )))
     });
+    // A bad --outcome is refused before anything runs.
+    let outcome = args
+        .outcome
+        .clone()
+        .unwrap_or_else(|| zhagen::compare::decision::DEFAULT_OUTCOME.to_string());
+    let known: Vec<String> = zhagen::headline::keys(&scenarios[0])
+        .into_iter()
+        .map(|k| k.0)
+        .collect();
+    if !known.contains(&outcome) {
+        return Err(zhagen::compare::decision::DecisionError::UnknownMetric {
+            key: outcome,
+            known,
+        }
+        .into());
+    }
     let pool = pool(args.threads)?;
     let mut estimates = Vec::new();
     for s in &scenarios {
@@ -378,8 +406,20 @@ fn compare(args: CompareArgs) -> Result<()> {
         .map(|(s, r)| zhagen::headline::headlines(s, r))
         .collect();
     let metrics = zhagen::compare::compare(&heads);
+    let decision = zhagen::compare::decision::Decision::new(&heads, &outcome)?;
+    let pairs = args.pairs.then(|| zhagen::compare::pairs(&heads));
     output::write_folder(&out, &made, args.force, |d| {
-        output::comparison::write_comparison(d, &scenarios, &results, &metrics, &timings)
+        output::comparison::write_comparison(
+            d,
+            &output::comparison::Compared {
+                scenarios: &scenarios,
+                results: &results,
+                metrics: &metrics,
+                decision: &decision,
+                pairs: pairs.as_deref(),
+            },
+            &timings,
+        )
     })?;
     if !args.quiet {
         let mut text = String::new();
@@ -436,11 +476,17 @@ fn compare(args: CompareArgs) -> Result<()> {
                 );
             }
         }
-        let _ = writeln!(
-            text,
-            "\n* the paired 95% interval excludes zero\noutputs in {}/",
-            out.display()
-        );
+        let _ = writeln!(text, "\n* the paired 95% interval excludes zero");
+        let names: Vec<String> = scenarios
+            .iter()
+            .map(|s| shown(&s.name).to_string())
+            .collect();
+        text.push_str(&zhagen::output::comparison::decision_text(
+            &names,
+            &scenarios[0].economics,
+            &decision,
+        ));
+        let _ = writeln!(text, "outputs in {}/", out.display());
         print_quietly(&text)?;
     }
     Ok(())

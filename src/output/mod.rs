@@ -130,6 +130,7 @@ pub fn write_all(
     write_atomic(dir, "titles.csv", tables::titles_csv(s, r).as_bytes())?;
     write_atomic(dir, "villages.csv", tables::villages_csv(s, r).as_bytes())?;
     write_atomic(dir, "costs.csv", tables::costs_csv(s, r).as_bytes())?;
+    write_atomic(dir, "headline.csv", tables::headline_csv(s, r).as_bytes())?;
     write_atomic(dir, "scenario.toml", s.resolved_toml.as_bytes())?;
     let plot = plot_spec(s, r);
     write_chart(dir, "retention", &plot)?;

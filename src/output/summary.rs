@@ -62,14 +62,23 @@ struct Bench<'a> {
     verdict_method: &'a str,
 }
 
+/// Cost and service over the run: the headline metrics of the same names (means over
+/// replications, as in `headline.csv`).
 #[derive(Serialize)]
 struct Cost {
+    /// What `cost_total` and `cost_per_worker_year` are in: "yuan of 2024 prices, discounted at
+    /// 3% a year to 2024".
+    unit: String,
+    deflator: String,
     /// Public spending over the run (salaries, uplift, allowances, stipends, village subsidies
-    /// and income top-up, pensions, training), yuan (nominal), per replication; see costs.csv.
-    total_yuan_per_replication: f64,
-    serving_worker_years_per_replication: f64,
-    /// Total spending per worker-year served in a post (centre or village), yuan (nominal).
-    cost_per_retained_worker_year: Option<f64>,
+    /// and income top-up, pensions, training), per replication; by year in costs.csv.
+    cost_total: Option<f64>,
+    cost_total_nominal: Option<f64>,
+    worker_years: Option<f64>,
+    worker_years_discounted: Option<f64>,
+    village_years_staffed: Option<f64>,
+    /// `cost_total` per discounted worker-year served in a post (centre or village).
+    cost_per_worker_year: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -87,12 +96,13 @@ fn opt(x: f64) -> Option<f64> {
 
 pub fn summary_json(s: &Scenario, r: &RunResult, timing: Timing) -> String {
     let benchmarks = &r.benchmarks;
-    let reps = r.reps.len().max(1) as f64;
-    let (mut spend, mut served) = (0.0, 0.0);
-    for c in &r.pooled.cost {
-        spend += c.total();
-        served += c.serving_years;
-    }
+    let heads = crate::headline::headlines(s, r);
+    let head = |key: &str| {
+        heads
+            .iter()
+            .find(|h| h.key == key)
+            .and_then(|h| opt(crate::stats::interval::mean_ci(h.per_rep.iter().copied()).mean))
+    };
     let summary = Summary {
         zhagen_version: crate::VERSION,
         git_commit: crate::provenance::git_commit(),
@@ -136,9 +146,14 @@ pub fn summary_json(s: &Scenario, r: &RunResult, timing: Timing) -> String {
             })
             .collect(),
         cost: Cost {
-            total_yuan_per_replication: spend / reps,
-            serving_worker_years_per_replication: served / reps,
-            cost_per_retained_worker_year: (served > 0.0).then(|| spend / served),
+            unit: s.economics.cost_unit_words(),
+            deflator: s.economics.deflator_words(),
+            cost_total: head("cost_total"),
+            cost_total_nominal: head("cost_total_nominal"),
+            worker_years: head("worker_years"),
+            worker_years_discounted: head("worker_years_discounted"),
+            village_years_staffed: head("village_years_staffed"),
+            cost_per_worker_year: head("cost_per_worker_year"),
         },
         timing: TimingOut {
             wall_seconds: timing.wall_seconds,

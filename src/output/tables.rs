@@ -2,7 +2,7 @@
 //! byte for byte between runs.
 
 use super::csv::{Table, cells};
-use crate::engine::tally::{AGE_BINS, Cost, Phase, REASONS};
+use crate::engine::tally::{AGE_BINS, Phase, REASONS};
 use crate::population::{Destination, PathwayKind, Title};
 use crate::scenario::Scenario;
 use crate::stats::Curve;
@@ -250,20 +250,25 @@ pub fn villages_csv(s: &Scenario, r: &RunResult) -> String {
     out.finish()
 }
 
-/// Public spending per calendar year by item, in nominal yuan per replication, with the
-/// worker-years served in posts and the cost per worker-year served; a last row `total`
-/// sums the run. Fees village doctors earn from patients are not public spending.
+/// Public spending per calendar year by item, in nominal yuan per replication; the total also
+/// in real yuan of `economics.base_year` prices and in present value (deflated and discounted to
+/// that year), with the worker-years served in posts, plain and discounted, and the real cost
+/// per worker-year of the year. One row per year, every column numeric: the run's totals are in
+/// `headline.csv`. Fees village doctors earn from patients are not public spending.
 pub fn costs_csv(s: &Scenario, r: &RunResult) -> String {
     let reps = r.reps.len().max(1) as f64;
+    let e = &s.economics;
     let mut out = Table::new(
-        "year,salaries_yuan,performance_uplift_yuan,remote_allowances_yuan,residency_stipends_yuan,village_subsidies_yuan,village_income_floor_yuan,village_pensions_yuan,training_yuan,total_yuan,serving_worker_years,cost_per_worker_year_yuan"
+        "year,salaries_yuan,performance_uplift_yuan,remote_allowances_yuan,residency_stipends_yuan,village_subsidies_yuan,village_income_floor_yuan,village_pensions_yuan,training_yuan,total_yuan,total_real_yuan,total_present_value_yuan,worker_years,worker_years_discounted,real_cost_per_worker_year_yuan"
             .split(','),
     );
     let d0 = |x: f64| format!("{x:.0}");
-    let row = |out: &mut Table, label: String, c: &Cost| {
+    for (y, c) in r.pooled.cost.iter().enumerate() {
+        let year = s.simulation.start_year + y as i32;
         let total = c.total();
+        let real = total * e.cost_weight(year) / e.effect_weight(year);
         out.row(cells![
-            label,
+            year,
             d0(c.pay / reps),
             d0(c.performance / reps),
             d0(c.allowances / reps),
@@ -273,24 +278,44 @@ pub fn costs_csv(s: &Scenario, r: &RunResult) -> String {
             d0(c.pension / reps),
             d0(c.training / reps),
             d0(total / reps),
+            d0(real / reps),
+            d0(total * e.cost_weight(year) / reps),
             format!("{:.2}", c.serving_years / reps),
+            format!("{:.2}", c.serving_years * e.effect_weight(year) / reps),
             if c.serving_years > 0.0 {
-                format!("{:.0}", total / c.serving_years)
+                format!("{:.0}", real / c.serving_years)
             } else {
                 String::new()
             },
         ]);
-    };
-    let mut all = Cost::default();
-    for (y, c) in r.pooled.cost.iter().enumerate() {
-        row(
-            &mut out,
-            (s.simulation.start_year + y as i32).to_string(),
-            c,
-        );
-        all += c;
     }
-    row(&mut out, "total".into(), &all);
+    out.finish()
+}
+
+/// `headline.csv`: every headline metric of the run, one row each, with its mean over
+/// replications and 95% Student-t interval (Monte Carlo precision only) — the figures the
+/// terminal, `summary.json`, the report and a comparison show, under the same names.
+pub fn headline_csv(s: &Scenario, r: &RunResult) -> String {
+    let mut out = Table::new("metric,unit,value,ci_low,ci_high,replications,label".split(','));
+    let num = |x: f64| {
+        if x.is_finite() {
+            format!("{x:.6}")
+        } else {
+            String::new()
+        }
+    };
+    for h in crate::headline::headlines(s, r) {
+        let m = crate::stats::interval::mean_ci(h.per_rep.iter().copied());
+        out.row(cells![
+            h.key,
+            h.unit.name(),
+            num(m.mean),
+            num(m.low),
+            num(m.high),
+            m.n,
+            h.label,
+        ]);
+    }
     out.finish()
 }
 

@@ -88,6 +88,7 @@ pub enum Group {
     Village,
     Training,
     Simulation,
+    Economics,
     Region,
     Pathways,
     OutsideOption,
@@ -171,6 +172,10 @@ pub static CATALOGUE: &[Param] = &[
     row!("simulation.replications", Kind::Int { min: 1, max: 1_000_000, what: "replications" }, "", Number, "Replications", Simulation, false),
     row!("simulation.year_begins_month", Kind::Int { min: 1, max: 12, what: "calendar month the simulation's year begins (graduation, hiring, the yearly census)" }, "", Integer, "Month the simulated year begins", Simulation, false),
     row!("simulation.steps_per_year", Kind::Int { min: 1, max: 366, what: "steps per year" }, "", Number, "Hazard steps per year", Simulation, false),
+
+    row!("economics.base_year", CALENDAR_YEAR, "", Integer, "Year whose prices costs are stated in, and to which costs and effects are discounted", Economics, false),
+    row!("economics.inflation", Kind::Real { min: -0.5, max: 1.0, what: "annual consumer-price inflation (share a year)" }, "a year", Percent, "Consumer-price inflation deflating nominal spending", Economics, false),
+    row!("economics.discount_rate", Kind::Real { min: 0.0, max: 0.5, what: "annual discount rate (share a year; 0 for none)" }, "a year", Percent, "Discount rate of costs and effects", Economics, false),
 
     row!("region.counties", Kind::Int { min: 1, max: 100_000, what: "number of counties" }, "", Number, "Counties simulated", Region, false),
     row!("region.townships_per_county", TOWNSHIPS, "", Number, "Townships per county", Region, false),

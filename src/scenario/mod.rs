@@ -80,6 +80,8 @@ pub struct Scenario {
     pub name: String,
     pub description: String,
     pub simulation: Simulation,
+    /// How costs and effects are valued over time.
+    pub economics: crate::economics::Economics,
     pub region: Region,
     pub outside: OutsideOption,
     pub behaviour: Behaviour,

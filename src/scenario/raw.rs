@@ -13,6 +13,7 @@ partial_table! {
         simulation: RawSimulation,
         region: RawRegion,
         outside_option: RawOutsideOption,
+        economics: RawEconomics,
         behaviour: RawBehaviour,
         policy: RawPolicy,
         /// Policy changes by calendar year: `[policy_from.2025.salary] remote_allowance = …`
@@ -40,6 +41,15 @@ partial_table! {
         keys: V<Vec<String>>,
         min: V<f64>,
         max: V<f64>,
+    }
+}
+
+partial_table! {
+    /// How costs and effects are valued over time (`crate::economics`).
+    pub struct RawEconomics {
+        base_year: V<i64>,
+        inflation: V<f64>,
+        discount_rate: V<f64>,
     }
 }
 

@@ -51,10 +51,23 @@ pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
         .iter()
         .map(|v| ratio(v.uncovered, v.villages))
         .collect();
-    let (spend, served) = t
-        .cost
-        .iter()
-        .fold((0.0, 0.0), |(a, b), c| (a + c.total(), b + c.serving_years));
+    // Summed in year order, each year weighted by its deflator and discount factor.
+    let e = &s.economics;
+    let year = |y: usize| s.simulation.start_year + y as i32;
+    let (mut cost, mut cost_nominal, mut worker_years, mut worker_years_discounted) =
+        (0.0, 0.0, 0.0, 0.0);
+    for (y, c) in t.cost.iter().enumerate() {
+        cost += c.total() * e.cost_weight(year(y));
+        cost_nominal += c.total();
+        worker_years += c.serving_years;
+        worker_years_discounted += c.serving_years * e.effect_weight(year(y));
+    }
+    let (mut village_years_staffed, mut village_years_staffed_discounted) = (0.0, 0.0);
+    for (y, v) in t.villages.iter().enumerate() {
+        let staffed = v.villages.saturating_sub(v.uncovered) as f64;
+        village_years_staffed += staffed;
+        village_years_staffed_discounted += staffed * e.effect_weight(year(y));
+    }
     let mut placed_survival = Vec::with_capacity(s.pathways.len() * 2 * (t.years + 1));
     for p in 0..s.pathways.len() {
         for remote in [false, true] {
@@ -68,12 +81,12 @@ pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
         benchmarks,
         vacancy,
         uncovered,
-        cost_per_worker_year: if served > 0.0 {
-            spend / served
-        } else {
-            f64::NAN
-        },
-        total_cost: spend,
+        cost,
+        cost_nominal,
+        worker_years,
+        worker_years_discounted,
+        village_years_staffed,
+        village_years_staffed_discounted,
         outflow: ratio(
             t.staffing.iter().map(|s| s.leavers).sum(),
             t.staffing.iter().map(|s| s.filled).sum(),

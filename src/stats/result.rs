@@ -16,10 +16,19 @@ pub struct RepMetrics {
     pub vacancy: Vec<f64>,
     /// Share of villages whose clinic has nobody serving, per year.
     pub uncovered: Vec<f64>,
-    /// Public spending per worker-year served over the run, yuan (nominal).
-    pub cost_per_worker_year: f64,
-    /// Public spending over the run, yuan (nominal).
-    pub total_cost: f64,
+    /// Public spending over the run, yuan of `economics.base_year` prices discounted to that
+    /// year (`crate::economics`).
+    pub cost: f64,
+    /// Public spending over the run, nominal yuan, undiscounted.
+    pub cost_nominal: f64,
+    /// Worker-years served in centre and village posts over the run.
+    pub worker_years: f64,
+    /// The same, each year discounted to `economics.base_year`.
+    pub worker_years_discounted: f64,
+    /// Village-years with someone serving at the yearly census, summed over the run.
+    pub village_years_staffed: f64,
+    /// The same, each year discounted to `economics.base_year`.
+    pub village_years_staffed_discounted: f64,
     /// Centre staff leaving per head per year over the run.
     pub outflow: f64,
     /// Share of village posts held, per year.

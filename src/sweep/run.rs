@@ -16,7 +16,7 @@
 use super::{Point, Sweep, SweepError, plain};
 use crate::cancel::Cancel;
 use crate::engine::Progress;
-use crate::headline::{Unit, headlines, keys};
+use crate::headline::{headlines, keys};
 use crate::output::csv::Table;
 use crate::output::write_atomic;
 use crate::runner;
@@ -130,10 +130,7 @@ pub fn manifest(sweep: &Sweep, shard: Option<(u32, u32)>) -> Manifest {
             .into_iter()
             .map(|(key, _, unit)| MetricKey {
                 key,
-                unit: match unit {
-                    Unit::Share => "share".into(),
-                    Unit::Yuan => "yuan".into(),
-                },
+                unit: unit.name().into(),
             })
             .collect(),
         plot: sweep.plot.clone(),

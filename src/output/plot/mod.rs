@@ -32,6 +32,7 @@
 mod forest;
 mod heatmap;
 mod line;
+mod plane;
 mod retention;
 mod style;
 #[cfg(test)]
@@ -49,6 +50,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::OnceLock;
 
 pub use self::forest::{Forest, ForestGroup, ForestRow};
+pub use self::plane::{Plane, PlanePoint};
 
 /// One simulated retention curve with its confidence band.
 #[derive(Debug, Clone, PartialEq)]

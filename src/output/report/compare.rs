@@ -20,7 +20,7 @@ const COMPARE_SECTIONS: [(&str, &str); 8] = [
     ("staffing", "Staffing and village coverage"),
     ("titles", "Title mix"),
     ("exits", "Where leavers go"),
-    ("cost", "Cost per retained worker-year"),
+    ("cost", "Cost and value for money"),
     ("validation", "Validation against published figures"),
 ];
 
@@ -30,6 +30,7 @@ pub fn compare_report(
     scenarios: &[Scenario],
     results: &[RunResult],
     metrics: &[ComparedMetric],
+    decision: &crate::compare::decision::Decision,
 ) -> Result<String, PlotError> {
     let n = scenarios.len().min(results.len());
     let (scenarios, results) = (&scenarios[..n], &results[..n]);
@@ -68,7 +69,7 @@ pub fn compare_report(
         (staffing::compare_staffing(&runs, &years, reps)?)
         (staffing::compare_titles(&runs, &years, reps)?)
         (exits::compare_section(&runs, &years))
-        (costs::compare_section(&runs, &names, metrics))
+        (costs::compare_section(&runs, &names, metrics, decision)?)
         (validation_section(reference, &ref_result.benchmarks, Some(note)))
         (notes(reps, true))
     };

@@ -1,12 +1,17 @@
-//! What it all costs: cost per retained worker-year, public spending by item and by year, and
-//! for a comparison each scenario's cost against the reference.
+//! What it all costs: public spending and the worker-years it buys, by item and by year, and
+//! for a comparison the value for money of each option: the incremental cost per extra
+//! worker-year with Fieller's interval, the ranking, the efficiency frontier and the
+//! cost-effectiveness plane.
 
 use super::differences::difference_words;
-use super::page::{facts, section};
+use super::page::{facts, figure, section};
 use super::words::{ci_span, ci_words, grouped, pct, yuan};
 use super::{Years, headline_ci, reps};
 use crate::compare::ComparedMetric;
+use crate::compare::decision::Decision;
+use crate::compare::icer::{Frontier, ICER_METHOD, RatioInterval};
 use crate::headline::{self, Unit};
+use crate::output::plot::{Chart, PlotError};
 use crate::scenario::Scenario;
 use crate::stats::RunResult;
 use maud::{Markup, html};
@@ -15,27 +20,38 @@ use maud::{Markup, html};
 pub(super) fn run_section(s: &Scenario, r: &RunResult, years: &Years) -> Markup {
     let heads = headline::headlines(s, r);
     let per_year = headline_ci(&heads, "cost_per_worker_year");
-    let total = headline_ci(&heads, "total_cost");
-    let served = r.pooled.cost.iter().map(|c| c.serving_years).sum::<f64>() / reps(r);
+    let total = headline_ci(&heads, "cost_total");
+    let nominal = headline_ci(&heads, "cost_total_nominal");
+    let served = headline_ci(&heads, "worker_years");
+    let e = &s.economics;
     section(
         "cost",
-        "Cost per retained worker-year",
+        "Cost and value for money",
         html! {
             (facts(&[
                 (
-                    "Cost per retained worker-year",
-                    html! { strong { (yuan(per_year.mean)) } " " (ci_words(Unit::Yuan, &per_year)) },
-                ),
-                (
                     "Public spending over the run",
                     html! {
-                        (yuan(total.mean)) " " (ci_words(Unit::Yuan, &total))
-                        " for the whole region over " (years.span())
+                        strong { (yuan(total.mean)) } " " (ci_words(Unit::Yuan, &total))
+                        " for the whole region over " (years.span()) ", in " (e.cost_unit_words())
+                        " (" (yuan(nominal.mean)) " in nominal yuan, undiscounted)"
                     },
                 ),
                 (
                     "Worker-years served",
-                    html! { (grouped(served, 0)) " in centre and village posts" },
+                    html! { (grouped(served.mean, 0)) " in centre and village posts" },
+                ),
+                (
+                    "Average cost per worker-year served",
+                    html! {
+                        (yuan(per_year.mean)) " " (ci_words(Unit::Yuan, &per_year))
+                        ": spending over worker-years, both " (e.discount_words())
+                        " — an average, not the price of an extra worker-year (a comparison gives that)"
+                    },
+                ),
+                (
+                    "Valued as",
+                    html! { (e.deflator_words()) "; " (e.discount_words()) ", costs and worker-years alike" },
                 ),
             ]))
             (cost_items_table(&[(s, r)]))
@@ -44,17 +60,109 @@ pub(super) fn run_section(s: &Scenario, r: &RunResult, years: &Years) -> Markup 
     )
 }
 
-/// The cost section of a comparison.
+/// The cost section of a comparison: value for money first.
 pub(super) fn compare_section(
     runs: &[(&Scenario, &RunResult)],
     names: &[String],
     metrics: &[ComparedMetric],
-) -> Markup {
-    section(
+    decision: &Decision,
+) -> Result<Markup, PlotError> {
+    let scenarios: Vec<Scenario> = runs.iter().map(|(s, _)| (*s).clone()).collect();
+    let plane = crate::output::comparison::plane(&scenarios, decision).svg()?;
+    let e = &scenarios[0].economics;
+    Ok(section(
         "cost",
-        "Cost per retained worker-year",
-        html! { (cost_compare_table(names, metrics)) (cost_items_table(runs)) },
-    )
+        "Cost and value for money",
+        html! {
+            p {
+                "What each extra worker-year of service an option buys costs, against the reference "
+                code { (names[0]) } ": Δ public spending over Δ worker-years served in centre and \
+                 village posts, both in present value (" (e.cost_unit_words()) "; "
+                (e.deflator_words()) "). Options are ranked by value for money: those giving more \
+                 service for less money first, then the cheapest extra worker-year."
+            }
+            "\n"
+            (decision_table(&scenarios, decision))
+            (figure(plane, "Cost-effectiveness plane: extra worker-years against extra spending, with 95% intervals", html! {
+                "Each option against the reference at the origin; bars: 95% intervals of the paired \
+                 differences over replications (Monte Carlo precision only)."
+            }))
+            (cost_compare_table(names, metrics))
+            (cost_items_table(runs))
+        },
+    ))
+}
+
+/// The decision table: rank, Δcost, Δworker-years, ICER with Fieller's interval, reading and
+/// frontier status.
+fn decision_table(scenarios: &[Scenario], d: &Decision) -> Markup {
+    let mut rows: Vec<_> = d.rows.iter().collect();
+    rows.sort_by_key(|r| r.rank_cost_effectiveness);
+    let span = |m: &crate::stats::interval::MeanCi, years: bool| {
+        if years {
+            html! { (grouped(m.mean, 0)) span class="ci" { (grouped(m.low, 0)) " to " (grouped(m.high, 0)) } }
+        } else {
+            html! { (yuan(m.mean)) span class="ci" { (yuan(m.low)) " to " (yuan(m.high)) } }
+        }
+    };
+    html! {
+        table {
+            "\n"
+            caption { "Value for money against " code { (scenarios[0].name) } " (95% intervals; Monte Carlo precision only)" }
+            "\n"
+            thead {
+                tr {
+                    th class="num" { "Rank" }
+                    th { "Option" }
+                    th class="num" { "Δ spending" }
+                    th class="num" { "Δ worker-years" }
+                    th class="num" { "Δ spending per extra worker-year" }
+                    th { "Reading" }
+                    th { "Efficiency frontier" }
+                    th class="num" { "Δ staffed village-years" }
+                }
+            }
+            "\n"
+            tbody {
+                "\n"
+                @for r in rows {
+                    @let i = &r.incremental;
+                    tr {
+                        td class="num" { (r.rank_cost_effectiveness) }
+                        td { code { (scenarios[r.scenario].name) } }
+                        td class="num" { (span(&i.cost, false)) }
+                        td class="num" { (span(&i.effect, true)) }
+                        td class="num" {
+                            @match i.interval {
+                                RatioInterval::Bounded { low, high } if i.icer.is_finite() => {
+                                    (yuan(i.icer)) span class="ci" { (yuan(low)) " to " (yuan(high)) }
+                                }
+                                RatioInterval::Unbounded => { (yuan(i.icer)) span class="ci" { "no finite interval: Δ worker-years not distinguishable from zero" } }
+                                _ => "–",
+                            }
+                        }
+                        td { (i.quadrant.words()) }
+                        td {
+                            @match &d.frontier[r.scenario] {
+                                Frontier::On { against: Some(j), icer: Some(x) } => {
+                                    "on it: " (yuan(*x)) " per extra worker-year over " code { (scenarios[*j].name) }
+                                }
+                                Frontier::On { .. } => "on it",
+                                Frontier::Dominated { by } => { "dominated by " code { (scenarios[*by].name) } }
+                                Frontier::ExtendedlyDominated => "extendedly dominated (a mix of two others buys more for the money)",
+                            }
+                        }
+                        td class="num" { (span(&r.village, true)) }
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+        }
+        "\n"
+        p class="note" { "Δ spending per extra worker-year: " (ICER_METHOD) "." }
+        "\n"
+    }
 }
 
 const ITEMS: [&str; 9] = [
@@ -180,7 +288,7 @@ fn cost_years_table(r: &RunResult, years: &Years) -> Markup {
 /// from the reference.
 fn cost_compare_table(names: &[String], metrics: &[ComparedMetric]) -> Markup {
     let find = |key: &str| metrics.iter().find(|m| m.key == key);
-    let (per, total) = (find("cost_per_worker_year"), find("total_cost"));
+    let (per, total) = (find("cost_per_worker_year"), find("cost_total"));
     let cells = |i: usize, m: Option<&ComparedMetric>| {
         let value = m.and_then(|m| m.values.get(i).copied().flatten());
         let diff = m.and_then(|m| m.diffs.get(i).copied().flatten());
@@ -206,9 +314,9 @@ fn cost_compare_table(names: &[String], metrics: &[ComparedMetric]) -> Markup {
             thead {
                 tr {
                     th { "Scenario" }
-                    th class="num" { "Cost per retained worker-year (95% CI)" }
+                    th class="num" { "Average cost per worker-year served (95% CI)" }
                     th { "Difference from the reference" }
-                    th class="num" { "Public spending over the run (95% CI)" }
+                    th class="num" { "Public spending over the run, present value (95% CI)" }
                     th { "Difference from the reference" }
                 }
             }

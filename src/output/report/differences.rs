@@ -63,8 +63,6 @@ fn headline_words(s: &Scenario, m: &ComparedMetric) -> String {
         "villages_without_doctor.last" => {
             format!("share of villages with nobody serving in {last}")
         }
-        "cost_per_worker_year" => "public spending per retained worker-year".into(),
-        "total_cost" => "public spending over the run, whole region".into(),
         _ => m.label.clone(),
     }
 }
@@ -94,6 +92,7 @@ fn difference_parts(unit: Unit, d: &MeanCi) -> (String, String) {
                 grouped(d.high / scale, dec),
             )
         }
+        Unit::Years => (signed(d.mean, 0), grouped(d.low, 0), grouped(d.high, 0)),
     };
     let ci = if d.low.is_finite() && d.high.is_finite() {
         format!("(95% CI {low} to {high})")
@@ -139,7 +138,7 @@ fn difference_sentence(s: &Scenario, m: &ComparedMetric, d: &MeanCi) -> String {
     match m.unit {
         Unit::Share if m.key.starts_with("retention.") => format!("{value} of {what} {ci}"),
         Unit::Share => format!("{value} in the {what} {ci}"),
-        Unit::Yuan => format!("{value} in {what} {ci}"),
+        Unit::Yuan | Unit::Years => format!("{value} in {what} {ci}"),
     }
 }
 
@@ -240,6 +239,7 @@ fn difference_row(s: &Scenario, m: &ComparedMetric, i: usize) -> Markup {
             Some(v) => match m.unit {
                 Unit::Share => pct(v.mean, 1),
                 Unit::Yuan => yuan(v.mean),
+                Unit::Years => grouped(v.mean, 0),
             },
             None => "–".into(),
         }

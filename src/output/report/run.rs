@@ -21,7 +21,7 @@ const RUN_SECTIONS: [(&str, &str); 7] = [
     ("staffing", "Staffing and village coverage"),
     ("titles", "Title mix"),
     ("exits", "Where leavers go"),
-    ("cost", "Cost per retained worker-year"),
+    ("cost", "Cost and value for money"),
     ("validation", "Validation against published figures"),
 ];
 
@@ -118,8 +118,8 @@ fn glance(s: &Scenario, r: &RunResult, years: &Years) -> Markup {
             }
             "\n"
             li {
-                strong { (yuan(cost.mean)) } " of public spending per retained worker-year "
-                (ci_words(Unit::Yuan, &cost))
+                strong { (yuan(cost.mean)) } " of public spending per worker-year served, on average ("
+                (s.economics.cost_unit_words()) ") " (ci_words(Unit::Yuan, &cost))
             }
             "\n"
         }

@@ -121,6 +121,7 @@ pub(super) fn ci_words(unit: Unit, c: &MeanCi) -> String {
                 grouped(c.high / scale, dec)
             )
         }
+        Unit::Years => format!("(95% CI {} to {})", grouped(c.low, 0), grouped(c.high, 0)),
     }
 }
 
@@ -135,6 +136,7 @@ pub(super) fn ci_span(unit: Unit, c: &MeanCi) -> Markup {
             (pct(low, 1), pct(high, 1))
         }
         Unit::Yuan => (yuan(c.low), yuan(c.high)),
+        Unit::Years => (grouped(c.low, 0), grouped(c.high, 0)),
     };
     html! { span class="ci" { (low) " to " (high) } }
 }

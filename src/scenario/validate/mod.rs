@@ -10,6 +10,7 @@ mod pathways;
 mod policy;
 
 use crate::behaviour::{Behaviour, OutsideOption};
+use crate::economics::Economics;
 use crate::population::Region;
 use crate::scenario::load::Sources;
 use crate::scenario::raw::*;
@@ -34,6 +35,14 @@ pub(in crate::scenario) fn validate(
         replications: c.int(&s.replications, "simulation.replications")? as u32,
         steps_per_year: c.int(&s.steps_per_year, "simulation.steps_per_year")? as u32,
         year_begins_month: c.int(&s.year_begins_month, "simulation.year_begins_month")? as u32,
+    };
+
+    let empty_econ = RawEconomics::default();
+    let e = raw.economics.as_ref().unwrap_or(&empty_econ);
+    let economics = Economics {
+        base_year: c.int(&e.base_year, "economics.base_year")? as i32,
+        inflation: c.real(&e.inflation, "economics.inflation")?,
+        discount_rate: c.real(&e.discount_rate, "economics.discount_rate")?,
     };
 
     let empty_region = RawRegion::default();
@@ -123,6 +132,7 @@ pub(in crate::scenario) fn validate(
             .map(|d| d.value.clone())
             .unwrap_or_default(),
         simulation,
+        economics,
         region,
         outside,
         behaviour,

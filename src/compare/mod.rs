@@ -7,6 +7,9 @@
 //! narrower than the unpaired (Welch) interval of two independent runs because the shared noise
 //! cancels. Both are reported, so the gain is visible.
 
+pub mod decision;
+pub mod icer;
+
 use crate::headline::{Headline, Unit};
 use crate::stats::interval::{MeanCi, mean_ci, t975};
 
@@ -110,6 +113,39 @@ pub fn compare(runs: &[Vec<Headline>]) -> Vec<ComparedMetric> {
         .collect()
 }
 
+/// The paired difference of one metric between two of the compared scenarios.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    /// Indices of the two scenarios: the difference is `b − a`.
+    pub a: usize,
+    pub b: usize,
+    pub key: String,
+    pub unit: Unit,
+    pub diff: Difference,
+}
+
+/// Every metric's paired difference between every two scenarios (`b` after `a`), for a
+/// decision between two options neither of which is the reference.
+pub fn pairs(runs: &[Vec<Headline>]) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for a in 0..runs.len() {
+        for b in a + 1..runs.len() {
+            for ha in &runs[a] {
+                if let Some(hb) = runs[b].iter().find(|h| h.key == ha.key) {
+                    out.push(Pair {
+                        a,
+                        b,
+                        key: ha.key.clone(),
+                        unit: ha.unit,
+                        diff: difference(&ha.per_rep, &hb.per_rep),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A value in its unit, for people: shares as percentages, yuan with thousands separators.
 pub fn human(x: f64, unit: Unit) -> String {
     if !x.is_finite() {
@@ -118,6 +154,7 @@ pub fn human(x: f64, unit: Unit) -> String {
     match unit {
         Unit::Share => format!("{:.1}%", x * 100.0),
         Unit::Yuan => money(x),
+        Unit::Years => thousands(x),
     }
 }
 
@@ -143,6 +180,14 @@ pub fn human_diff(x: f64, unit: Unit) -> String {
         Unit::Share => format!("{:+.1} pp", x * 100.0),
         Unit::Yuan => {
             let s = money(x.abs());
+            if x < 0.0 {
+                format!("-{s}")
+            } else {
+                format!("+{s}")
+            }
+        }
+        Unit::Years => {
+            let s = thousands(x.abs());
             if x < 0.0 {
                 format!("-{s}")
             } else {
