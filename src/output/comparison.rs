@@ -336,6 +336,7 @@ pub fn plane(scenarios: &[Scenario], d: &Decision) -> super::plot::Plane {
     let e = &scenarios[0].economics;
     super::plot::Plane {
         title: format!("Cost-effectiveness against {}", scenarios[0].name),
+        reference: format!("{} (reference)", scenarios[0].name),
         x_label: format!("Extra worker-years served ({})", e.discount_words()),
         y_label: format!("Extra public spending (yuan of {} prices)", e.base_year),
         points: d

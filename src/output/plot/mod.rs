@@ -9,20 +9,21 @@
 //! Why an embedded font: plotters' default text support goes through
 //! fontconfig, which is not installed on CI or on the machines the simulator
 //! runs on, so we build plotters with its `ab_glyph` rasteriser instead and
-//! register DejaVu Sans (shipped as bytes by the `dejavu` crate) under the one
-//! family name this module draws with. The same bytes are used for SVG too,
-//! because plotters measures text with them to place labels; as a result the
-//! output depends on nothing installed on the machine and is byte-identical
-//! from run to run.
+//! register an embedded font under the one family name this module draws
+//! with: Noto Sans CJK SC, subset to Latin, punctuation and every GB 2312
+//! character (`assets/fonts/`, SIL OFL 1.1), so that a Chinese scenario name
+//! such as "乡镇加薪20%" renders in the PNG as in the SVG. plotters measures
+//! text with the same bytes to place labels; the output depends on nothing
+//! installed on the machine and is byte-identical from run to run.
 //!
 //! Besides that chart, the module draws small multiples of it in one image
 //! ([`PanelPlot`]), a metric against a swept parameter with confidence bands
 //! ([`LinePlot`]) and a metric over a grid of two parameters ([`Heatmap`]),
 //! all with the same font, palette and PNG-writing rules.
 //!
-//! Known limitation: DejaVu Sans has no CJK glyphs, so Chinese labels such as
-//! "定向" come out as placeholder boxes in the PNG (the SVG keeps the real
-//! characters and the viewer's fonts render them). Nothing panics on them.
+//! Characters outside the subset (rare hanzi beyond GB 2312) come out as the
+//! font's empty box in the PNG; the SVG keeps the real characters. Nothing
+//! panics on them.
 //!
 //! Layout: every chart kind implements [`Chart`] (here, with the data types); `retention`
 //! draws the retention chart and its panels (lines with bands and benchmark points), `line`

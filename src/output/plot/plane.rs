@@ -21,6 +21,8 @@ pub struct Plane {
     pub x_label: String,
     pub y_label: String,
     pub points: Vec<PlanePoint>,
+    /// The reference's name, drawn at the origin.
+    pub reference: String,
     /// What the bars are, in words.
     pub note: String,
 }
@@ -92,6 +94,17 @@ where
             .draw_series(DashedLineSeries::new(line, 6, 4, axis.stroke_width(1)))
             .map_err(|e| draw_err("zero lines", e))?;
     }
+    // The reference, at the origin.
+    chart
+        .draw_series([Cross::new((0.0, 0.0), 7, BLACK.stroke_width(2))])
+        .map_err(|e| draw_err("reference", e))?;
+    let reference = (FAMILY, 16)
+        .into_font()
+        .color(&RGBColor(30, 30, 30))
+        .pos(Pos::new(HPos::Left, VPos::Top));
+    chart
+        .draw_series([Text::new(plot.reference.clone(), (0.0, 0.0), reference)])
+        .map_err(|e| draw_err("labels", e))?;
     let clip_x = |v: f64| v.clamp(x_lo, x_hi);
     let clip_y = |v: f64| v.clamp(y_lo, y_hi);
     for (i, p) in plot.points.iter().enumerate() {
@@ -116,10 +129,16 @@ where
         chart
             .draw_series([Circle::new((e.1, c.1), 6, colour.filled())])
             .map_err(|e| draw_err("points", e))?;
+        // Labels of points in the right third read leftwards, so none runs off the chart.
+        let h = if e.1 > x_lo + (x_hi - x_lo) * 0.66 {
+            HPos::Right
+        } else {
+            HPos::Left
+        };
         let label = (FAMILY, 16)
             .into_font()
             .color(&RGBColor(30, 30, 30))
-            .pos(Pos::new(HPos::Left, VPos::Bottom));
+            .pos(Pos::new(h, VPos::Bottom));
         chart
             .draw_series([Text::new(p.label.clone(), (e.1, c.1), label)])
             .map_err(|e| draw_err("labels", e))?;

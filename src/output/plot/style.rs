@@ -86,9 +86,17 @@ pub(super) const PALETTE: [RGBColor; 10] = [
 pub(super) fn ensure_fonts() -> Result<(), PlotError> {
     static REGISTERED: OnceLock<Result<(), &'static str>> = OnceLock::new();
     let outcome = REGISTERED.get_or_init(|| {
-        let fonts = [
-            (FontStyle::Normal, dejavu::sans::regular()),
-            (FontStyle::Bold, dejavu::sans::bold()),
+        // Noto Sans CJK SC, subset to Latin, punctuation and every GB 2312 character
+        // (assets/fonts/README.md): Chinese names render in the PNGs too.
+        let fonts: [(FontStyle, &'static [u8]); 2] = [
+            (
+                FontStyle::Normal,
+                include_bytes!("../../../assets/fonts/NotoSansCJKsc-Regular-GB2312.otf"),
+            ),
+            (
+                FontStyle::Bold,
+                include_bytes!("../../../assets/fonts/NotoSansCJKsc-Bold-GB2312.otf"),
+            ),
         ];
         for (style, bytes) in fonts {
             // InvalidFont carries no detail, so the family name is all we keep.

@@ -130,6 +130,29 @@ fn empty_plot_renders() {
 }
 
 #[test]
+fn chinese_titles_draw_their_own_glyphs_in_the_png() {
+    // With a font lacking CJK glyphs every hanzi is the same empty box, so two titles of four
+    // different characters give the same image; with the embedded subset they differ. A
+    // character outside it (a rare CJK Extension B hanzi) still draws as the box.
+    let png = |title: &str| {
+        RetentionPlot {
+            title: title.to_string(),
+            ..empty()
+        }
+        .png()
+        .expect("PNG")
+    };
+    let (a, b) = (png("乡镇加薪"), png("县医共体"));
+    assert_ne!(a, b, "hanzi rendered as identical boxes");
+    assert_eq!(
+        png("𠀀𠀁𠀂𠀃"),
+        png("𠀄𠀅𠀆𠀇"),
+        "outside the subset: boxes"
+    );
+    assert_ne!(png("乡镇加薪"), png("𠀀𠀁𠀂𠀃"));
+}
+
+#[test]
 fn odd_input_does_not_panic() {
     let nan = f64::NAN;
     let plot = RetentionPlot {
