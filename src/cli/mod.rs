@@ -430,10 +430,17 @@ fn compare(args: CompareArgs) -> Result<()> {
             scenarios.len(),
             shown(&scenarios[0].name)
         );
+        // The key column fits the longest key (`retention_placed.….not_remote.y10`).
+        let w = metrics
+            .iter()
+            .map(|m| m.key.len())
+            .max()
+            .unwrap_or(0)
+            .max(34);
         for (i, s) in scenarios.iter().enumerate().skip(1) {
             let _ = writeln!(
                 text,
-                "\n{:<34} {:>10} {:>10} {:>12}  {:>23}",
+                "\n{:<w$} {:>10} {:>10} {:>12}  {:>23}",
                 format!("`{}`", shown(&s.name)),
                 shown(&scenarios[0].name)
                     .chars()
@@ -459,7 +466,7 @@ fn compare(args: CompareArgs) -> Result<()> {
                 use zhagen::compare::{human, human_diff};
                 let _ = writeln!(
                     text,
-                    "{:<34} {:>10} {:>10} {:>12}  {:>10} to {:>10}{}",
+                    "{:<w$} {:>10} {:>10} {:>12}  {:>10} to {:>10}{}",
                     m.key,
                     human(a.mean, m.unit),
                     human(b.mean, m.unit),
