@@ -225,6 +225,7 @@ fn the_decision_table_ranks_options_by_the_cost_of_an_extra_worker_year_as_a_han
             "--set",
             "region.counties=3",
             "--pairs",
+            "--xlsx",
         ])
         .assert()
         .success()
@@ -308,6 +309,10 @@ fn the_decision_table_ranks_options_by_the_cost_of_an_extra_worker_year_as_a_han
         - headline(&runs.join("salary-uplift"), "cost_total");
     assert!(((d - hand) / hand).abs() < 1e-6, "{d} vs {hand}");
     assert!(out.join("cost-effectiveness.svg").is_file());
+    // --xlsx: the comparison's own tables as sheets.
+    use calamine::{Reader, Xlsx, open_workbook};
+    let wb: Xlsx<_> = open_workbook(out.join("tables.xlsx")).expect("an xlsx file");
+    assert_eq!(wb.sheet_names(), ["decision", "comparison", "pairs"]);
 }
 
 #[test]

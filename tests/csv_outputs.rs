@@ -173,3 +173,63 @@ fn retention_csv_is_a_life_table_with_empty_cells_past_follow_up() {
         );
     }
 }
+
+#[test]
+fn the_xlsx_workbook_holds_every_table_with_numbers_as_numbers() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    Command::cargo_bin("zhagen")
+        .unwrap()
+        .args([
+            "run",
+            baseline_path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--replications",
+            "3",
+            "--set",
+            "region.counties=2",
+            "--set",
+            "name=乡镇加薪20%",
+            "--xlsx",
+            "-q",
+        ])
+        .assert()
+        .success();
+    let mut wb: Xlsx<_> = open_workbook(out.join("tables.xlsx")).expect("an xlsx file");
+    let names = wb.sheet_names();
+    for sheet in [
+        "headline",
+        "retention",
+        "staffing",
+        "villages",
+        "titles",
+        "exits",
+        "costs",
+    ] {
+        assert!(names.iter().any(|n| n == sheet), "{sheet} in {names:?}");
+    }
+    // Every cell equals the CSV's, numbers as numbers.
+    let costs = wb.worksheet_range("costs").unwrap();
+    let mut csv = csv::Reader::from_path(out.join("costs.csv")).unwrap();
+    let head = csv.headers().unwrap().clone();
+    for (c, h) in head.iter().enumerate() {
+        assert_eq!(costs.get((0, c)), Some(&Data::String(h.to_string())));
+    }
+    for (r, rec) in csv.records().enumerate() {
+        for (c, cell) in rec.unwrap().iter().enumerate() {
+            match costs.get((r + 1, c)) {
+                Some(Data::Float(x)) => assert_eq!(*x, cell.parse::<f64>().unwrap()),
+                None | Some(Data::Empty) => assert!(cell.is_empty()),
+                other => panic!("row {r} col {c}: {other:?} for {cell:?}"),
+            }
+        }
+    }
+    // Text cells are text: the labels, in words.
+    let headline = wb.worksheet_range("headline").unwrap();
+    assert!(headline.rows().any(|row| {
+        row.iter()
+            .any(|d| matches!(d, Data::String(s) if s.contains("yuan of 2024 prices")))
+    }));
+}

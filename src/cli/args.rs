@@ -188,6 +188,9 @@ pub struct CompareArgs {
     /// Run even if the size estimate says the run is absurdly large.
     #[arg(long)]
     pub allow_large: bool,
+    /// Also write tables.xlsx: every table of the folder as a sheet of one Excel workbook.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 #[derive(Args, Debug)]
@@ -218,6 +221,9 @@ pub struct RunArgs {
     /// Run even if the size estimate says the run is absurdly large.
     #[arg(long)]
     pub allow_large: bool,
+    /// Also write tables.xlsx: every table of the folder as a sheet of one Excel workbook.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// `--seed`: the values `simulation.seed` may hold, from the catalogue, so that the flag and the

@@ -419,7 +419,11 @@ fn compare(args: CompareArgs) -> Result<()> {
                 pairs: pairs.as_deref(),
             },
             &timings,
-        )
+        )?;
+        if args.xlsx {
+            output::workbook::write_workbook(d)?;
+        }
+        Ok(())
     })?;
     if !args.quiet {
         let mut text = String::new();
@@ -592,7 +596,11 @@ fn run_inner(
     };
     output::write_folder(&out, &made, args.force, |d| {
         output::write_all(d, &scenario, &result, timing)?;
-        extra(d, &scenario, &result)
+        extra(d, &scenario, &result)?;
+        if args.xlsx {
+            output::workbook::write_workbook(d)?;
+        }
+        Ok(())
     })?;
     if print_report {
         report(&scenario, &result, &out, timing)?;

@@ -12,6 +12,7 @@ pub mod plot;
 pub mod report;
 pub mod summary;
 pub mod tables;
+pub mod workbook;
 
 pub use folder::{Made, check_target, folder_name, write_folder};
 
