@@ -75,13 +75,9 @@ fn per_rep<'a>(hs: &'a [Headline], key: &str) -> Option<&'a [f64]> {
         .map(|h| h.per_rep.as_slice())
 }
 
+/// The paired difference `b − a` over replications (as every comparison computes it).
 fn paired(a: &[f64], b: &[f64]) -> MeanCi {
-    mean_ci(
-        a.iter()
-            .zip(b)
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .map(|(x, y)| y - x),
-    )
+    super::difference(a, b).paired
 }
 
 impl Decision {
@@ -165,28 +161,22 @@ impl Decision {
     /// savings (largest saving per worker-year lost first), then the dominated.
     pub fn rank_key(r: &OptionRow) -> (u8, f64) {
         let i = &r.incremental;
-        match i.quadrant {
+        let (group, within) = match i.quadrant {
             Quadrant::Dominant => (0, -i.effect.mean),
             Quadrant::CostsMore | Quadrant::MoreForSimilarCost => (1, i.icer),
             Quadrant::NoClearEffect => (2, i.cost.mean),
             Quadrant::SavesButLoses => (3, i.icer),
             Quadrant::Dominated => (4, i.cost.mean),
-        }
-        .into_finite()
-    }
-}
-
-trait Finite {
-    fn into_finite(self) -> Self;
-}
-
-impl Finite for (u8, f64) {
-    fn into_finite(self) -> Self {
-        if self.1.is_finite() {
-            self
-        } else {
-            (self.0, f64::INFINITY)
-        }
+        };
+        // An undefined value orders last within its group.
+        (
+            group,
+            if within.is_finite() {
+                within
+            } else {
+                f64::INFINITY
+            },
+        )
     }
 }
 

@@ -178,16 +178,12 @@ pub fn human_diff(x: f64, unit: Unit) -> String {
     }
     match unit {
         Unit::Share => format!("{:+.1} pp", x * 100.0),
-        Unit::Yuan => {
-            let s = money(x.abs());
-            if x < 0.0 {
-                format!("-{s}")
+        Unit::Yuan | Unit::Years => {
+            let s = if unit == Unit::Yuan {
+                money(x.abs())
             } else {
-                format!("+{s}")
-            }
-        }
-        Unit::Years => {
-            let s = thousands(x.abs());
+                thousands(x.abs())
+            };
             if x < 0.0 {
                 format!("-{s}")
             } else {

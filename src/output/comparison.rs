@@ -3,7 +3,7 @@
 //! differences in words, with every chart), `provenance.json`, each resolved scenario under
 //! `scenarios/`, and each scenario's full run outputs under `runs/`.
 
-use super::csv::{Table, cells};
+use super::csv::{Table, cells, num6 as num};
 use super::{OutputError, Timing, write_all, write_atomic};
 use crate::compare::decision::{Decision, EFFECT_KEY};
 use crate::compare::icer::{Frontier, ICER_METHOD, RatioInterval};
@@ -98,14 +98,6 @@ pub fn write_comparison(dir: &Path, c: &Compared, timings: &[Timing]) -> Result<
     json.push('\n');
     // Written last: its presence says the comparison is complete.
     write_atomic(dir, "provenance.json", json.as_bytes())
-}
-
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.6}")
-    } else {
-        String::new()
-    }
 }
 
 /// `comparison.csv`: one row per scenario and metric.

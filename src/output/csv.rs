@@ -37,6 +37,16 @@ impl Table {
     }
 }
 
+/// A number with six decimals, or an empty cell when it is not finite: the columns of every
+/// table whose values are means, intervals or differences.
+pub fn num6(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.6}")
+    } else {
+        String::new()
+    }
+}
+
 /// The fields of one row, each formatted with `Display`: `cells![name, year, format!("{x:.1}")]`.
 macro_rules! cells {
     ($($x:expr),* $(,)?) => { [$($x.to_string()),*] };

@@ -1,7 +1,7 @@
 //! The CSV tables of a run. Numbers are written with fixed precision so that files compare
 //! byte for byte between runs.
 
-use super::csv::{Table, cells};
+use super::csv::{Table, cells, num6 as num};
 use crate::engine::tally::{AGE_BINS, Phase, REASONS};
 use crate::population::{Destination, PathwayKind, Title};
 use crate::scenario::Scenario;
@@ -297,13 +297,6 @@ pub fn costs_csv(s: &Scenario, r: &RunResult) -> String {
 /// terminal, `summary.json`, the report and a comparison show, under the same names.
 pub fn headline_csv(s: &Scenario, r: &RunResult) -> String {
     let mut out = Table::new("metric,unit,value,ci_low,ci_high,replications,label".split(','));
-    let num = |x: f64| {
-        if x.is_finite() {
-            format!("{x:.6}")
-        } else {
-            String::new()
-        }
-    };
     for h in crate::headline::headlines(s, r) {
         let m = crate::stats::interval::mean_ci(h.per_rep.iter().copied());
         out.row(cells![
@@ -321,13 +314,6 @@ pub fn headline_csv(s: &Scenario, r: &RunResult) -> String {
 
 /// `validation.csv`: every benchmark against the simulation, with the interval method.
 pub fn validation_csv(r: &RunResult) -> String {
-    let num = |x: f64| {
-        if x.is_finite() {
-            format!("{x:.6}")
-        } else {
-            String::new()
-        }
-    };
     let mut out = Table::new(
         "benchmark,role,metric,bound,unit,target,target_low,target_high,uncertainty,simulated,mc_ci_low,mc_ci_high,difference,replications_defined,verdict,why_not_judged,verdict_method,source"
             .split(','),
