@@ -6,8 +6,9 @@
 //! never on the results, so that every point of a sweep has the same columns.
 
 use crate::scenario::Scenario;
-use crate::stats::RunResult;
+use crate::stats::breakdown::{COUNTY_STATS, REMOTENESS};
 use crate::stats::survival::{self, life_table};
+use crate::stats::{RepMetrics, RunResult};
 
 /// Years since entering service at which retention is reported.
 pub const KEY_YEARS: [usize; 6] = [1, 3, 5, 7, 10, 15];
@@ -77,6 +78,11 @@ impl Better {
 /// Which way the metric `key` is better: retention, service and filled posts up; vacancies,
 /// exits, uncovered villages and spending down.
 pub fn better(key: &str) -> Better {
+    // A window's metric (`from_2025.vacancy.mean`) is better the way the metric is.
+    let key = match key.strip_prefix("from_") {
+        Some(rest) => rest.split_once('.').map_or(key, |(_, metric)| metric),
+        None => key,
+    };
     let lower = key.starts_with("vacancy.")
         || key == "outflow"
         || key.starts_with("villages_without_doctor")
@@ -144,6 +150,32 @@ pub fn keys(s: &Scenario) -> Vec<(String, String, Unit)> {
         (
             "villages_without_doctor.last".into(),
             format!("share of villages with nobody serving in {last}"),
+            Unit::Share,
+        ),
+        (
+            "vacancy.remote.mean".into(),
+            "vacant share of centre posts in remote townships, average over the run".into(),
+            Unit::Share,
+        ),
+        (
+            "vacancy.not_remote.mean".into(),
+            "vacant share of centre posts in non-remote townships, average over the run".into(),
+            Unit::Share,
+        ),
+        (
+            "vacancy.worst_county.mean".into(),
+            "vacant share of centre posts in each year's worst-off county, average over the run"
+                .into(),
+            Unit::Share,
+        ),
+        (
+            "villages_without_doctor.remote.last".into(),
+            format!("share of villages of remote townships with nobody serving in {last}"),
+            Unit::Share,
+        ),
+        (
+            "villages_without_doctor.not_remote.last".into(),
+            format!("share of villages of non-remote townships with nobody serving in {last}"),
             Unit::Share,
         ),
         (
@@ -229,6 +261,7 @@ pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
                 .reps
                 .iter()
                 .map(|m| {
+                    let b = &m.breakdown;
                     if let Some(rest) = key.strip_prefix("retention_placed.") {
                         // From the right: a pathway's name may hold a dot.
                         let (rest, year) = rest.rsplit_once(".y").expect("placed year");
@@ -258,6 +291,19 @@ pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
                         match key.as_str() {
                             "vacancy.mean" => mean(&m.vacancy),
                             "vacancy.last" => m.vacancy[last],
+                            "vacancy.remote.mean" => mean_every(&b.vacancy_by_remoteness, 2, 1),
+                            "vacancy.not_remote.mean" => mean_every(&b.vacancy_by_remoteness, 2, 0),
+                            "vacancy.worst_county.mean" => mean_every(
+                                &b.county_vacancy,
+                                COUNTY_STATS.len(),
+                                COUNTY_STATS.len() - 1,
+                            ),
+                            "villages_without_doctor.remote.last" => {
+                                b.uncovered_by_remoteness[last * 2 + 1]
+                            }
+                            "villages_without_doctor.not_remote.last" => {
+                                b.uncovered_by_remoteness[last * 2]
+                            }
                             "outflow" => m.outflow,
                             "village_posts_filled.last" => m.village_fill[last],
                             "villages_without_doctor.last" => m.uncovered[last],
@@ -289,6 +335,114 @@ pub fn headlines(s: &Scenario, r: &RunResult) -> Vec<Headline> {
             }
         })
         .collect()
+}
+
+/// The mean of every `stride`-th value of `xs` from `offset` (one column of a year × class
+/// table), over the finite ones.
+fn mean_every(xs: &[f64], stride: usize, offset: usize) -> f64 {
+    let column: Vec<f64> = xs.iter().skip(offset).step_by(stride).copied().collect();
+    mean(&column)
+}
+
+/// The headline metrics of a run restricted to what a policy starting in simulated year `y0`
+/// can touch: the years from `y0` on, and the entry cohorts of `y0` and later. Keys are the
+/// whole-run metric's prefixed by `from_YEAR.` (`from_2015.vacancy.mean`); `compare` adds them
+/// for every year in which a compared scenario's policy first departs from the reference's, to
+/// every run, so that the pairing over replications holds. Under common random numbers the
+/// years before `y0` are identical in both, so differences of the sums (worker-years, cost) equal
+/// the whole run's, while the averages and the cohort retention are no longer diluted by years
+/// and cohorts the policy never reached.
+pub fn from_year(s: &Scenario, r: &RunResult, y0: usize) -> Vec<Headline> {
+    let years = s.simulation.years as usize;
+    let y0 = y0.min(years - 1);
+    let first = s.simulation.start_year + y0 as i32;
+    let last = s.simulation.start_year + years as i32 - 1;
+    let span = format!("{first}–{last}");
+    let prefix = format!("from_{first}");
+    let mut out = Vec::new();
+    let mut push = |key: String, label: String, unit: Unit, f: &dyn Fn(&RepMetrics) -> f64| {
+        out.push(Headline {
+            key: format!("{prefix}.{key}"),
+            label,
+            unit,
+            per_rep: r.reps.iter().map(f).collect(),
+        });
+    };
+    let window =
+        |xs: &[f64], stride: usize, offset: usize| mean_every(&xs[y0 * stride..], stride, offset);
+    for (p, pw) in s.pathways.iter().enumerate() {
+        // Incumbents are the stock at the start: they have no entry cohort.
+        if pw.kind == crate::population::PathwayKind::Incumbent {
+            continue;
+        }
+        for k in KEY_YEARS {
+            if y0 + k <= years {
+                push(
+                    format!("retention.{}.y{k}", pw.name),
+                    format!(
+                        "{} entering {first} or later still serving {k} years after entry (cohorts followed that long)",
+                        pw.name
+                    ),
+                    Unit::Share,
+                    &|m| m.breakdown.cohorts_retention(p, y0, k),
+                );
+            }
+        }
+    }
+    push(
+        "vacancy.mean".into(),
+        format!("vacant share of centre posts, average over {span}"),
+        Unit::Share,
+        &|m| window(&m.vacancy, 1, 0),
+    );
+    for (class, words) in [(1, "remote"), (0, "non-remote")] {
+        push(
+            format!("vacancy.{}.mean", REMOTENESS[class]),
+            format!("vacant share of centre posts in {words} townships, average over {span}"),
+            Unit::Share,
+            &|m| window(&m.breakdown.vacancy_by_remoteness, 2, class),
+        );
+    }
+    push(
+        "vacancy.worst_county.mean".into(),
+        format!(
+            "vacant share of centre posts in each year's worst-off county, average over {span}"
+        ),
+        Unit::Share,
+        &|m| {
+            let n = COUNTY_STATS.len();
+            window(&m.breakdown.county_vacancy, n, n - 1)
+        },
+    );
+    push(
+        "villages_without_doctor.mean".into(),
+        format!("share of villages with nobody serving, average over {span}"),
+        Unit::Share,
+        &|m| window(&m.uncovered, 1, 0),
+    );
+    let discount = s.economics.discount_words();
+    push(
+        "worker_years_discounted".into(),
+        format!("worker-years served in centre and village posts over {span}, {discount}"),
+        Unit::Years,
+        &|m| m.breakdown.worker_years_by_year[y0..].iter().sum(),
+    );
+    push(
+        "village_years_staffed_discounted".into(),
+        format!("village-years with someone serving at the yearly census over {span}, {discount}"),
+        Unit::Years,
+        &|m| m.breakdown.village_years_by_year[y0..].iter().sum(),
+    );
+    push(
+        "cost_total".into(),
+        format!(
+            "public spending over {span}, {}",
+            s.economics.cost_unit_words()
+        ),
+        Unit::Yuan,
+        &|m| m.breakdown.cost_by_year[y0..].iter().sum(),
+    );
+    out
 }
 
 fn mean(xs: &[f64]) -> f64 {

@@ -131,6 +131,7 @@ fn a_run_writes_a_self_contained_report_with_every_section() {
             "levers",
             "retention",
             "staffing",
+            "breakdowns",
             "titles",
             "exits",
             "cost",
@@ -142,8 +143,11 @@ fn a_run_writes_a_self_contained_report_with_every_section() {
     assert!(html.contains("<th>Seed</th><td>20221231</td>"));
     assert!(html.contains("<th>Replications</th><td>4 "));
     assert!(html.contains(&format!("<th>zhagen version</th><td>{}", zhagen::VERSION)));
-    // Curves, staffing, villages, titles, exits: five inline charts.
-    assert_eq!(html.matches("<svg").count(), 5);
+    // Curves, staffing, villages, remoteness, titles, exits: six inline charts.
+    assert_eq!(html.matches("<svg").count(), 6);
+    // The breakdowns: where RTME graduates were placed, and their entry cohorts.
+    assert!(html.contains("the remoteness of the township they were placed in"));
+    assert!(html.contains("Still serving, by entry cohort"));
     assert!(html.contains("Retention by pathway"));
     // The baseline's Tang figure is a cohort at a calendar date (2015–16 graduates in December
     // 2022), not a point of the curve pooled over cohorts: it is in the validation table only.

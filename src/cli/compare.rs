@@ -137,11 +137,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     }
     progress.0.set_length(total);
     progress.finish();
-    let heads: Vec<_> = scenarios
-        .iter()
-        .zip(&results)
-        .map(|(s, r)| zhagen::headline::headlines(s, r))
-        .collect();
+    let runs: Vec<_> = scenarios.iter().zip(&results).collect();
+    let heads = zhagen::compare::headlines_with_windows(&runs);
     let metrics = zhagen::compare::compare(&heads);
     let decision = zhagen::compare::decision::Decision::new(&heads, &outcome)?;
     let pairs = args.pairs.then(|| zhagen::compare::pairs(&heads));
@@ -192,7 +189,13 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                 "95% CI (paired)"
             );
             let mut unchanged = 0;
-            for m in &metrics {
+            // A window's rows under the scenario whose policy starts then (with several
+            // starts, every run carries every window; each block shows its own).
+            let own = zhagen::compare::policy_start(&scenarios[0], s)
+                .map(|y| format!("from_{}.", s.simulation.start_year + y as i32));
+            for m in metrics.iter().filter(|m| {
+                !m.key.starts_with("from_") || own.as_ref().is_some_and(|o| m.key.starts_with(o))
+            }) {
                 let (Some(a), Some(b), Some(d)) = (m.values[0], m.values[i], m.diffs[i]) else {
                     continue;
                 };

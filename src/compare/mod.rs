@@ -10,8 +10,51 @@
 pub mod decision;
 pub mod icer;
 
-use crate::headline::{Headline, Unit};
+use crate::headline::{self, Headline, Unit};
+use crate::scenario::Scenario;
+use crate::stats::RunResult;
 use crate::stats::interval::{MeanCi, mean_ci, t975};
+
+/// The simulated year (index) in which scenario `s`'s policy first departs from the
+/// reference's, when it runs the reference's policy before that: a policy change from that year
+/// (`[policy_from.YEAR]`), which `headline::from_year` summarises on the years and cohorts it can
+/// touch. `None` when the policies differ from the first year or never (the scenarios then
+/// differ from the start, or elsewhere than in policy), or the runs' calendars differ.
+pub fn policy_start(reference: &Scenario, s: &Scenario) -> Option<usize> {
+    if reference.simulation.start_year != s.simulation.start_year
+        || reference.policies.len() != s.policies.len()
+    {
+        return None;
+    }
+    let first = reference
+        .policies
+        .iter()
+        .zip(&s.policies)
+        .position(|(a, b)| a != b)?;
+    (first > 0).then_some(first)
+}
+
+/// The headline metrics of every run, with the windows of `headline::from_year` added for each
+/// year in which some scenario's policy first departs from the reference's (the first run), so
+/// that every run carries the same window keys and their differences stay paired.
+pub fn headlines_with_windows(runs: &[(&Scenario, &RunResult)]) -> Vec<Vec<Headline>> {
+    let mut starts: Vec<usize> = runs
+        .iter()
+        .skip(1)
+        .filter_map(|(s, _)| policy_start(runs[0].0, s))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    runs.iter()
+        .map(|(s, r)| {
+            let mut hs = headline::headlines(s, r);
+            for &y0 in &starts {
+                hs.extend(headline::from_year(s, r, y0));
+            }
+            hs
+        })
+        .collect()
+}
 
 /// One metric across the compared scenarios.
 #[derive(Debug, Clone, PartialEq)]

@@ -244,8 +244,10 @@ pub fn simulate<S: Send>(
     // Replications and their counties in one tree of trees: a thread that runs out of counties
     // in one replication steals from another, so there is no barrier anywhere.
     let replication = |rep: u32| {
-        let total = simulate_counties(scenario, rep, progress, cancel)?;
+        let mut total = simulate_counties(scenario, rep, progress, cancel)?;
         let m = summarise(rep, &total);
+        // The county rows have served the replication's summary (see `Tally::counties`).
+        total.counties = Vec::new();
         Some((total, vec![m]))
     };
     let merge = |a: &mut (Tally, Vec<S>), b: (Tally, Vec<S>)| {

@@ -220,8 +220,32 @@ pub struct Tally {
     pub placed_entrants: Vec<u64>,
     pub placed_events: Vec<u32>,
     pub placed_censored: Vec<u32>,
+    /// Staffing split by the township's remoteness, per calendar year index × (0 not remote,
+    /// 1 remote): every field of `staffing` but `blocked` (counted per pass, not per centre),
+    /// so that the two add up to `staffing`'s.
+    pub staffing_by_remoteness: Vec<Staffing>,
+    /// Village counts split by the remoteness of the township the village belongs to, per
+    /// calendar year index × (0 not remote, 1 remote): `villages`, `uncovered`, `posts` and
+    /// `filled`.
+    pub villages_by_remoteness: Vec<VillageCounts>,
+    /// One county's start-of-year counts per calendar year, county after county in county
+    /// order (merging counties appends). Kept for the replication's summary only: the engine
+    /// empties it before replications are merged, where it would grow with counties ×
+    /// replications and where a county index names a different drawn county in each
+    /// replication.
+    pub counties: Vec<CountyYear>,
     /// Simulated worker-years (every simulated person, students included).
     pub worker_years: f64,
+}
+
+/// One county's township centres and villages at the start of one year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CountyYear {
+    pub posts: u32,
+    pub filled: u32,
+    pub villages: u32,
+    /// Villages whose clinic has nobody serving.
+    pub uncovered: u32,
 }
 
 impl Tally {
@@ -248,6 +272,9 @@ impl Tally {
             placed_entrants: vec![0; pathways * 2],
             placed_events: vec![0; pathways * 2 * bins],
             placed_censored: vec![0; pathways * 2 * bins],
+            staffing_by_remoteness: vec![Staffing::default(); years * 2],
+            villages_by_remoteness: vec![VillageCounts::default(); years * 2],
+            counties: Vec::new(),
             worker_years: 0.0,
         }
     }
@@ -316,6 +343,13 @@ impl Tally {
         entrants - gone
     }
 
+    /// Staffing of the remote (`remote`) or other townships in simulated year `year`.
+    #[inline]
+    pub fn area_mut(&mut self, year: u32, remote: bool) -> &mut Staffing {
+        let i = (year as usize).min(self.years - 1) * 2 + usize::from(remote);
+        &mut self.staffing_by_remoteness[i]
+    }
+
     #[inline]
     pub fn title_duration_index(&self, pathway: usize, year: usize, title: usize) -> usize {
         (pathway * (self.years + 1) + year) * 4 + title
@@ -355,6 +389,22 @@ impl AddAssign<&Tally> for Tally {
         add_vec(&mut self.placed_events, &o.placed_events);
         add_vec(&mut self.placed_censored, &o.placed_censored);
         add_vec(&mut self.cohort_exits, &o.cohort_exits);
+        for (a, b) in self
+            .staffing_by_remoteness
+            .iter_mut()
+            .zip(&o.staffing_by_remoteness)
+        {
+            *a += b;
+        }
+        for (a, b) in self
+            .villages_by_remoteness
+            .iter_mut()
+            .zip(&o.villages_by_remoteness)
+        {
+            *a += b;
+        }
+        // The right-hand counties follow the left-hand ones: the tree merges adjacent ranges.
+        self.counties.extend_from_slice(&o.counties);
         // The same date in every county that has the cohort; infinity elsewhere.
         for (a, b) in self
             .cohort_contract_end

@@ -5,6 +5,7 @@
 //! `costs.csv`, `summary.json`, `scenario.toml` (fully resolved), `retention.png`,
 //! `retention.svg`, `report.html` (everything above for a reader, in one page).
 
+pub mod breakdown;
 pub mod comparison;
 pub mod csv;
 pub mod folder;
@@ -131,6 +132,26 @@ pub fn write_all(
     write_atomic(dir, "titles.csv", tables::titles_csv(s, r).as_bytes())?;
     write_atomic(dir, "villages.csv", tables::villages_csv(s, r).as_bytes())?;
     write_atomic(dir, "costs.csv", tables::costs_csv(s, r).as_bytes())?;
+    write_atomic(
+        dir,
+        "retention_by_cohort.csv",
+        breakdown::retention_by_cohort_csv(s, r).as_bytes(),
+    )?;
+    write_atomic(
+        dir,
+        "retention_by_remoteness.csv",
+        breakdown::retention_by_remoteness_csv(s, r).as_bytes(),
+    )?;
+    write_atomic(
+        dir,
+        "staffing_by_remoteness.csv",
+        breakdown::staffing_by_remoteness_csv(s, r).as_bytes(),
+    )?;
+    write_atomic(
+        dir,
+        "counties.csv",
+        breakdown::counties_csv(s, r).as_bytes(),
+    )?;
     write_atomic(dir, "headline.csv", tables::headline_csv(s, r).as_bytes())?;
     write_atomic(dir, "scenario.toml", s.resolved_toml.as_bytes())?;
     let plot = plot_spec(s, r);

@@ -12,7 +12,7 @@ use std::path::Path;
 const SHEET_NAME_MAX: usize = 31;
 
 /// The tables of a run, validation and comparison folder, in sheet order.
-pub const TABLES: [&str; 12] = [
+pub const TABLES: [&str; 16] = [
     "headline",
     "decision",
     "comparison",
@@ -23,6 +23,10 @@ pub const TABLES: [&str; 12] = [
     "titles",
     "exits",
     "costs",
+    "retention_by_cohort",
+    "retention_by_remoteness",
+    "staffing_by_remoteness",
+    "counties",
     "validation",
     "results",
 ];

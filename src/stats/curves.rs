@@ -80,11 +80,41 @@ pub(super) fn curves(s: &Scenario, pooled: &Tally, reps: &[RepMetrics]) -> Vec<C
 /// product-limit retention per pathway × whole year (`RepMetrics::survival`).
 pub fn curve(name: &str, pooled: &Tally, p: usize, survival: &[&[f64]]) -> Curve {
     let row = pooled.years + 1;
-    let rows = survival::life_table(pooled, p)
+    curve_of(
+        name,
+        &survival::life_table(pooled, p),
+        survival.len(),
+        |rep, y| survival[rep][p * row + y],
+    )
+}
+
+/// The retention of the workers pathway `p` placed at a centre during the run, in remote
+/// (`remote`) or other townships (`survival::placed_life_table`), as a curve like `curve`'s.
+pub fn placed_curve(
+    name: &str,
+    pooled: &Tally,
+    p: usize,
+    remote: bool,
+    reps: &[RepMetrics],
+) -> Curve {
+    let row = pooled.years + 1;
+    let i = p * 2 + usize::from(remote);
+    curve_of(
+        name,
+        &survival::placed_life_table(pooled, p, remote),
+        reps.len(),
+        |rep, y| reps[rep].placed_survival[i * row + y],
+    )
+}
+
+/// A curve from the pooled life table and `at(replication, year)`, each replication's
+/// product-limit retention.
+fn curve_of(name: &str, table: &[LifeRow], reps: usize, at: impl Fn(usize, usize) -> f64) -> Curve {
+    let rows = table
         .iter()
         .map(|lr: &LifeRow| {
-            let (retention, lo, hi) = if survival.len() > 1 {
-                let ci = mean_ci(survival.iter().map(|sv| sv[p * row + lr.year]));
+            let (retention, lo, hi) = if reps > 1 {
+                let ci = mean_ci((0..reps).map(|rep| at(rep, lr.year)));
                 (ci.mean, ci.low, ci.high)
             } else {
                 let (lo, hi) = survival::loglog_interval(lr.retention, lr.greenwood_var);
@@ -105,7 +135,7 @@ pub fn curve(name: &str, pooled: &Tally, p: usize, survival: &[&[f64]]) -> Curve
         .collect();
     Curve {
         pathway: name.to_string(),
-        replications: survival.len(),
+        replications: reps,
         rows,
     }
 }

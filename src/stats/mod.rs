@@ -6,6 +6,7 @@
 //! replication the retention band falls back to Greenwood's formula with a log–log transform,
 //! and says so.
 
+pub mod breakdown;
 mod cohorts;
 pub mod curves;
 pub mod interval;
@@ -76,6 +77,7 @@ pub fn rep_metrics(s: &Scenario, t: &Tally) -> RepMetrics {
         }
     }
     RepMetrics {
+        breakdown: breakdown::rep_breakdown(s, t),
         placed_survival,
         survival,
         benchmarks,

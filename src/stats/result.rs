@@ -37,6 +37,8 @@ pub struct RepMetrics {
     /// remoteness (not remote, remote) × whole year since entry (1 before anyone was placed;
     /// whether a year was observed is read from the pooled table).
     pub placed_survival: Vec<f64>,
+    /// By remoteness, by county, by entry cohort, and the yearly flows (`stats::breakdown`).
+    pub breakdown: super::breakdown::RepBreakdown,
 }
 
 /// The outcome of a run.

@@ -13,6 +13,7 @@ impl County<'_> {
         let mut posts = 0;
         let mut filled = 0;
         let mut reserve_filled = 0;
+        let mut uncovered = 0;
         for c in &self.centres {
             posts += c.posts as u64;
             filled += c.filled as u64;
@@ -20,7 +21,24 @@ impl County<'_> {
             for r in 0..4 {
                 self.tally.centre_titles[yi * 4 + r] += c.titles[r] as u64;
             }
+            let area = &mut self.tally.staffing_by_remoteness[yi * 2 + usize::from(c.remote)];
+            area.posts += c.posts as u64;
+            area.filled += c.filled as u64;
+            let vc = &mut self.tally.villages_by_remoteness[yi * 2 + usize::from(c.remote)];
+            for v in &self.villages[c.first_village as usize..c.end_village as usize] {
+                vc.villages += 1;
+                vc.posts += v.posts as u64;
+                vc.filled += v.filled as u64;
+                vc.uncovered += u64::from(v.filled == 0);
+                uncovered += u32::from(v.filled == 0);
+            }
         }
+        self.tally.counties.push(super::super::tally::CountyYear {
+            posts: posts as u32,
+            filled: filled as u32,
+            villages: self.villages.len() as u32,
+            uncovered,
+        });
         let st = &mut self.tally.staffing[yi];
         st.posts += posts;
         st.filled += filled;

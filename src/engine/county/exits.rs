@@ -61,7 +61,9 @@ impl County<'_> {
             c.filled -= 1;
         }
         c.titles[w.title as usize] -= 1;
+        let remote = c.remote;
         self.tally.staffing[y as usize].leavers += 1;
+        self.tally.area_mut(y, remote).leavers += 1;
     }
 
     /// A new entrant into service, counted in its pathway and its entry cohort.

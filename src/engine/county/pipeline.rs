@@ -119,6 +119,8 @@ impl County<'_> {
                 self.place(&mut w, centre, false);
                 self.count_placed(&w);
                 self.tally.staffing[y as usize].placed += 1;
+                let remote = self.centres[centre].remote;
+                self.tally.area_mut(y, remote).placed += 1;
             }
             self.push_serving(w);
         }

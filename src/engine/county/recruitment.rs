@@ -49,10 +49,12 @@ impl County<'_> {
             let poisson = Poisson::new(lambda).ok();
             for j in 0..vacant + vacant_reserve {
                 let applicants = poisson.as_ref().map_or(0.0, |d| d.sample(&mut rng));
-                let st = &mut self.tally.staffing[y as usize];
-                st.advertised += 1;
+                let remote = self.centres[ci].remote;
+                self.tally.staffing[y as usize].advertised += 1;
+                self.tally.area_mut(y, remote).advertised += 1;
                 if applicants >= 1.0 && applicants >= ratio {
-                    st.hired += 1;
+                    self.tally.staffing[y as usize].hired += 1;
+                    self.tally.area_mut(y, remote).hired += 1;
                     let key = self.key(&[Entity::Recruit as u64, ci as u64, y as u64, j as u64]);
                     let (mut w, _) = self.new_worker(hire, key, t, Status::Serving, &age_dist);
                     w.flags |= FUNDED;
@@ -61,7 +63,8 @@ impl County<'_> {
                     self.count_placed(&w);
                     self.push_serving(w);
                 } else {
-                    st.cancelled += 1;
+                    self.tally.staffing[y as usize].cancelled += 1;
+                    self.tally.area_mut(y, remote).cancelled += 1;
                 }
             }
         }

@@ -18,6 +18,7 @@
 //! `retention`, `staffing` (and the title mix), `exits`, `costs`, `validation`; the
 //! page shell in `page` and the words for numbers in `words`.
 
+mod breakdown;
 mod changes;
 mod compare;
 mod costs;

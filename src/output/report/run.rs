@@ -6,7 +6,7 @@ use super::page::{contents, facts, lede, notes, page, section};
 use super::validation::validation_section;
 use super::words::{ci_words, pct, years_after, yuan};
 use super::{
-    Years, costs, exits, files_words, headline_ci, pathway_words, quoted, reading_order,
+    Years, breakdown, costs, exits, files_words, headline_ci, pathway_words, quoted, reading_order,
     region_words, replications_words, retention, staffing, version_words,
 };
 use crate::headline::{self, KEY_YEARS, Unit};
@@ -15,10 +15,14 @@ use crate::scenario::Scenario;
 use crate::stats::RunResult;
 use maud::{Markup, html};
 
-const RUN_SECTIONS: [(&str, &str); 7] = [
+const RUN_SECTIONS: [(&str, &str); 8] = [
     ("simulated", "What was simulated"),
     ("retention", "Who stays: retention by pathway"),
     ("staffing", "Staffing and village coverage"),
+    (
+        "breakdowns",
+        "Breakdowns: remote townships, counties, entry cohorts",
+    ),
     ("titles", "Title mix"),
     ("exits", "Where leavers go"),
     ("cost", "Cost and value for money"),
@@ -43,6 +47,7 @@ pub fn run_report(s: &Scenario, r: &RunResult) -> Result<String, PlotError> {
         (simulated(s, r, &years))
         (retention::run_section(s, r)?)
         (staffing::run_staffing(r, &years)?)
+        (breakdown::run_section(s, r, &years)?)
         (staffing::run_titles(s, r, &years)?)
         (exits::run_section(s, r, &years))
         (costs::run_section(s, r, &years))
