@@ -361,3 +361,44 @@ fn scenarios_valued_differently_are_not_compared() {
         .failure()
         .stderr(predicates::str::contains("must share [economics]"));
 }
+
+/// The difference chart draws each scenario's paired difference from the reference: a point of
+/// it is the comparison's paired difference of the same metric, and a scenario identical to the
+/// reference draws zero everywhere, on a small axis, and says so.
+#[test]
+fn the_difference_chart_draws_the_paired_differences_the_comparison_reports() {
+    let base = small_baseline(&[]);
+    let uplift = Scenario::load(
+        &scenario("salary-uplift.toml"),
+        &["region.counties=3".into(), "simulation.replications=8".into()],
+    )
+    .unwrap();
+    let same = small_baseline(&["name=baseline-again"]);
+    let scenarios = vec![base, uplift, same];
+    let results: Vec<_> = scenarios.iter().map(|s| run_on(s, 2)).collect();
+    let panels = zhagen::output::differences::difference_panels(&scenarios, &results);
+    let rtme = panels
+        .panels
+        .iter()
+        .find(|p| p.title.starts_with("RTME graduates"))
+        .expect("an RTME panel");
+    let heads: Vec<_> = scenarios
+        .iter()
+        .zip(&results)
+        .map(|(s, r)| headlines(s, r))
+        .collect();
+    let metrics = compare(&heads);
+    let y7 = metrics
+        .iter()
+        .find(|m| m.key == "retention.order_oriented.y7")
+        .unwrap();
+    let reported = y7.diffs[1].unwrap().paired;
+    let drawn = rtme.series[0].points.iter().find(|p| p.0 == 7.0).unwrap();
+    assert!((drawn.1 - reported.mean).abs() < 1e-12, "{drawn:?} vs {reported:?}");
+    assert!((drawn.2 - reported.low).abs() < 1e-12 && (drawn.3 - reported.high).abs() < 1e-12);
+    assert!(reported.low > 0.0, "the uplift keeps more RTME graduates: {reported:?}");
+    // The copy of the reference: zero everywhere.
+    assert!(rtme.series[1].points.iter().all(|p| p.1 == 0.0 && p.2 == 0.0 && p.3 == 0.0));
+    let svg = zhagen::output::plot::Chart::svg(&panels).unwrap();
+    assert!(svg.contains(" pp\n"), "differences are written in percentage points");
+}

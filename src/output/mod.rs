@@ -8,6 +8,7 @@
 pub mod breakdown;
 pub mod comparison;
 pub mod csv;
+pub mod differences;
 pub mod folder;
 pub mod plot;
 pub mod report;
@@ -210,20 +211,20 @@ pub fn plot_spec(s: &Scenario, r: &RunResult) -> plot::RetentionPlot {
         };
         points.push(plot::BenchmarkPoint {
             label,
-            series: Some(s.pathway(p).name.clone()),
+            series: Some(pathway_words(s, &s.pathway(p).name)),
             x: x as f64,
             y,
         });
     }
     plot::RetentionPlot {
         title: format!("Retention by pathway — scenario `{}`", s.name),
-        x_label: "Years since entering service (order_oriented: since graduation)".into(),
+        x_label: "Years since entering service (RTME graduates: since graduation)".into(),
         y_label: "Still in service (share of entrants)".into(),
         band_method: crate::stats::band_method(r.reps.len()),
         curves: curves
             .iter()
             .map(|c| plot::CurveSeries {
-                label: c.pathway.clone(),
+                label: pathway_words(s, &c.pathway),
                 points: c
                     .rows
                     .iter()
@@ -236,9 +237,35 @@ pub fn plot_spec(s: &Scenario, r: &RunResult) -> plot::RetentionPlot {
     }
 }
 
+/// Plain words for a pathway of a scenario: "RTME graduates", with the file's name added when
+/// it is not the kind's own.
+pub(crate) fn pathway_words(s: &Scenario, name: &str) -> String {
+    use crate::population::PathwayKind;
+    let Some(id) = s.pathway_id(name) else {
+        return name.to_string();
+    };
+    let kind = s.pathway(id).kind;
+    let words = match kind {
+        PathwayKind::OrderOriented => "RTME graduates".to_string(),
+        PathwayKind::OpenRecruit => "open recruits".to_string(),
+        PathwayKind::Incumbent => format!("centre staff in post in {}", s.simulation.start_year),
+        PathwayKind::VillageDoctor => "village doctors".to_string(),
+        PathwayKind::LocalApprentice => "local apprentices".to_string(),
+    };
+    if name == kind.name() {
+        words
+    } else {
+        format!("{words} ({name})")
+    }
+}
+
 /// "Tang et al., Chin J Health Policy 2024; …" → "Tang et al. 2024" style short label.
 fn short_source(source: &str) -> String {
-    let first = source.split([';', '(']).next().unwrap_or(source).trim();
+    let first = source
+        .split([';', '(', ':'])
+        .next()
+        .unwrap_or(source)
+        .trim();
     let year = source
         .split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")));
@@ -273,7 +300,12 @@ pub fn plot_compare(
     results: &[RunResult],
 ) -> Result<(), OutputError> {
     let spec = compare_panels(scenarios, results);
-    write_chart(dir, "retention-compare", &spec)
+    write_chart(dir, "retention-compare", &spec)?;
+    if scenarios.len() > 1 {
+        let diffs = differences::difference_panels(scenarios, results);
+        write_chart(dir, "retention-difference", &diffs)?;
+    }
+    Ok(())
 }
 
 /// The panels of [`plot_compare`], also drawn into the comparison's `report.html`.
@@ -310,14 +342,14 @@ pub fn compare_panels(scenarios: &[Scenario], results: &[RunResult]) -> plot::Pa
         let benchmarks = spec
             .benchmarks
             .iter()
-            .filter(|b| b.series.as_deref() == Some(pw.name.as_str()))
+            .filter(|b| b.series.as_deref() == Some(pathway_words(reference, &pw.name).as_str()))
             .map(|b| plot::BenchmarkPoint {
                 series: Some(reference.name.clone()),
                 ..b.clone()
             })
             .collect();
         panels.push(plot::RetentionPlot {
-            title: pw.name.clone(),
+            title: report::words::cap(&pathway_words(reference, &pw.name)),
             x_label: "Years since entering service".into(),
             y_label: "Still in service".into(),
             band_method: String::new(),
@@ -360,13 +392,22 @@ pub fn write_validation(dir: &Path, s: &Scenario, r: &RunResult) -> Result<(), O
             continue;
         };
         let p = pathway.0 as usize;
-        let names: Vec<&str> = crate::population::Title::ALL
-            .iter()
-            .zip(titles)
-            .filter(|(_, on)| *on)
-            .map(|(t, _)| t.name())
-            .collect();
-        let label = format!("{}: {}", s.pathways[p].name, names.join(" or "));
+        let held: Vec<usize> = (0..titles.len()).filter(|&i| titles[i]).collect();
+        let plain = |i: usize| crate::population::Title::ALL[i].name().replace('_', " ");
+        // "intermediate title or higher" where the set is a title and all above it.
+        let which = match held.first() {
+            Some(&lo) if held.len() == titles.len() - lo && lo > 0 => {
+                format!("{} title or higher", plain(lo))
+            }
+            _ => format!(
+                "{} title",
+                held.iter()
+                    .map(|&i| plain(i))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        };
+        let label = format!("{}: {which}", pathway_words(s, &s.pathways[p].name));
         if !curves.iter().any(|c: &plot::CurveSeries| c.label == label) {
             let pts = (0..=t.years)
                 .map(|d| {
@@ -404,10 +445,10 @@ pub fn write_validation(dir: &Path, s: &Scenario, r: &RunResult) -> Result<(), O
     }
     let spec = plot::RetentionPlot {
         title: format!("Titles held by years since entry — scenario `{}`", s.name),
-        x_label: "Years since entering service (order_oriented: since graduation)".into(),
+        x_label: "Years since entering service (RTME graduates: since graduation)".into(),
         y_label: "Share of those still serving".into(),
         band_method: format!(
-            "Pooled over {} replications (no band); markers: published figures",
+            "No band: counts pooled over {} replications; markers: published figures",
             r.reps.len()
         ),
         curves,

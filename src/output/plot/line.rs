@@ -29,6 +29,29 @@ pub(super) fn line_x_range(plot: &LinePlot) -> (f64, f64) {
     padded_range(finite_bounds(values), 0.03, false, false)
 }
 
+/// How a line chart is drawn: alone (with its note strip) or as a panel, and whether its
+/// values are differences (the axis then always shows zero, drawn darker, and shares are
+/// written in percentage points).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct LineStyle {
+    pub caption_size: f64,
+    /// Draw the band-method note under the chart (a panel leaves it to the grid).
+    pub note: bool,
+    pub differences: bool,
+}
+
+pub(super) const LINE_ALONE: LineStyle = LineStyle {
+    caption_size: 26.0,
+    note: true,
+    differences: false,
+};
+
+pub(super) const DIFFERENCE_PANEL: LineStyle = LineStyle {
+    caption_size: 20.0,
+    note: false,
+    differences: true,
+};
+
 pub(super) fn draw_line_chart<DB>(
     root: &DrawingArea<DB, Shift>,
     plot: &LinePlot,
@@ -37,16 +60,51 @@ where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
 {
+    draw_line_in(root, plot, LINE_ALONE)
+}
+
+pub(super) fn draw_line_in<DB>(
+    root: &DrawingArea<DB, Shift>,
+    plot: &LinePlot,
+    style: LineStyle,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
     root.fill(&WHITE).map_err(|e| draw_err("background", e))?;
-    let (chart_area, note_area) = split_off_note(root);
+    let (chart_area, note_area) = if style.note {
+        let (a, n) = split_off_note(root);
+        (a, Some(n))
+    } else {
+        (root.clone(), None)
+    };
 
     let (x_lo, x_hi) = line_x_range(plot);
-    let (y_lo, y_hi) = line_y_range(plot);
+    let (mut y_lo, mut y_hi) = line_y_range(plot);
+    if style.differences {
+        let none = plot
+            .series
+            .iter()
+            .flat_map(|s| &s.points)
+            .flat_map(|p| [p.1, p.2, p.3])
+            .all(|v| !v.is_finite() || v.abs() < 1e-12);
+        if none {
+            // Nothing differs: a small axis around zero, not 0–100%.
+            let half = if plot.percent { 0.01 } else { 1.0 };
+            (y_lo, y_hi) = (-half, half);
+        } else {
+            // No difference is the line a reader measures against: always on the axis.
+            let pad = 0.05 * (y_hi - y_lo);
+            y_lo = y_lo.min(-pad);
+            y_hi = y_hi.max(pad);
+        }
+    }
     let x_format = TickFormat::for_axis((x_lo, x_hi), LINE_X_TICKS, NumberStyle::Plain);
-    let y_style = if plot.percent {
-        NumberStyle::Percent
-    } else {
-        NumberStyle::Grouped
+    let y_style = match (plot.percent, style.differences) {
+        (true, true) => NumberStyle::Points,
+        (true, false) => NumberStyle::Percent,
+        (false, _) => NumberStyle::Grouped,
     };
     let y_format = TickFormat::for_axis((y_lo, y_hi), LINE_Y_TICKS, y_style);
 
@@ -65,7 +123,7 @@ where
     let mut chart = ChartBuilder::on(&chart_area)
         .caption(
             &plot.title,
-            FontDesc::new(FAMILY.into(), 26.0, FontStyle::Bold),
+            FontDesc::new(FAMILY.into(), style.caption_size, FontStyle::Bold),
         )
         .margin_top(10)
         .margin_left(15)
@@ -113,17 +171,32 @@ where
         })
         .collect();
     let clamp = move |v: f64| v.clamp(y_lo, y_hi);
+    if style.differences {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x_lo, 0.0), (x_hi, 0.0)],
+                RGBColor(90, 90, 90).stroke_width(2),
+            )))
+            .map_err(|e| draw_err("zero line", e))?;
+    }
     draw_curves(&mut chart, &visible, clamp, Markers::EveryPoint)?;
 
     let labels: Vec<&str> = plot.series.iter().map(|c| c.label.as_str()).collect();
     let legend = legend_size(&labels)?;
-    let position = emptiest_corner(
+    let mut avoid = curve_polylines(&visible, clamp);
+    if style.differences {
+        avoid.push(vec![(x_lo, 0.0), (x_hi, 0.0)]);
+    }
+    let position = emptiest_place(
         chart.plotting_area().dim_in_pixel(),
         legend,
         ((x_lo, x_hi), (y_lo, y_hi)),
-        &curve_polylines(&visible, clamp),
+        &avoid,
         &[],
     );
     draw_legend(&mut chart, position)?;
-    draw_note(&note_area, &plot.band_method)
+    match note_area {
+        Some(n) => draw_note(&n, &plot.band_method),
+        None => Ok(()),
+    }
 }

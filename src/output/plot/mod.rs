@@ -162,7 +162,7 @@ pub struct Heatmap {
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     /// The embedded font bytes were rejected by the rasteriser.
-    #[error("cannot register the embedded DejaVu Sans font under family {family:?}")]
+    #[error("cannot register the embedded Noto Sans CJK SC font under family {family:?}")]
     Font {
         /// The family name that failed.
         family: &'static str,
@@ -206,11 +206,55 @@ impl Chart for RetentionPlot {
 /// Several retention charts in one image, two per row.
 impl Chart for PanelPlot {
     fn svg(&self) -> Result<String, PlotError> {
-        render_svg_with(panels_size(self)?, |root| draw_panels(root, self))
+        render_svg_with(panels_size(self.panels.len())?, |root| {
+            draw_panels(root, self)
+        })
     }
     fn png(&self) -> Result<Vec<u8>, PlotError> {
-        render_png_with(panels_size(self)?, |root| draw_panels(root, self))
+        render_png_with(panels_size(self.panels.len())?, |root| {
+            draw_panels(root, self)
+        })
     }
+}
+
+/// Line charts of differences in a grid of panels (two columns), under one title and one band
+/// note: each scenario's paired difference from the reference, one panel per pathway. Every
+/// panel's y-axis is scaled to its differences and always shows zero, drawn darker; shares are
+/// written in percentage points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DifferencePanels {
+    pub title: String,
+    pub panels: Vec<LinePlot>,
+    pub band_method: String,
+}
+
+impl Chart for DifferencePanels {
+    fn svg(&self) -> Result<String, PlotError> {
+        render_svg_with(panels_size(self.panels.len())?, |root| {
+            draw_difference_panels(root, self)
+        })
+    }
+    fn png(&self) -> Result<Vec<u8>, PlotError> {
+        render_png_with(panels_size(self.panels.len())?, |root| {
+            draw_difference_panels(root, self)
+        })
+    }
+}
+
+fn draw_difference_panels<DB>(
+    root: &DrawingArea<DB, Shift>,
+    plot: &DifferencePanels,
+) -> Result<(), PlotError>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
+    let grid = panel_frame(root, &plot.title, plot.panels.is_empty())?;
+    let (rows, cols) = panel_grid(plot.panels.len());
+    for (area, panel) in grid.split_evenly((rows, cols)).iter().zip(&plot.panels) {
+        draw_line_in(area, panel, DIFFERENCE_PANEL)?;
+    }
+    draw_note(&split_off_note(root).1, &plot.band_method)
 }
 
 impl Chart for LinePlot {

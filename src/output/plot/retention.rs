@@ -79,21 +79,11 @@ pub(super) struct ChartStyle {
     /// Size of the chart's caption: a panel's title must stay smaller than
     /// the title of the whole image.
     caption_size: f64,
-    /// Whether the legend goes to the corner with the least data in it; the
-    /// stand-alone chart keeps its upper-right legend so its look does not
-    /// change.
-    auto_legend: bool,
 }
 
-pub(super) const STANDALONE: ChartStyle = ChartStyle {
-    caption_size: 26.0,
-    auto_legend: false,
-};
+pub(super) const STANDALONE: ChartStyle = ChartStyle { caption_size: 26.0 };
 
-pub(super) const PANEL: ChartStyle = ChartStyle {
-    caption_size: 20.0,
-    auto_legend: true,
-};
+pub(super) const PANEL: ChartStyle = ChartStyle { caption_size: 20.0 };
 
 /// Draws one retention chart (caption, axes, bands, curves, benchmarks,
 /// legend) filling `area`; the note is left to the caller, because panels
@@ -143,21 +133,19 @@ where
     draw_curves(&mut chart, &plot.curves, clamp_share, Markers::LonePoints)?;
     let marked = draw_benchmarks(area, &mut chart, plot, (x_lo, x_hi))?;
 
-    let position = if style.auto_legend {
+    let position = {
         let mut labels: Vec<&str> = plot.curves.iter().map(|c| c.label.as_str()).collect();
         if !marked.is_empty() {
             labels.push(BENCHMARK_LEGEND);
         }
         let legend = legend_size(&labels)?;
-        emptiest_corner(
+        emptiest_place(
             chart.plotting_area().dim_in_pixel(),
             legend,
             ((x_lo, x_hi), (0.0, 1.0)),
             &curve_polylines(&plot.curves, clamp_share),
             &marked,
         )
-    } else {
-        SeriesLabelPosition::UpperRight
     };
     draw_legend(&mut chart, position)
 }
@@ -334,6 +322,11 @@ where
         let mut closed = diamond.to_vec();
         closed.push(diamond[0]);
         marked.push((b.x, clamp_share(b.y)));
+        // The label's extent too, so that a legend keeps clear of its text.
+        let px_to_x = (x_hi - x_lo) / f64::from(chart.plotting_area().dim_in_pixel().0.max(1));
+        for px in [left, (left + right) / 2, right] {
+            marked.push((b.x + f64::from(px) * px_to_x, clamp_share(b.y)));
+        }
         markers.push(
             EmptyElement::at((b.x, clamp_share(b.y)))
                 + backdrop
@@ -385,11 +378,13 @@ pub(super) fn curve_polylines(
     out
 }
 
-/// Picks the plot corner where a legend of `legend` pixels covers the least
-/// data: curves are sampled along their length, and each marked point (a
-/// benchmark with its label) weighs as much as a stretch of curve. Ties go to
-/// the upper right, then upper left, lower right, lower left.
-pub(super) fn emptiest_corner(
+/// Picks the place in the plot where a legend of `legend` pixels covers the least data: curves
+/// are sampled along their length, and each marked point (a benchmark with its label) weighs as
+/// much as a stretch of curve. The corners are tried first (ties go to the upper right, then
+/// upper left, lower right, lower left), then the middles of the edges, then a grid inside: a
+/// chart whose curves fill every corner (the title mix: one share near the top, three near the
+/// bottom) gets its legend in the empty band between them rather than over a line.
+pub(super) fn emptiest_place(
     plot_px: (u32, u32),
     legend: (i32, i32),
     ((x_lo, x_hi), (y_lo, y_hi)): ((f64, f64), (f64, f64)),
@@ -398,6 +393,8 @@ pub(super) fn emptiest_corner(
 ) -> SeriesLabelPosition {
     const SAMPLES_PER_SEGMENT: usize = 16;
     const POINT_WEIGHT: usize = 40;
+    /// Steps of the inside grid, across and down.
+    const GRID: usize = 8;
     let (w, h) = (f64::from(plot_px.0), f64::from(plot_px.1));
     // Pixel position within the plot, y downwards; halving first keeps the
     // widths finite for extreme (but finite) ranges.
@@ -408,12 +405,23 @@ pub(super) fn emptiest_corner(
     };
     // The legend sits 5 pixels from the corner; keep a little air around it.
     let (lw, lh) = (f64::from(legend.0) + 12.0, f64::from(legend.1) + 12.0);
-    let corners = [
-        (SeriesLabelPosition::UpperRight, (w - lw, 0.0)),
-        (SeriesLabelPosition::UpperLeft, (0.0, 0.0)),
-        (SeriesLabelPosition::LowerRight, (w - lw, h - lh)),
-        (SeriesLabelPosition::LowerLeft, (0.0, h - lh)),
+    let (right, bottom) = ((w - lw).max(0.0), (h - lh).max(0.0));
+    let mut places = vec![
+        (right, 0.0),
+        (0.0, 0.0),
+        (right, bottom),
+        (0.0, bottom),
+        (0.0, bottom / 2.0),
+        (right, bottom / 2.0),
+        (right / 2.0, 0.0),
+        (right / 2.0, bottom),
     ];
+    for i in 1..GRID {
+        for j in 1..GRID {
+            let (fx, fy) = (i as f64 / GRID as f64, j as f64 / GRID as f64);
+            places.push((right * fx, bottom * fy));
+        }
+    }
     let inside = |(px, py): (f64, f64), (bx, by): (f64, f64)| {
         px >= bx && px <= bx + lw && py >= by && py <= by + lh
     };
@@ -435,10 +443,10 @@ pub(super) fn emptiest_corner(
 
     let mut best = 0;
     let mut best_score = usize::MAX;
-    for (i, (_, corner)) in corners.iter().enumerate() {
+    for (i, &(x, y)) in places.iter().enumerate() {
         let score: usize = samples
             .iter()
-            .filter(|(p, _)| inside(*p, *corner))
+            .filter(|(p, _)| inside(*p, (x, y)))
             .map(|(_, weight)| weight)
             .sum();
         if score < best_score {
@@ -446,12 +454,17 @@ pub(super) fn emptiest_corner(
             best_score = score;
         }
     }
-    // `SeriesLabelPosition` is neither Copy nor Clone.
+    // `SeriesLabelPosition` is neither Copy nor Clone. Off the corners, the box's upper-left
+    // pixel inside the plot, where plotters puts a corner legend 5 pixels from the edges.
     match best {
         0 => SeriesLabelPosition::UpperRight,
         1 => SeriesLabelPosition::UpperLeft,
         2 => SeriesLabelPosition::LowerRight,
-        _ => SeriesLabelPosition::LowerLeft,
+        3 => SeriesLabelPosition::LowerLeft,
+        i => {
+            let (x, y) = places[i];
+            SeriesLabelPosition::Coordinate(x as i32 + 5, y as i32 + 5)
+        }
     }
 }
 
@@ -464,8 +477,8 @@ pub(super) fn panel_grid(n: usize) -> (usize, usize) {
 
 /// Canvas size of a panel image: the height grows with the rows, and a grid
 /// too tall for one image is an error rather than a huge allocation.
-pub(super) fn panels_size(plot: &PanelPlot) -> Result<(u32, u32), PlotError> {
-    let (rows, cols) = panel_grid(plot.panels.len());
+pub(super) fn panels_size(n: usize) -> Result<(u32, u32), PlotError> {
+    let (rows, cols) = panel_grid(n);
     let height = u32::try_from(rows)
         .ok()
         .and_then(|r| r.checked_mul(PANEL_ROW_HEIGHT))
@@ -474,8 +487,7 @@ pub(super) fn panels_size(plot: &PanelPlot) -> Result<(u32, u32), PlotError> {
         .ok_or_else(|| PlotError::Draw {
             what: "panel grid",
             detail: format!(
-                "{} panels need {rows} rows, more than fit in one {MAX_IMAGE_HEIGHT}-pixel-high image",
-                plot.panels.len()
+                "{n} panels need {rows} rows, more than fit in one {MAX_IMAGE_HEIGHT}-pixel-high image"
             ),
         })?;
     // `cols` is 1 or 2, so this cannot overflow.
@@ -491,12 +503,31 @@ where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
 {
+    let grid = panel_frame(root, &plot.title, plot.panels.is_empty())?;
+    let (rows, cols) = panel_grid(plot.panels.len());
+    for (area, panel) in grid.split_evenly((rows, cols)).iter().zip(&plot.panels) {
+        draw_retention(area, panel, PANEL)?;
+    }
+    draw_note(&split_off_note(root).1, &plot.band_method)
+}
+
+/// The frame of a panel image: the title strip on top, the note strip below (drawn by the
+/// caller), and between them the grid area returned, with a word when there is no panel.
+pub(super) fn panel_frame<DB>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    empty: bool,
+) -> Result<DrawingArea<DB, Shift>, PlotError>
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+{
     root.fill(&WHITE).map_err(|e| draw_err("background", e))?;
     let (title_area, rest) = root.split_vertically(TITLE_HEIGHT);
-    let (grid, note_area) = split_off_note(&rest);
-    draw_title(&title_area, &plot.title)?;
+    let (grid, _) = split_off_note(&rest);
+    draw_title(&title_area, title)?;
 
-    if plot.panels.is_empty() {
+    if empty {
         let (w, h) = grid.dim_in_pixel();
         let style = (FAMILY, 18)
             .into_font()
@@ -509,9 +540,5 @@ where
         )
         .map_err(|e| draw_err("empty panel grid", e))?;
     }
-    let (rows, cols) = panel_grid(plot.panels.len());
-    for (area, panel) in grid.split_evenly((rows, cols)).iter().zip(&plot.panels) {
-        draw_retention(area, panel, PANEL)?;
-    }
-    draw_note(&note_area, &plot.band_method)
+    Ok(grid)
 }

@@ -152,7 +152,12 @@ where
     if band_method.trim().is_empty() {
         return Ok(());
     }
-    let note = format!("Shaded bands: {}", band_method.trim());
+    // A chart without bands says so itself ("No band: …").
+    let note = if band_method.trim().starts_with("No band") {
+        band_method.trim().to_string()
+    } else {
+        format!("Shaded bands: {}", band_method.trim())
+    };
     let style = (FAMILY, 16)
         .into_font()
         .color(&RGBColor(60, 60, 60))
@@ -262,6 +267,8 @@ pub(super) enum NumberStyle {
     Grouped,
     /// Shares written as percentages: 0.385 is "38.5%".
     Percent,
+    /// Differences of shares in percentage points, signed: 0.021 is "+2.1 pp".
+    Points,
 }
 
 /// Tick label format of one axis, chosen once so every tick shares the same
@@ -291,6 +298,7 @@ impl TickFormat {
         let magnitude = lo.abs().max(hi.abs());
         let (divisor, suffix) = match style {
             NumberStyle::Percent => (0.01, "%"),
+            NumberStyle::Points => (0.01, " pp"),
             NumberStyle::Grouped if magnitude >= 1e12 => (1e12, "T"),
             NumberStyle::Grouped if magnitude >= 1e9 => (1e9, "B"),
             NumberStyle::Grouped if magnitude >= 1e6 => (1e6, "M"),
@@ -315,6 +323,14 @@ impl TickFormat {
         let digits = match self.style {
             NumberStyle::Plain => drop_negative_zero(format!("{:.*}", self.decimals, scaled)),
             NumberStyle::Grouped | NumberStyle::Percent => group_thousands(scaled, self.decimals),
+            NumberStyle::Points => {
+                let d = drop_negative_zero(format!("{:.*}", self.decimals, scaled));
+                if scaled > 0.0 && !d.chars().all(|c| c == '0' || c == '.') {
+                    format!("+{d}")
+                } else {
+                    d
+                }
+            }
         };
         digits + self.suffix
     }

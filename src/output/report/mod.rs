@@ -29,7 +29,7 @@ mod retention;
 mod run;
 mod staffing;
 mod validation;
-mod words;
+pub(crate) mod words;
 
 pub use changes::{Change, changes};
 pub use compare::compare_report;
@@ -139,26 +139,7 @@ fn quoted(name: &str) -> Markup {
     html! { q { (name) } }
 }
 
-/// Plain words for a pathway of a scenario: "RTME graduates", with the file's name added when
-/// it is not the kind's own.
-fn pathway_words(s: &Scenario, name: &str) -> String {
-    let Some(id) = s.pathway_id(name) else {
-        return name.to_string();
-    };
-    let kind = s.pathway(id).kind;
-    let words = match kind {
-        PathwayKind::OrderOriented => "RTME graduates".to_string(),
-        PathwayKind::OpenRecruit => "open recruits".to_string(),
-        PathwayKind::Incumbent => format!("centre staff in post in {}", s.simulation.start_year),
-        PathwayKind::VillageDoctor => "village doctors".to_string(),
-        PathwayKind::LocalApprentice => "local apprentices".to_string(),
-    };
-    if name == kind.name() {
-        words
-    } else {
-        format!("{words} ({name})")
-    }
-}
+use crate::output::pathway_words;
 
 /// Pathway indices in reading order: by kind, RTME graduates first as the README lists them,
 /// then by name (a scenario file lists pathways in alphabetical order).

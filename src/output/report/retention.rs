@@ -46,14 +46,28 @@ pub(super) fn compare_section(
         (stats::band_method(reference_reps))
         ". Diamonds: published figures for the reference."
     };
+    let diffs = crate::output::differences::difference_panels(scenarios, results);
     Ok(section(
         "retention",
         "Who stays: retention by pathway",
-        figure(
-            plot::render_panels_svg(&panels)?,
-            "Retention curves of every scenario, one panel per pathway",
-            caption,
-        ),
+        html! {
+            (figure(
+                plot::render_panels_svg(&panels)?,
+                "Retention curves of every scenario, one panel per pathway",
+                caption,
+            ))
+            (figure(
+                plot::Chart::svg(&diffs)?,
+                "Each scenario's paired difference from the reference, with 95% intervals",
+                html! {
+                    "Each scenario minus " code { (scenarios[0].name) } ", replication by \
+                     replication (common random numbers), in percentage points, with the 95% \
+                     Student-t interval of the paired differences (Monte Carlo precision only). \
+                     Each panel's axis is scaled to its differences; the dark line is no \
+                     difference. Also retention-difference.svg/png."
+                },
+            ))
+        },
     ))
 }
 

@@ -6,7 +6,7 @@ use crate::headline::Unit;
 use crate::stats::interval::MeanCi;
 use maud::{Markup, html};
 
-pub(super) fn cap(text: &str) -> String {
+pub(crate) fn cap(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

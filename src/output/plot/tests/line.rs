@@ -177,3 +177,41 @@ fn line_png_is_written_even_to_a_temp_name() {
     assert_eq!(png_dimensions(&path), SIZE);
     let _ = std::fs::remove_file(path);
 }
+
+/// Curves across the top and the bottom of the plot, as in the title mix (one share near 73%,
+/// three near 0–27%): every corner holds a line, the band between them none, and the legend
+/// goes there.
+#[test]
+fn a_legend_leaves_the_corners_for_an_empty_band_when_every_corner_holds_a_line() {
+    let line = |y: f64| vec![(0.0, y), (10.0, y)];
+    let polylines = vec![line(0.95), line(0.03), line(0.0)];
+    let place = super::super::retention::emptiest_place(
+        (800, 500),
+        (150, 90),
+        ((0.0, 10.0), (0.0, 1.0)),
+        &polylines,
+        &[],
+    );
+    let SeriesLabelPosition::Coordinate(x, y) = place else {
+        panic!("a corner was chosen: {place:?}");
+    };
+    // The box (with its air) keeps clear of both lines: y = 0.95 at 25 px, 0.03 at 485 px.
+    assert!(y > 25 && y + 102 < 485, "legend at ({x}, {y})");
+}
+
+/// With a free corner, the corner wins (the upper right first).
+#[test]
+fn a_free_corner_is_preferred_to_the_middle() {
+    let polylines = vec![vec![(0.0, 0.0), (10.0, 0.5)]];
+    let place = super::super::retention::emptiest_place(
+        (800, 500),
+        (150, 90),
+        ((0.0, 10.0), (0.0, 1.0)),
+        &polylines,
+        &[],
+    );
+    assert!(
+        matches!(place, SeriesLabelPosition::UpperRight),
+        "{place:?}"
+    );
+}
