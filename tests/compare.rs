@@ -370,7 +370,10 @@ fn the_difference_chart_draws_the_paired_differences_the_comparison_reports() {
     let base = small_baseline(&[]);
     let uplift = Scenario::load(
         &scenario("salary-uplift.toml"),
-        &["region.counties=3".into(), "simulation.replications=8".into()],
+        &[
+            "region.counties=3".into(),
+            "simulation.replications=8".into(),
+        ],
     )
     .unwrap();
     let same = small_baseline(&["name=baseline-again"]);
@@ -394,11 +397,25 @@ fn the_difference_chart_draws_the_paired_differences_the_comparison_reports() {
         .unwrap();
     let reported = y7.diffs[1].unwrap().paired;
     let drawn = rtme.series[0].points.iter().find(|p| p.0 == 7.0).unwrap();
-    assert!((drawn.1 - reported.mean).abs() < 1e-12, "{drawn:?} vs {reported:?}");
+    assert!(
+        (drawn.1 - reported.mean).abs() < 1e-12,
+        "{drawn:?} vs {reported:?}"
+    );
     assert!((drawn.2 - reported.low).abs() < 1e-12 && (drawn.3 - reported.high).abs() < 1e-12);
-    assert!(reported.low > 0.0, "the uplift keeps more RTME graduates: {reported:?}");
+    assert!(
+        reported.low > 0.0,
+        "the uplift keeps more RTME graduates: {reported:?}"
+    );
     // The copy of the reference: zero everywhere.
-    assert!(rtme.series[1].points.iter().all(|p| p.1 == 0.0 && p.2 == 0.0 && p.3 == 0.0));
+    assert!(
+        rtme.series[1]
+            .points
+            .iter()
+            .all(|p| p.1 == 0.0 && p.2 == 0.0 && p.3 == 0.0)
+    );
     let svg = zhagen::output::plot::Chart::svg(&panels).unwrap();
-    assert!(svg.contains(" pp\n"), "differences are written in percentage points");
+    assert!(
+        svg.contains(" pp\n"),
+        "differences are written in percentage points"
+    );
 }

@@ -668,3 +668,45 @@ fn in_a_grid_too_large_to_load_point_by_point_an_invalid_value_is_still_found_at
     assert!(stderr.contains("an amount of yuan ≥ 0"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// A Latin hypercube varies every axis at every point, so a line through its points would draw
+/// a pattern that is not there: each plotted metric gets scatter panels against each axis, with
+/// the axes in plain words and units, and the sweep's `plot = [...]` decides which metrics.
+#[test]
+fn a_latin_hypercube_sweep_draws_scatter_panels_of_the_metrics_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "lhs.toml",
+        &format!(
+            "base = {:?}\ndesign = \"latin_hypercube\"\npoints = 6\nseed = 3\nreplications = 3\n\
+             plot = [\"vacancy.remote.mean\", \"outflow\"]\n\
+             [[axis]]\nkey = \"policy.salary.remote_allowance\"\nmin = 0\nmax = 24000\n\
+             [[axis]]\nkey = \"policy.recruitment.remote_ratio\"\nmin = 1.0\nmax = 2.0\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    let out = dir.path().join("out");
+    zhagen().args(args(&file, &out)).assert().success();
+    let mut charts: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".svg"))
+        .collect();
+    charts.sort();
+    assert_eq!(
+        charts,
+        ["scatter-outflow.svg", "scatter-vacancy.remote.mean.svg"],
+        "one chart per metric named in `plot`, none for the others"
+    );
+    assert!(out.join("scatter-outflow.png").is_file());
+    let svg = std::fs::read_to_string(out.join("scatter-vacancy.remote.mean.svg")).unwrap();
+    for words in [
+        "Remote-post allowance (yuan a year)",
+        "Applicants required per advertised post in remote townships",
+        "Spearman ρ",
+        "Vacant share of centre posts in remote townships",
+    ] {
+        assert!(svg.contains(words), "{words} missing from the chart");
+    }
+}

@@ -51,6 +51,10 @@ pub struct Manifest {
 pub struct MetricKey {
     pub key: String,
     pub unit: String,
+    /// Plain words for the metric (its headline label), for chart axes; empty in a manifest
+    /// written before labels were kept (the key is shown then).
+    #[serde(default)]
+    pub label: String,
 }
 
 /// One finished point.
@@ -128,9 +132,10 @@ pub fn manifest(sweep: &Sweep, shard: Option<(u32, u32)>) -> Manifest {
             .collect(),
         metrics: keys(s)
             .into_iter()
-            .map(|(key, _, unit)| MetricKey {
+            .map(|(key, label, unit)| MetricKey {
                 key,
                 unit: unit.name().into(),
+                label,
             })
             .collect(),
         plot: sweep.plot.clone(),

@@ -35,6 +35,7 @@ mod heatmap;
 mod line;
 mod plane;
 mod retention;
+mod scatter;
 mod style;
 #[cfg(test)]
 mod tests;
@@ -52,6 +53,7 @@ use std::sync::OnceLock;
 
 pub use self::forest::{Forest, ForestGroup, ForestRow};
 pub use self::plane::{Plane, PlanePoint};
+pub use self::scatter::{ScatterPanel, ScatterPanels};
 
 /// One simulated retention curve with its confidence band.
 #[derive(Debug, Clone, PartialEq)]

@@ -152,8 +152,11 @@ where
     if band_method.trim().is_empty() {
         return Ok(());
     }
-    // A chart without bands says so itself ("No band: …").
-    let note = if band_method.trim().starts_with("No band") {
+    // A chart without bands says so itself ("No band: …", "Bars: …").
+    let note = if ["No band", "Bars:"]
+        .iter()
+        .any(|p| band_method.trim().starts_with(p))
+    {
         band_method.trim().to_string()
     } else {
         format!("Shaded bands: {}", band_method.trim())
