@@ -43,7 +43,7 @@ impl Unit {
 pub struct Headline {
     /// Stable machine name, e.g. `retention.order_oriented.y7`.
     pub key: String,
-    /// Plain words, e.g. "order_oriented still serving 7 years after entry".
+    /// Plain words, e.g. "RTME graduates still serving 7 years after entry".
     pub label: String,
     pub unit: Unit,
     /// The value in each replication, in replication order (NaN where undefined).
@@ -90,6 +90,15 @@ pub fn better(key: &str) -> Better {
     if lower { Better::Lower } else { Better::Higher }
 }
 
+/// "1 year", "7 years".
+fn years_words(k: usize) -> String {
+    if k == 1 {
+        "1 year".into()
+    } else {
+        format!("{k} years")
+    }
+}
+
 /// The metric keys and labels of a scenario, in report order.
 pub fn keys(s: &Scenario) -> Vec<(String, String, Unit)> {
     let mut out = Vec::new();
@@ -98,7 +107,11 @@ pub fn keys(s: &Scenario) -> Vec<(String, String, Unit)> {
             if y <= s.simulation.years as usize {
                 out.push((
                     format!("retention.{}.y{y}", p.name),
-                    format!("{} still serving {y} years after entry", p.name),
+                    format!(
+                        "{} still serving {} after entry",
+                        s.pathway_words(&p.name),
+                        years_words(y)
+                    ),
                     Unit::Share,
                 ));
             }
@@ -116,8 +129,9 @@ pub fn keys(s: &Scenario) -> Vec<(String, String, Unit)> {
                     out.push((
                         format!("retention_placed.{}.{class}.y{y}", p.name),
                         format!(
-                            "{} placed in {words} township still serving {y} years after entry (of those placed)",
-                            p.name
+                            "{} placed in {words} township still serving {} after entry (of those placed)",
+                            s.pathway_words(&p.name),
+                            years_words(y)
                         ),
                         Unit::Share,
                     ));
@@ -380,8 +394,9 @@ pub fn from_year(s: &Scenario, r: &RunResult, y0: usize) -> Vec<Headline> {
                 push(
                     format!("retention.{}.y{k}", pw.name),
                     format!(
-                        "{} entering {first} or later still serving {k} years after entry (cohorts followed that long)",
-                        pw.name
+                        "{} entering {first} or later still serving {} after entry (cohorts followed that long)",
+                        s.pathway_words(&pw.name),
+                        years_words(k)
                     ),
                     Unit::Share,
                     &|m| m.breakdown.cohorts_retention(p, y0, k),

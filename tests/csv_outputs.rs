@@ -233,3 +233,154 @@ fn the_xlsx_workbook_holds_every_table_with_numbers_as_numbers() {
             .any(|d| matches!(d, Data::String(s) if s.contains("yuan of 2024 prices")))
     }));
 }
+
+/// Every CSV file under `dir`, at any depth, in path order.
+fn csv_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "csv") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What pandas' and R's readers need to type a column: every cell a number or empty (a
+/// numeric column), or none a number (a text column). A `total` row under `year`, or a
+/// number written as "12%", makes the whole column text for both.
+fn numeric(cell: &str) -> bool {
+    cell.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// Lower-case words joined by `_`, and `.` in dotted metric keys.
+fn snake(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+}
+
+/// Columns whose cells are codes a script filters on, not prose or a user's name.
+const CODE_COLUMNS: [&str; 14] = [
+    "pathway",
+    "phase",
+    "reason",
+    "remoteness",
+    "statistic",
+    "role",
+    "bound",
+    "unit",
+    "verdict",
+    "quadrant",
+    "frontier",
+    "outcome",
+    "outcome_better",
+    "icer_interval",
+];
+
+/// The pathway kinds' codes, which belong in `pathway` columns and metric keys, not labels.
+const PATHWAY_CODES: [&str; 5] = [
+    "order_oriented",
+    "open_recruit",
+    "incumbent",
+    "village_doctor",
+    "local_apprentice",
+];
+
+#[test]
+fn every_table_of_run_validate_compare_and_sweep_types_cleanly_in_pandas_and_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = [
+        "--set",
+        "region.counties=3",
+        "--replications",
+        "3",
+        "--quiet",
+        "--out",
+    ];
+    let scenario = |name: &str| format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
+    let runs: [(&str, Vec<String>); 3] = [
+        ("validate", vec![scenario("baseline.toml")]),
+        (
+            "compare",
+            vec![
+                scenario("baseline.toml"),
+                scenario("salary-uplift.toml"),
+                scenario("remote-allowance.toml"),
+            ],
+        ),
+        ("sweep", vec![scenario("sweep-levers-hypercube.toml")]),
+    ];
+    let mut files = 0;
+    for (command, args) in runs {
+        let out = dir.path().join(command);
+        Command::cargo_bin("zhagen")
+            .unwrap()
+            .arg(command)
+            .args(&args)
+            .args(small)
+            .arg(&out)
+            .assert()
+            .success();
+        for path in csv_files(&out) {
+            files += 1;
+            let mut r = csv::Reader::from_path(&path).unwrap();
+            let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+            let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+            assert!(!rows.is_empty(), "{}: no rows", path.display());
+            for (j, name) in header.iter().enumerate() {
+                assert!(
+                    snake(name),
+                    "{}: column {name:?} is not snake_case",
+                    path.display()
+                );
+                let cells: Vec<&str> = rows
+                    .iter()
+                    .map(|r| &r[j])
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                let numbers = cells.iter().filter(|c| numeric(c)).count();
+                assert!(
+                    numbers == 0 || numbers == cells.len(),
+                    "{}: column {name} mixes numbers and text: {:?}",
+                    path.display(),
+                    cells
+                        .iter()
+                        .filter(|c| !numeric(c))
+                        .take(3)
+                        .collect::<Vec<_>>()
+                );
+                if name == "label" {
+                    // Labels are for readers: plain pathway names, as the charts have them.
+                    for cell in &cells {
+                        for code in PATHWAY_CODES {
+                            assert!(
+                                !cell.contains(code),
+                                "{}: label {cell:?} names a pathway by its code",
+                                path.display()
+                            );
+                        }
+                    }
+                }
+                if CODE_COLUMNS.contains(&name.as_str()) && numbers == 0 {
+                    for cell in &cells {
+                        assert!(
+                            snake(cell),
+                            "{}: {name} = {cell:?} is not a snake_case code",
+                            path.display()
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // validate: the run's tables and validation.csv; compare: comparison, decision and one
+    // folder of tables per scenario; sweep: results.csv.
+    assert!(files >= 30, "{files} CSV files checked");
+}

@@ -237,26 +237,9 @@ pub fn plot_spec(s: &Scenario, r: &RunResult) -> plot::RetentionPlot {
     }
 }
 
-/// Plain words for a pathway of a scenario: "RTME graduates", with the file's name added when
-/// it is not the kind's own.
+/// Plain words for a pathway of a scenario ([`Scenario::pathway_words`]).
 pub(crate) fn pathway_words(s: &Scenario, name: &str) -> String {
-    use crate::population::PathwayKind;
-    let Some(id) = s.pathway_id(name) else {
-        return name.to_string();
-    };
-    let kind = s.pathway(id).kind;
-    let words = match kind {
-        PathwayKind::OrderOriented => "RTME graduates".to_string(),
-        PathwayKind::OpenRecruit => "open recruits".to_string(),
-        PathwayKind::Incumbent => format!("centre staff in post in {}", s.simulation.start_year),
-        PathwayKind::VillageDoctor => "village doctors".to_string(),
-        PathwayKind::LocalApprentice => "local apprentices".to_string(),
-    };
-    if name == kind.name() {
-        words
-    } else {
-        format!("{words} ({name})")
-    }
+    s.pathway_words(name)
 }
 
 /// "Tang et al., Chin J Health Policy 2024; …" → "Tang et al. 2024" style short label.

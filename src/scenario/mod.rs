@@ -209,6 +209,30 @@ impl Scenario {
             .map(|i| PathwayId(i as u8))
     }
 
+    /// Plain words for a pathway of this scenario, for labels and charts: "RTME graduates",
+    /// with the file's name added when it is not the kind's own; a name the scenario does not
+    /// have is returned as it is.
+    pub fn pathway_words(&self, name: &str) -> String {
+        let Some(id) = self.pathway_id(name) else {
+            return name.to_string();
+        };
+        let kind = self.pathway(id).kind;
+        let words = match kind {
+            PathwayKind::OrderOriented => "RTME graduates".to_string(),
+            PathwayKind::OpenRecruit => "open recruits".to_string(),
+            PathwayKind::Incumbent => {
+                format!("centre staff in post in {}", self.simulation.start_year)
+            }
+            PathwayKind::VillageDoctor => "village doctors".to_string(),
+            PathwayKind::LocalApprentice => "local apprentices".to_string(),
+        };
+        if name == kind.name() {
+            words
+        } else {
+            format!("{words} ({name})")
+        }
+    }
+
     /// The policy in force in simulated year `y` (0 = `start_year`).
     pub fn policy_at(&self, y: u32) -> &Policy {
         self.policies.get(y as usize).unwrap_or(&self.policy)

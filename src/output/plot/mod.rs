@@ -28,9 +28,11 @@
 //! Layout: every chart kind implements [`Chart`] (here, with the data types); `retention`
 //! draws the retention chart and its panels (lines with bands and benchmark points), `line`
 //! the metric-against-parameter chart, `heatmap` the grid; `style` holds what they share:
-//! sizes, font, palette, legend, note, title and the numbers on the axes.
+//! sizes, font, palette, legend, note, title and the numbers on the axes; `glyphs` sets the
+//! PNGs' text (plotters' own drops each glyph's side bearing).
 
 mod forest;
+mod glyphs;
 mod heatmap;
 mod line;
 mod plane;
@@ -313,7 +315,7 @@ fn render_svg_with(
         draw(&root)?;
         root.present().map_err(|e| draw_err("SVG document", e))?;
     }
-    Ok(svg)
+    Ok(glyphs::fit_svg_text(&svg))
 }
 
 /// Runs `draw` on an RGB bitmap of `size` pixels and encodes it as PNG, with the encoder and
@@ -321,7 +323,7 @@ fn render_svg_with(
 /// bytes are those plotters would have written.
 fn render_png_with(
     size: (u32, u32),
-    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), PlotError>,
+    draw: impl FnOnce(&DrawingArea<glyphs::Glyphs<'_>, Shift>) -> Result<(), PlotError>,
 ) -> Result<Vec<u8>, PlotError> {
     use image::ImageEncoder;
     ensure_fonts()?;
@@ -329,7 +331,8 @@ fn render_png_with(
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         // The backend borrows `rgb` until it is dropped at the end of this block.
-        let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+        let root =
+            glyphs::Glyphs::new(BitMapBackend::with_buffer(&mut rgb, size)).into_drawing_area();
         draw(&root)?;
         root.present().map_err(|e| draw_err("PNG image", e))?;
     }

@@ -202,9 +202,15 @@ where
         }
     }
 
+    // Earlier curves are drawn wider, so a later curve that coincides with them (a policy
+    // that changes nothing for a pathway) leaves them showing as a rim on each side instead
+    // of hiding them: the reference, first, stays visible under any scenario equal to it.
+    let rim = |i: usize| (2 * (curves.len() - 1 - i)).min(6) as u32;
     for (i, curve) in curves.iter().enumerate() {
         let colour = curve_colour(i);
-        let line_style = colour.stroke_width(3);
+        let width = 3 + rim(i);
+        let radius = 5 + rim(i) as i32 / 2;
+        let line_style = colour.stroke_width(width);
         let lines = runs(&curve.points, |&(x, y, _, _)| {
             (x.is_finite() && y.is_finite()).then(|| (x, clamp(y)))
         });
@@ -216,7 +222,10 @@ where
                 .map(|run| run[0])
                 .collect();
             chart
-                .draw_series(dots.into_iter().map(|p| Circle::new(p, 4, colour.filled())))
+                .draw_series(
+                    dots.into_iter()
+                        .map(move |p| Circle::new(p, radius - 1, colour.filled())),
+                )
                 .map_err(|e| draw_err("curve", e))?;
         }
         let every_point: Vec<(f64, f64)> = match markers {
@@ -237,13 +246,13 @@ where
             Markers::LonePoints => anno.legend(move |(x, y)| {
                 EmptyElement::at((x, y))
                     + Rectangle::new([(0, -7), (24, 7)], colour.mix(BAND_ALPHA).filled())
-                    + PathElement::new(vec![(0, 0), (24, 0)], colour.stroke_width(3))
+                    + PathElement::new(vec![(0, 0), (24, 0)], colour.stroke_width(width))
             }),
             Markers::EveryPoint => anno.legend(move |(x, y)| {
                 EmptyElement::at((x, y))
                     + Rectangle::new([(0, -7), (24, 7)], colour.mix(BAND_ALPHA).filled())
-                    + PathElement::new(vec![(0, 0), (24, 0)], colour.stroke_width(3))
-                    + Circle::new((12, 0), 4, colour.filled())
+                    + PathElement::new(vec![(0, 0), (24, 0)], colour.stroke_width(width))
+                    + Circle::new((12, 0), radius - 1, colour.filled())
             }),
         };
         if !every_point.is_empty() {
@@ -252,8 +261,8 @@ where
             chart
                 .draw_series(every_point.into_iter().map(|p| {
                     EmptyElement::at(p)
-                        + Circle::new((0, 0), 5, colour.filled())
-                        + Circle::new((0, 0), 5, WHITE.stroke_width(1))
+                        + Circle::new((0, 0), radius, colour.filled())
+                        + Circle::new((0, 0), radius, WHITE.stroke_width(1))
                 }))
                 .map_err(|e| draw_err("curve", e))?;
         }

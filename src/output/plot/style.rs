@@ -80,24 +80,22 @@ pub(super) const PALETTE: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 
+/// Noto Sans CJK SC, subset to Latin, punctuation and every GB 2312 character
+/// (assets/fonts/README.md): Chinese names render in the PNGs too.
+pub(super) const REGULAR: &[u8] =
+    include_bytes!("../../../assets/fonts/NotoSansCJKsc-Regular-GB2312.otf");
+pub(super) const BOLD: &[u8] =
+    include_bytes!("../../../assets/fonts/NotoSansCJKsc-Bold-GB2312.otf");
+
 /// Registers the embedded font exactly once per process. plotters keeps its
 /// font table in a global behind a lock, so concurrent tests and threads may
 /// all call this; `OnceLock` makes the others wait for the first.
 pub(super) fn ensure_fonts() -> Result<(), PlotError> {
     static REGISTERED: OnceLock<Result<(), &'static str>> = OnceLock::new();
     let outcome = REGISTERED.get_or_init(|| {
-        // Noto Sans CJK SC, subset to Latin, punctuation and every GB 2312 character
-        // (assets/fonts/README.md): Chinese names render in the PNGs too.
-        let fonts: [(FontStyle, &'static [u8]); 2] = [
-            (
-                FontStyle::Normal,
-                include_bytes!("../../../assets/fonts/NotoSansCJKsc-Regular-GB2312.otf"),
-            ),
-            (
-                FontStyle::Bold,
-                include_bytes!("../../../assets/fonts/NotoSansCJKsc-Bold-GB2312.otf"),
-            ),
-        ];
+        // plotters measures text with these bytes; `glyphs` sets it with the same.
+        let fonts: [(FontStyle, &'static [u8]); 2] =
+            [(FontStyle::Normal, REGULAR), (FontStyle::Bold, BOLD)];
         for (style, bytes) in fonts {
             // InvalidFont carries no detail, so the family name is all we keep.
             plotters::style::register_font(FAMILY, style, bytes).map_err(|_| FAMILY)?;

@@ -215,7 +215,8 @@ fn a_benchmark_that_cannot_be_judged_draws_no_simulated_marker() {
 fn forest_png_and_svg_need_no_system_font() {
     let forest = forest_example();
     let svg = forest.svg().expect("svg");
-    // Every piece of text names the one family registered from the embedded bytes.
+    // Every piece of text names the one stack: the embedded face's family first, the
+    // viewer's default last.
     let families: std::collections::BTreeSet<&str> = svg
         .split("font-family=\"")
         .skip(1)
@@ -223,8 +224,8 @@ fn forest_png_and_svg_need_no_system_font() {
         .collect();
     assert_eq!(
         families.into_iter().collect::<Vec<_>>(),
-        vec![FAMILY],
-        "only the embedded family"
+        vec![crate::output::plot::glyphs::SVG_FAMILIES],
+        "one font stack"
     );
 
     let path = temp_path("forest.png");
