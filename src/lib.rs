@@ -26,3 +26,4 @@ pub mod provenance;
 pub mod runner;
 pub mod stats;
 pub mod sweep;
+pub mod uncertainty;

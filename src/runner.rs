@@ -23,14 +23,51 @@ pub fn run_until_cancelled(
 ) -> Option<RunResult> {
     // An effect target's counterfactual runs the same replication (the same random numbers):
     // its difference from this scenario is paired, replication by replication.
+    run_each(scenario, &|_| scenario, progress, cancel)
+}
+
+/// [`run_until_cancelled`] with one scenario per replication: `per_replication[r]` is
+/// `scenario` loaded with parameter set `r` (`crate::uncertainty`). Each replication is
+/// summarised with its own scenario (its costs with its own economics, its effect targets'
+/// counterfactuals with its own parameters); the result is described by `scenario`.
+pub fn run_sampled(
+    scenario: &Scenario,
+    per_replication: &[Scenario],
+    sets: &crate::uncertainty::ParameterSets,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Option<RunResult> {
+    assert_eq!(
+        per_replication.len(),
+        scenario.simulation.replications as usize,
+        "one scenario per replication"
+    );
+    let mut r = run_each(
+        scenario,
+        &|rep| &per_replication[rep as usize],
+        progress,
+        cancel,
+    )?;
+    r.parameters = Some(sets.interval_words(scenario.simulation.replications));
+    Some(r)
+}
+
+fn run_each<'s>(
+    scenario: &Scenario,
+    scenario_of: &(dyn Fn(u32) -> &'s Scenario + Sync),
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Option<RunResult> {
     let summarise = |rep: u32, t: &engine::tally::Tally| {
-        let mut m = stats::rep_metrics(scenario, t);
-        for (i, cf) in &scenario.counterfactuals {
+        let s = scenario_of(rep);
+        let mut m = stats::rep_metrics(s, t);
+        for (i, cf) in &s.counterfactuals {
             let ct = engine::simulate_replication(cf, rep);
-            m.benchmarks[*i] = stats::effect_value(scenario, t, cf, &ct, &scenario.benchmarks[*i]);
+            m.benchmarks[*i] = stats::effect_value(s, t, cf, &ct, &s.benchmarks[*i]);
         }
         m
     };
-    let (pooled, reps) = engine::simulate(scenario, progress, cancel, &summarise)?;
+    let (pooled, reps) =
+        engine::simulate_each(scenario, scenario_of, progress, cancel, &summarise)?;
     Some(RunResult::new(scenario, pooled, reps))
 }

@@ -191,6 +191,23 @@ pub struct CompareArgs {
     /// Also write tables.xlsx: every table of the folder as a sheet of one Excel workbook.
     #[arg(long)]
     pub xlsx: bool,
+    #[command(flatten)]
+    pub params: ParameterArgs,
+}
+
+/// Parameter uncertainty (`zhagen::uncertainty`): run each replication with its own
+/// parameter set, so that intervals include it.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ParameterArgs {
+    /// Run each replication with its own parameter set drawn from the (first) scenario's
+    /// [[uncertainty.parameter]] priors: intervals then include parameter uncertainty.
+    #[arg(long, conflicts_with = "parameters")]
+    pub uncertainty: bool,
+    /// Run each replication with its own parameter set from this CSV (one row per set, a
+    /// column per dotted key, e.g. calibrate's posterior.csv); replication r takes row r
+    /// (rows reused in turn when there are fewer).
+    #[arg(long, value_name = "CSV")]
+    pub parameters: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -224,6 +241,8 @@ pub struct RunArgs {
     /// Also write tables.xlsx: every table of the folder as a sheet of one Excel workbook.
     #[arg(long)]
     pub xlsx: bool,
+    #[command(flatten)]
+    pub params: ParameterArgs,
 }
 
 /// `--seed`: the values `simulation.seed` may hold, from the catalogue, so that the flag and the

@@ -67,6 +67,23 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         }
         scenarios.push(s);
     }
+    // Parameter sets, when asked for: the reference's, the same for every scenario, so
+    // that set r meets replication r's random numbers in each (pairing over parameters).
+    let sets = parameter_sets(&args.params, &scenarios[0], &args.scenarios[0])?;
+    let mut per_replication: Vec<Vec<Scenario>> = Vec::new();
+    if let Some(sets) = &sets {
+        for (s, path) in scenarios.iter().zip(&args.scenarios) {
+            if let Some(why) = sets.overwritten_choice(s, &scenarios[0]) {
+                anyhow::bail!("{}: {why}", path.display());
+            }
+            let mut each = sets.scenarios(path, &overrides, reps)?;
+            // The name the comparison gave it (kept distinct above).
+            for e in &mut each {
+                e.name = s.name.clone();
+            }
+            per_replication.push(each);
+        }
+    }
     let out = args.out.clone().unwrap_or_else(|| {
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
         PathBuf::from("out").join(output::folder_name(&format!(
@@ -114,14 +131,21 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     // Each scenario's own wall time: its `runs/<name>/summary.json` reports its throughput,
     // not the whole comparison's.
     let mut timings = Vec::new();
-    for (s, &estimated_seconds) in scenarios.iter().zip(&estimates) {
+    for (i, (s, &estimated_seconds)) in scenarios.iter().zip(&estimates).enumerate() {
         progress
             .0
             .set_message(format!("simulating `{}`", shown(&s.name)));
         let start = Instant::now();
-        let Some(r) =
-            pool.install(|| runner::run_until_cancelled(s, &Silent(&progress), interrupt::token()))
-        else {
+        let Some(r) = pool.install(|| match &sets {
+            Some(sets) => runner::run_sampled(
+                s,
+                &per_replication[i],
+                sets,
+                &Silent(&progress),
+                interrupt::token(),
+            ),
+            None => runner::run_until_cancelled(s, &Silent(&progress), interrupt::token()),
+        }) else {
             progress.0.finish_and_clear();
             return Err(interrupted(format!(
                 "nothing written; {} keeps what it held",
@@ -139,7 +163,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     progress.finish();
     let runs: Vec<_> = scenarios.iter().zip(&results).collect();
     let heads = zhagen::compare::headlines_with_windows(&runs);
-    let metrics = zhagen::compare::compare(&heads);
+    let metrics = zhagen::compare::compare_over(&heads, sets.is_some());
     let decision = zhagen::compare::decision::Decision::new(&heads, &outcome)?;
     let pairs = args.pairs.then(|| zhagen::compare::pairs(&heads));
     output::write_folder(&out, &made, args.force, |d| {
@@ -228,6 +252,17 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             }
         }
         let _ = writeln!(text, "\n* the paired 95% interval excludes zero");
+        let _ = writeln!(
+            text,
+            "intervals of the table above: {}",
+            match &results[0].parameters {
+                Some(words) => format!(
+                    "the central 95% of the replications' values and paired differences, {words}"
+                ),
+                None => "95% Student-t intervals across replications (Monte Carlo precision only)"
+                    .into(),
+            }
+        );
         let names: Vec<String> = scenarios
             .iter()
             .map(|s| shown(&s.name).to_string())

@@ -311,6 +311,13 @@ fn run_inner(
     }
     overrides.extend(args.set.iter().map(Override::set));
     let scenario = Scenario::load_with(&args.scenario, &overrides)?;
+    let sets = parameter_sets(&args.params, &scenario, &args.scenario)?;
+    let per_replication = match &sets {
+        Some(sets) => {
+            sets.scenarios(&args.scenario, &overrides, scenario.simulation.replications)?
+        }
+        None => Vec::new(),
+    };
     let out = args
         .out
         .clone()
@@ -333,9 +340,16 @@ fn run_inner(
     ));
     let progress = Bar(bar);
     let start = Instant::now();
-    let Some(result) =
-        pool.install(|| runner::run_until_cancelled(&scenario, &progress, interrupt::token()))
-    else {
+    let Some(result) = pool.install(|| match &sets {
+        Some(sets) => runner::run_sampled(
+            &scenario,
+            &per_replication,
+            sets,
+            &progress,
+            interrupt::token(),
+        ),
+        None => runner::run_until_cancelled(&scenario, &progress, interrupt::token()),
+    }) else {
         progress.0.finish_and_clear();
         return Err(interrupted(format!(
             "nothing written; {} keeps what it held",
@@ -359,6 +373,30 @@ fn run_inner(
         report(&scenario, &result, &out, timing)?;
     }
     Ok((scenario, result, out))
+}
+
+/// The parameter sets `--parameters` or `--uncertainty` ask for: read from the file, or
+/// drawn from `reference`'s `[[uncertainty.parameter]]` priors (one per replication, at its
+/// seed); `None` for a run at the scenario's own values.
+pub(super) fn parameter_sets(
+    p: &ParameterArgs,
+    reference: &Scenario,
+    path: &std::path::Path,
+) -> Result<Option<zhagen::uncertainty::ParameterSets>> {
+    use zhagen::uncertainty::ParameterSets;
+    if let Some(file) = &p.parameters {
+        return Ok(Some(ParameterSets::read(file)?));
+    }
+    if !p.uncertainty {
+        return Ok(None);
+    }
+    match ParameterSets::from_scenario(reference, reference.simulation.replications)? {
+        Some(sets) => Ok(Some(sets)),
+        None => anyhow::bail!(
+            "{}: --uncertainty draws from the scenario's [[uncertainty.parameter]] entries, and it declares none (allowed: add entries such as [[uncertainty.parameter]] key = \"behaviour.pay_elasticity\", relative = 0.5, source = \"assumption: ±50%\"; or give --parameters FILE)",
+            path.display()
+        ),
+    }
 }
 
 /// A short report on stdout; a closed pipe (`zhagen … | head`) ends it quietly.

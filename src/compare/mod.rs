@@ -118,6 +118,22 @@ pub fn difference(a: &[f64], b: &[f64]) -> Difference {
 /// Compare the headline metrics of several runs (the first is the reference). Metrics are
 /// matched by key, in the order the first scenario lists them, then any the others add.
 pub fn compare(runs: &[Vec<Headline>]) -> Vec<ComparedMetric> {
+    compare_over(runs, false)
+}
+
+/// [`compare`], with `over_parameters`: the replications ran with one parameter set each
+/// (the same sets in every run, `crate::uncertainty`), so each value's and each paired
+/// difference's interval is the central 95% of the replications' values
+/// ([`crate::stats::interval::spread`]), over parameter uncertainty and simulation noise,
+/// not the t-interval of the mean.
+pub fn compare_over(runs: &[Vec<Headline>], over_parameters: bool) -> Vec<ComparedMetric> {
+    let interval = |xs: &[f64]| {
+        if over_parameters {
+            crate::stats::interval::spread(xs.iter().copied())
+        } else {
+            mean_ci(xs.iter().copied())
+        }
+    };
     let mut keys: Vec<(&str, &str, Unit)> = Vec::new();
     for hs in runs {
         for h in hs {
@@ -134,14 +150,26 @@ pub fn compare(runs: &[Vec<Headline>]) -> Vec<ComparedMetric> {
                 .collect();
             let values = per
                 .iter()
-                .map(|h| h.map(|h| mean_ci(h.per_rep.iter().copied())))
+                .map(|h| h.map(|h| interval(&h.per_rep)))
                 .collect();
             let diffs = per
                 .iter()
                 .enumerate()
                 .map(|(i, h)| match (i, per[0], h) {
                     (0, _, _) => None,
-                    (_, Some(a), Some(b)) => Some(difference(&a.per_rep, &b.per_rep)),
+                    (_, Some(a), Some(b)) => {
+                        let mut d = difference(&a.per_rep, &b.per_rep);
+                        if over_parameters {
+                            let pairs: Vec<f64> = a
+                                .per_rep
+                                .iter()
+                                .zip(&b.per_rep)
+                                .map(|(x, y)| y - x)
+                                .collect();
+                            d.paired = interval(&pairs);
+                        }
+                        Some(d)
+                    }
                     _ => None,
                 })
                 .collect();

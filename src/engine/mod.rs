@@ -239,12 +239,26 @@ pub fn simulate<S: Send>(
     cancel: &Cancel,
     summarise: &(dyn Fn(u32, &Tally) -> S + Sync),
 ) -> Option<(Tally, Vec<S>)> {
+    simulate_each(scenario, &|_| scenario, progress, cancel, summarise)
+}
+
+/// [`simulate`] with replication `rep` run on `scenario_of(rep)`: one parameter set per
+/// replication (`crate::uncertainty`). `scenario` gives the replications, the counties and
+/// the shape of the tallies, which every replication's scenario shares (the uncertain keys
+/// cannot touch `simulation` or `region`).
+pub fn simulate_each<'s, S: Send>(
+    scenario: &Scenario,
+    scenario_of: &(dyn Fn(u32) -> &'s Scenario + Sync),
+    progress: &dyn Progress,
+    cancel: &Cancel,
+    summarise: &(dyn Fn(u32, &Tally) -> S + Sync),
+) -> Option<(Tally, Vec<S>)> {
     let reps = scenario.simulation.replications;
     progress.start(reps as u64 * scenario.region.counties as u64);
     // Replications and their counties in one tree of trees: a thread that runs out of counties
     // in one replication steals from another, so there is no barrier anywhere.
     let replication = |rep: u32| {
-        let mut total = simulate_counties(scenario, rep, progress, cancel)?;
+        let mut total = simulate_counties(scenario_of(rep), rep, progress, cancel)?;
         let m = summarise(rep, &total);
         // The county rows have served the replication's summary (see `Tally::counties`).
         total.counties = Vec::new();

@@ -101,8 +101,14 @@ pub fn difference_panels(scenarios: &[Scenario], results: &[RunResult]) -> Diffe
         title: format!("Difference from `{}`", reference.name),
         panels,
         band_method: format!(
-            "95% CI: Student-t interval of the paired differences across {} replications (common random numbers; Monte Carlo precision only); pp = percentage points",
-            r0.reps.len()
+            "95% CI: Student-t interval of the paired differences across {} replications (common random numbers; {}); pp = percentage points",
+            r0.reps.len(),
+            match &r0.parameters {
+                Some(words) => format!(
+                    "the same parameter set for every scenario in each replication, {words}"
+                ),
+                None => "Monte Carlo precision only".into(),
+            }
         ),
     }
 }

@@ -220,7 +220,7 @@ pub fn plot_spec(s: &Scenario, r: &RunResult) -> plot::RetentionPlot {
         title: format!("Retention by pathway — scenario `{}`", s.name),
         x_label: "Years since entering service (RTME graduates: since graduation)".into(),
         y_label: "Still in service (share of entrants)".into(),
-        band_method: crate::stats::band_method(r.reps.len()),
+        band_method: r.band_method(),
         curves: curves
             .iter()
             .map(|c| plot::CurveSeries {
@@ -346,7 +346,7 @@ pub fn compare_panels(scenarios: &[Scenario], results: &[RunResult]) -> plot::Pa
         panels,
         band_method: format!(
             "{} (same seed for every scenario: common random numbers)",
-            crate::stats::band_method(results[0].reps.len())
+            results[0].band_method()
         ),
     }
 }

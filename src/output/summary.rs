@@ -21,6 +21,9 @@ struct Summary<'a> {
     steps_per_year: u32,
     simulated_worker_years: f64,
     retention_band_method: String,
+    /// What every interval of the run includes: Monte Carlo precision only, or parameter
+    /// uncertainty too (`crate::uncertainty`).
+    interval_scope: String,
     benchmarks: Vec<Bench<'a>>,
     cost: Cost,
     /// The only part of the outputs that differs between two runs of the same scenario and seed.
@@ -122,7 +125,8 @@ pub fn summary_json(s: &Scenario, r: &RunResult, timing: Timing) -> String {
         years: s.simulation.years,
         steps_per_year: s.simulation.steps_per_year,
         simulated_worker_years: r.pooled.worker_years,
-        retention_band_method: crate::stats::band_method(r.reps.len()),
+        retention_band_method: r.band_method(),
+        interval_scope: r.interval_scope(),
         benchmarks: benchmarks
             .iter()
             .map(|b| Bench {

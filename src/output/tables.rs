@@ -293,12 +293,17 @@ pub fn costs_csv(s: &Scenario, r: &RunResult) -> String {
 }
 
 /// `headline.csv`: every headline metric of the run, one row each, with its mean over
-/// replications and 95% Student-t interval (Monte Carlo precision only) — the figures the
+/// replications and 95% Student-t interval (Monte Carlo precision only; over parameter sets,
+/// the central 95% of the replications' values, `stats::interval::spread`) — the figures the
 /// terminal, `summary.json`, the report and a comparison show, under the same names.
 pub fn headline_csv(s: &Scenario, r: &RunResult) -> String {
     let mut out = Table::new("metric,unit,value,ci_low,ci_high,replications,label".split(','));
     for h in crate::headline::headlines(s, r) {
-        let m = crate::stats::interval::mean_ci(h.per_rep.iter().copied());
+        // Over parameter sets, the central 95% of the replications; else the t-interval.
+        let m = match r.parameters {
+            Some(_) => crate::stats::interval::spread(h.per_rep.iter().copied()),
+            None => crate::stats::interval::mean_ci(h.per_rep.iter().copied()),
+        };
         out.row(cells![
             h.key,
             h.unit.name(),

@@ -306,6 +306,12 @@ pub static CATALOGUE: &[Param] = &[
     row!("calibration.max_evaluations", Kind::Int { min: 1, max: 100_000, what: "evaluations of the objective" }, "", Number, "Most evaluations of the objective", Calibration, false),
     row!("calibration.free[*].min", Kind::Real { min: -1e12, max: 1e12, what: "lower bound" }, "", Number, "Lower bound of a free parameter", Calibration, false),
     row!("calibration.free[*].max", Kind::Real { min: -1e12, max: 1e12, what: "upper bound" }, "", Number, "Upper bound of a free parameter", Calibration, false),
+    row!("uncertainty.parameter[*].min", Kind::Real { min: -1e12, max: 1e12, what: "lowest value" }, "", Number, "Lowest value of an uncertain parameter", Calibration, false),
+    row!("uncertainty.parameter[*].max", Kind::Real { min: -1e12, max: 1e12, what: "highest value" }, "", Number, "Highest value of an uncertain parameter", Calibration, false),
+    row!("uncertainty.parameter[*].mode", Kind::Real { min: -1e12, max: 1e12, what: "most likely value" }, "", Number, "Most likely value of an uncertain parameter", Calibration, false),
+    row!("uncertainty.parameter[*].mean", Kind::Real { min: -1e12, max: 1e12, what: "mean" }, "", Number, "Mean of an uncertain parameter", Calibration, false),
+    row!("uncertainty.parameter[*].sd", Kind::Real { min: 1e-12, max: 1e12, what: "standard deviation, above 0" }, "", Number, "Standard deviation of an uncertain parameter", Calibration, false),
+    row!("uncertainty.parameter[*].relative", Kind::Real { min: 1e-6, max: 1.0, what: "share of the scenario's value, above 0 and at most 1 (0.5 = ±50%)" }, "", Number, "Relative range of an uncertain parameter", Calibration, false),
 ];
 
 /// Does one part of a key match one part of a pattern?

@@ -93,6 +93,9 @@ pub struct Scenario {
     pub benchmarks: Vec<Benchmark>,
     /// The parameters `zhagen calibrate` may fit, if the scenario declares any.
     pub calibration: Option<Calibration>,
+    /// `[[uncertainty.parameter]]`: what is not known about the parameters
+    /// (`crate::uncertainty`); empty when the scenario declares nothing.
+    pub uncertainty: Vec<crate::uncertainty::UncertainParameter>,
     /// The fully resolved scenario (inheritance and overrides applied) as TOML.
     pub resolved_toml: String,
     /// SHA-256 of `resolved_toml`: two runs with the same hash ran the same scenario.

@@ -22,6 +22,32 @@ partial_table! {
         pathways: BTreeMap<String, RawPathway>,
         benchmark: Vec<RawBenchmark>,
         calibration: RawCalibration,
+        uncertainty: RawUncertainty,
+    }
+}
+
+partial_table! {
+    /// What is not known about the scenario's parameters (`crate::uncertainty`): one
+    /// `[[uncertainty.parameter]]` per uncertain value.
+    pub struct RawUncertainty {
+        parameter: Vec<RawUncertain>,
+    }
+}
+
+partial_table! {
+    /// One uncertain parameter: its key (or several keys sharing one value), its
+    /// distribution and where that distribution comes from.
+    pub struct RawUncertain {
+        key: V<String>,
+        keys: V<Vec<String>>,
+        dist: V<String>,
+        min: V<f64>,
+        max: V<f64>,
+        mean: V<f64>,
+        sd: V<f64>,
+        mode: V<f64>,
+        relative: V<f64>,
+        source: V<String>,
     }
 }
 

@@ -58,6 +58,30 @@ pub struct MeanCi {
     pub n: usize,
 }
 
+/// Mean of the finite values of `xs` with the central 95% of them (the 2.5% and 97.5%
+/// quantiles, interpolated as R's type 7): the interval over parameter uncertainty, where
+/// each value comes from its own parameter set. Unlike the t-interval of the mean it does
+/// not shrink as sets are added: it is how far the outcome may lie, not how well its
+/// average is known. NaN bounds with fewer than 2 values.
+pub fn spread(xs: impl IntoIterator<Item = f64>) -> MeanCi {
+    let mut v: Vec<f64> = xs.into_iter().filter(|x| x.is_finite()).collect();
+    // The mean is summed in the values' own order (as everywhere), the quantiles sorted.
+    let m = mean_ci(v.iter().copied());
+    v.sort_by(f64::total_cmp);
+    if v.len() < 2 {
+        return MeanCi {
+            low: f64::NAN,
+            high: f64::NAN,
+            ..m
+        };
+    }
+    MeanCi {
+        low: super::breakdown::quantile(&v, 0.025),
+        high: super::breakdown::quantile(&v, 0.975),
+        ..m
+    }
+}
+
 /// Mean and 95% t-interval of the finite values of `xs`, summed in order (NaN if none).
 pub fn mean_ci(xs: impl IntoIterator<Item = f64>) -> MeanCi {
     let v: Vec<f64> = xs.into_iter().filter(|x| x.is_finite()).collect();
@@ -134,6 +158,18 @@ mod tests {
         // Near 1 it keeps a width and stays inside 0..1.
         let (lo, hi) = wilson(1.0, 50);
         assert!(hi == 1.0 && lo < 0.95 && lo > 0.9, "{lo}");
+    }
+
+    #[test]
+    fn spread_is_the_central_95_percent_and_does_not_shrink_with_more_values() {
+        // 0..=100 in a scrambled order (37 is coprime with 101).
+        let xs: Vec<f64> = (0..=100).map(|i| f64::from((i * 37) % 101)).collect();
+        let s = spread(xs.iter().copied());
+        assert_eq!((s.mean, s.low, s.high), (50.0, 2.5, 97.5));
+        let twice: Vec<f64> = xs.iter().chain(&xs).copied().collect();
+        let t = spread(twice);
+        assert!((t.low - 2.5).abs() < 0.5 && (t.high - 97.5).abs() < 0.5);
+        assert!(spread([1.0]).low.is_nan());
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct RunResult {
     pub curves: Vec<Curve>,
     /// Every benchmark of the scenario against the simulation, in scenario order.
     pub benchmarks: Vec<BenchmarkResult>,
+    /// What the intervals include beyond simulation noise: the words of the parameter sets
+    /// the replications ran with (`crate::uncertainty`), or `None` for a run at the
+    /// scenario's own values, whose intervals are Monte Carlo precision only.
+    pub parameters: Option<String>,
 }
 
 impl RunResult {
@@ -66,6 +70,26 @@ impl RunResult {
             reps,
             curves,
             benchmarks,
+            parameters: None,
+        }
+    }
+
+    /// What every interval across this run's replications includes, in words.
+    pub fn interval_scope(&self) -> String {
+        match &self.parameters {
+            Some(words) => format!("95% interval {words}"),
+            None => "Monte Carlo precision only: the parameters are fixed at the scenario's values"
+                .into(),
+        }
+    }
+
+    /// The retention bands' method ([`super::band_method`]), with what they include when the
+    /// replications ran with parameter sets.
+    pub fn band_method(&self) -> String {
+        let method = super::band_method(self.reps.len());
+        match &self.parameters {
+            Some(words) => format!("{method}, {words}"),
+            None => method,
         }
     }
 }

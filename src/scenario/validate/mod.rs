@@ -8,6 +8,7 @@ mod benchmarks;
 mod check;
 mod pathways;
 mod policy;
+mod uncertainty;
 
 use crate::behaviour::{Behaviour, OutsideOption};
 use crate::economics::Economics;
@@ -123,6 +124,7 @@ pub(in crate::scenario) fn validate(
     let pathways = pathways::validate_pathways(&c, raw)?;
     let benchmarks = benchmarks::validate_benchmarks(&c, raw, &pathways)?;
     let calibration = benchmarks::validate_calibration(&c, raw)?;
+    let uncertainty = uncertainty::validate_uncertainty(&c, raw)?;
 
     Ok(Scenario {
         name,
@@ -141,6 +143,7 @@ pub(in crate::scenario) fn validate(
         pathways,
         benchmarks,
         calibration,
+        uncertainty,
         resolved_toml: String::new(),
         root: None,
         counterfactuals: Vec::new(),

@@ -1,0 +1,231 @@
+//! Parameter uncertainty (`[[uncertainty.parameter]]`, `--uncertainty`, `--parameters`): one
+//! parameter set per replication, the same sets for every scenario of a comparison.
+
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+use std::path::Path;
+
+const SMALL: [&str; 6] = [
+    "--set",
+    "region.counties=3",
+    "--replications",
+    "8",
+    "--quiet",
+    "--force",
+];
+
+fn zhagen() -> Command {
+    Command::cargo_bin("zhagen").unwrap()
+}
+
+/// `column` of `file`'s rows, keyed by their first cell.
+fn column(file: &Path, column: &str) -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_path(file).unwrap();
+    let j = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    r.records()
+        .map(|row| {
+            let row = row.unwrap();
+            (row[0].to_string(), row[j].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn identical_scenarios_under_parameter_sets_differ_by_exactly_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = baseline_path();
+    let out = dir.path().join("cmp");
+    zhagen()
+        .arg("compare")
+        .args([&base, &base])
+        .arg("--uncertainty")
+        .args(SMALL)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let diffs = column(&out.join("comparison.csv"), "diff_vs_first");
+    let second: Vec<_> = diffs.iter().filter(|(s, _)| s != "baseline").collect();
+    assert!(second.len() > 40, "{} metrics", second.len());
+    for (_, d) in second {
+        assert!(d.is_empty() || d.parse::<f64>().unwrap() == 0.0, "{d}");
+    }
+    // The sets did vary something: the spread of a retention figure is not a point.
+    let lows = column(&out.join("runs/baseline/headline.csv"), "ci_low");
+    let highs = column(&out.join("runs/baseline/headline.csv"), "ci_high");
+    let at = |v: &[(String, String)]| -> f64 {
+        v.iter()
+            .find(|(k, _)| k == "retention.order_oriented.y10")
+            .unwrap()
+            .1
+            .parse()
+            .unwrap()
+    };
+    assert!(at(&highs) - at(&lows) > 0.01);
+}
+
+#[test]
+fn runs_over_parameter_sets_are_the_same_bytes_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut texts = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(threads);
+        zhagen()
+            .arg("run")
+            .arg(baseline_path())
+            .args(["--uncertainty", "--threads", threads])
+            .args(SMALL)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        texts.push((
+            std::fs::read(out.join("headline.csv")).unwrap(),
+            std::fs::read(out.join("retention.csv")).unwrap(),
+        ));
+    }
+    assert!(
+        texts[0] == texts[1],
+        "headline.csv and retention.csv differ between 1 and 2 threads"
+    );
+}
+
+#[test]
+fn a_sets_file_holding_the_scenarios_own_values_reproduces_the_fixed_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two sets (reused in turn over 8 replications), both the baseline's own values.
+    let sets = write(
+        dir.path(),
+        "sets.csv",
+        "set,behaviour.remoteness_hr,pathways.order_oriented.base_exit_rate\n0,1.4,0.06\n1,1.4,0.06\n",
+    );
+    let (fixed, sampled) = (dir.path().join("fixed"), dir.path().join("sampled"));
+    zhagen()
+        .arg("run")
+        .arg(baseline_path())
+        .args(SMALL)
+        .arg("--out")
+        .arg(&fixed)
+        .assert()
+        .success();
+    zhagen()
+        .arg("run")
+        .arg(baseline_path())
+        .arg("--parameters")
+        .arg(&sets)
+        .args(SMALL)
+        .arg("--out")
+        .arg(&sampled)
+        .assert()
+        .success();
+    assert_eq!(
+        column(&fixed.join("headline.csv"), "value"),
+        column(&sampled.join("headline.csv"), "value")
+    );
+    let summary = std::fs::read_to_string(sampled.join("summary.json")).unwrap();
+    assert!(
+        summary.contains("over parameter uncertainty and simulation noise"),
+        "{summary}"
+    );
+    assert!(summary.contains("8 replications over 2 sets"), "{summary}");
+    let fixed = std::fs::read_to_string(fixed.join("summary.json")).unwrap();
+    assert!(fixed.contains("Monte Carlo precision only"), "{fixed}");
+}
+
+#[test]
+fn bad_uncertainty_input_is_refused_with_its_place_and_what_is_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = baseline_path().display().to_string();
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "inverted.toml",
+            "[[uncertainty.parameter]]\nkey = \"behaviour.remoteness_hr\"\ndist = \"uniform\"\nmin = 2.0\nmax = 1.0\nsource = \"x\"\n",
+            &["uncertainty.parameter[0].max", "above `min`"],
+        ),
+        (
+            "typo.toml",
+            "[[uncertainty.parameter]]\nkey = \"behaviour.remoteness_hr\"\nrelative = 0.5\nsorce = \"x\"\n",
+            &["sorce", "source"],
+        ),
+        (
+            "stray.toml",
+            "[[uncertainty.parameter]]\nkey = \"behaviour.remoteness_hr\"\ndist = \"uniform\"\nmin = 1.0\nmax = 2.0\nsd = 1.0\nsource = \"x\"\n",
+            &[
+                "uncertainty.parameter[0].sd",
+                "a uniform prior takes min, max",
+            ],
+        ),
+        (
+            "shape.toml",
+            "[[uncertainty.parameter]]\nkey = \"region.counties\"\nrelative = 0.5\nsource = \"x\"\n",
+            &["region.*", "cannot vary by replication"],
+        ),
+    ];
+    for (name, body, words) in cases {
+        let s = write(dir.path(), name, &format!("base = {base:?}\n{body}"));
+        let out = zhagen()
+            .arg("run")
+            .arg(&s)
+            .arg("--uncertainty")
+            .args(SMALL)
+            .arg("--out")
+            .arg(dir.path().join("o"))
+            .assert()
+            .failure();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        for w in words {
+            assert!(err.contains(w), "{name}: `{w}` not in: {err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // A sets file with a bad cell: its file, line and column.
+    let sets = write(
+        dir.path(),
+        "bad.csv",
+        "set,behaviour.remoteness_hr\n0,1.2\n1,high\n",
+    );
+    let out = zhagen()
+        .arg("run")
+        .arg(baseline_path())
+        .arg("--parameters")
+        .arg(&sets)
+        .args(SMALL)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("bad.csv:3: column `behaviour.remoteness_hr`: `high`"),
+        "{err}"
+    );
+    // A compared scenario that sets a value the sets vary: its choice would be overwritten.
+    let lever = write(
+        dir.path(),
+        "lever.toml",
+        &format!("base = {base:?}\n[behaviour]\nremoteness_hr = 1.2\n"),
+    );
+    let out = zhagen()
+        .arg("compare")
+        .arg(baseline_path())
+        .arg(&lever)
+        .arg("--uncertainty")
+        .args(SMALL)
+        .arg("--out")
+        .arg(dir.path().join("c"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("behaviour.remoteness_hr") && err.contains("overwrite"),
+        "{err}"
+    );
+    assert!(!dir.path().join("c").exists(), "nothing written");
+}
