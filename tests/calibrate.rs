@@ -77,6 +77,13 @@ fn calibration_recovers_a_parameter_from_targets_the_engine_generated_at_a_known
     let rehire = &fit.identification[1];
     assert!(!rehire.identified, "{rehire:?}");
     assert!(rehire.note.contains("not identified"), "{}", rehire.note);
+    // In the posterior it is drawn uniformly over its bounds, and said so.
+    let (rows, drawn) = fit.posterior_values(400).unwrap();
+    assert_eq!(drawn[0], "Gaussian");
+    assert!(drawn[1].contains("uniform"), "{drawn:?}");
+    let share: Vec<f64> = rows.iter().map(|r| r[1]).collect();
+    assert!(share.iter().all(|x| (0.1..=0.9).contains(x)));
+    assert!(share.iter().any(|&x| x < 0.2) && share.iter().any(|&x| x > 0.8));
 }
 
 #[test]
@@ -102,18 +109,26 @@ fn calibrate_writes_a_calibrated_scenario_and_can_update_the_file_keeping_its_co
             "--out",
             out.to_str().unwrap(),
             "--update",
+            "--posterior-sets",
+            "8",
         ])
         .assert()
         .success()
-        .stdout(predicates::str::contains("rtme_post_contract_retention"));
+        .stdout(predicates::str::contains("rtme_post_contract_retention"))
+        .stdout(predicates::str::contains("posterior.csv: 8 parameter sets"));
     for f in [
         "calibrated.toml",
         "fit.csv",
         "trace.csv",
         "identification.csv",
+        "posterior.csv",
     ] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    let sets = zhagen::uncertainty::ParameterSets::read(&out.join("posterior.csv")).unwrap();
+    assert_eq!(sets.keys, [["behaviour.contract_end_hr"]]);
+    assert_eq!(sets.rows.len(), 8);
+    assert!(sets.objective.is_some());
     let trace = std::fs::read_to_string(out.join("trace.csv")).unwrap();
     assert!(trace.starts_with("evaluation,behaviour.contract_end_hr,objective\n"));
     assert!(trace.lines().count() >= 10);

@@ -1,6 +1,7 @@
 //! After the fit: each free parameter's local effect on every target by central differences
 //! (under common random numbers), flagged as not identified or confounded, with approximate
-//! standard errors from (GᵀG)⁻¹.
+//! standard errors from (GᵀG)⁻¹. The inverse is kept ([`Information`]) for the Gaussian
+//! approximation of the posterior (`posterior.rs`).
 
 use super::*;
 
@@ -10,7 +11,7 @@ pub(super) fn identify(
     params: &[FreeParameter],
     best: &Evaluation,
     sigma: &[f64],
-) -> Result<Vec<Identification>, CalibrationError> {
+) -> Result<(Vec<Identification>, Information), CalibrationError> {
     let nb = best.results.len();
     let np = params.len();
     // g[b][p]: effect of parameter p on target b per unit of p, in target standard errors.
@@ -99,7 +100,11 @@ pub(super) fn identify(
             note: notes.join("; "),
         });
     }
-    Ok(out)
+    let information = Information {
+        covariance: inv,
+        active,
+    };
+    Ok((out, information))
 }
 
 /// Inverse of a small symmetric matrix by Gauss–Jordan elimination; None if (nearly) singular.

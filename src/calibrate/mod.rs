@@ -17,6 +17,24 @@
 //! whole range is reported as not identified by these targets, two whose effects are nearly
 //! collinear as confounded, and approximate standard errors come from (GᵀG)⁻¹, with G the
 //! effects scaled by σ.
+//!
+//! Posterior ([`Fit::posterior`], `posterior.csv`): a Gaussian (Laplace) approximation around
+//! the fit. With J read as a χ², the log-likelihood is −J/2, whose Gauss–Newton Hessian is
+//! GᵀG; G holds each parameter's effect per unit of the parameter itself (divided by the
+//! targets' σ only), so Σ = (GᵀG)⁻¹ is already in the parameters' own units and the
+//! approximate posterior under flat priors on the bounds is N(θ̂, Σ) truncated to the box.
+//! Sets are drawn from it by Cholesky factor and rejection (set `r` from its own stream of
+//! the seed and `r`), and J is evaluated once at each, at the fit's seed and replications.
+//! Chosen over ABC-SMC or MCMC because every evaluation of J is a full simulation (thousands
+//! would be needed) while the identification has already measured G. Its limits: it is local
+//! (one mode, the curvature at the fit), assumes effects near-linear over the posterior's
+//! width, and takes the priors as flat within the bounds. A parameter the targets do not
+//! identify (it moves the fit by less than one target standard error across its whole range)
+//! has an essentially flat likelihood, so its posterior is its prior: it is drawn uniformly
+//! over its bounds, said in the output. When the information matrix of the others is
+//! singular (two parameters with the same effects) there is no Gaussian to draw from, and
+//! the posterior is refused with the reason ([`CalibrationError::NoPosterior`]) rather than
+//! written as if it meant something.
 
 use crate::benchmark::{Bound, Role};
 use crate::cancel::Cancel;
@@ -31,9 +49,11 @@ use std::fmt::Write as _;
 mod files;
 mod identify;
 mod nelder_mead;
+mod posterior;
 
 pub use files::update_in_place;
 pub use nelder_mead::nelder_mead;
+pub use posterior::{Posterior, TruncatedNormal};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -71,6 +91,9 @@ pub enum CalibrationError {
     /// there is no fit.
     #[error("calibration stopped before it finished; nothing was written")]
     Cancelled,
+    /// The Gaussian approximation of the posterior cannot be formed (the fit itself stands).
+    #[error("no posterior.csv: {why}")]
+    NoPosterior { why: String },
 }
 
 impl From<ScenarioError> for CalibrationError {
@@ -101,6 +124,16 @@ pub struct Identification {
     pub note: String,
 }
 
+/// What the identification measured, kept for the posterior: the parameters that move the fit
+/// by at least one target standard error across their range, and (GᵀG)⁻¹ restricted to them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Information {
+    /// Indices (into the free parameters) of those the covariance covers.
+    pub active: Vec<usize>,
+    /// (GᵀG)⁻¹ over `active`, in the parameters' own units; None when singular or empty.
+    pub covariance: Option<Vec<Vec<f64>>>,
+}
+
 /// A finished calibration.
 #[derive(Debug, Clone)]
 pub struct Fit {
@@ -111,8 +144,13 @@ pub struct Fit {
     pub trace: Vec<Evaluation>,
     pub sigma: Vec<f64>,
     pub identification: Vec<Identification>,
+    pub information: Information,
     pub replications: u32,
     pub seed: u64,
+    /// The scenario fitted and the overrides of every evaluation, for evaluating the
+    /// posterior's sets the same way.
+    path: PathBuf,
+    common: Vec<Override>,
 }
 
 /// Runs the scenario at given parameter values, with a cache: the objective is deterministic
@@ -290,7 +328,7 @@ pub fn calibrate(
         .collect();
     let mut ev = Evaluator {
         path,
-        common,
+        common: common.clone(),
         params: &params,
         cache: HashMap::new(),
         sigma: None,
@@ -334,7 +372,7 @@ pub fn calibrate(
         .collect();
     let best = ev.evaluate(&best_theta)?;
     let sigma = ev.sigma.clone().unwrap_or_default();
-    let identification = identify::identify(&mut ev, &params, &best, &sigma)?;
+    let (identification, information) = identify::identify(&mut ev, &params, &best, &sigma)?;
     Ok(Fit {
         params: params.clone(),
         start,
@@ -342,8 +380,11 @@ pub fn calibrate(
         trace: ev.trace,
         sigma,
         identification,
+        information,
         replications: reps,
         seed: s.simulation.seed,
+        path: path.to_path_buf(),
+        common,
     })
 }
 

@@ -1,5 +1,6 @@
-//! `zhagen calibrate`: fit the scenario's free parameters, show the fit on a progress bar, write
-//! the fit's files, and optionally update the scenario in place. Ctrl-C stops it after the
+//! `zhagen calibrate`: fit the scenario's free parameters, show the fit on a progress bar, draw
+//! and evaluate parameter sets from the approximate posterior (`posterior.csv`), write the
+//! fit's files, and optionally update the scenario in place. Ctrl-C stops it after the
 //! evaluation in progress, writing nothing.
 
 use super::{CalibrateArgs, bar, check_size, interrupt, interrupted, pool, print_quietly, shown};
@@ -40,7 +41,8 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         .max_evaluations
         .or(s.calibration.as_ref().map(|c| c.max_evaluations))
         .unwrap_or(100) as f64
-        + 2.0 * s.calibration.as_ref().map_or(0, |c| c.free.len()) as f64;
+        + 2.0 * s.calibration.as_ref().map_or(0, |c| c.free.len()) as f64
+        + args.posterior_sets as f64;
     check_size(
         &sized,
         pool.current_num_threads(),
@@ -73,24 +75,53 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             interrupt::token(),
         )
     });
+    let stopped = || {
+        interrupted(format!(
+            "calibration of `{}` stopped; nothing was written",
+            shown(&s.name)
+        ))
+    };
     let f = match f {
         Err(zhagen::calibrate::CalibrationError::Cancelled) => {
             bar.finish_and_clear();
-            return Err(interrupted(format!(
-                "calibration of `{}` stopped; nothing was written",
-                shown(&s.name)
-            )));
+            return Err(stopped());
         }
         other => other?,
     };
     bar.finish_and_clear();
+    // The posterior's sets, each one evaluation. One that cannot be formed leaves the fit
+    // standing: said, and posterior.csv is not written.
+    let posterior = if args.posterior_sets == 0 {
+        None
+    } else {
+        let bar = super::bar(args.quiet, "posterior sets");
+        bar.set_length(args.posterior_sets as u64);
+        let report = |k: usize, e: &zhagen::calibrate::Evaluation| {
+            bar.set_position(k as u64);
+            bar.set_message(format!("objective {:.3}", e.objective));
+        };
+        let p = pool.install(|| f.posterior(args.posterior_sets, &report, interrupt::token()));
+        bar.finish_and_clear();
+        match p {
+            Ok(p) => Some(p),
+            Err(zhagen::calibrate::CalibrationError::Cancelled) => return Err(stopped()),
+            Err(e @ zhagen::calibrate::CalibrationError::NoPosterior { .. }) => {
+                eprintln!("warning: {e}");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     // The calibrated file sits in `out`; its base is the scenario, relative to it when possible.
     let base = relative_to(&args.scenario, &out);
-    // All four files or none: a fit that fails mid-write leaves the previous fit whole.
+    // All the files or none: a fit that fails mid-write leaves the previous fit whole.
     output::write_folder(&out, &made, args.force, |d| {
         output::write_atomic(d, "fit.csv", f.fit_csv().as_bytes())?;
         output::write_atomic(d, "trace.csv", f.trace_csv().as_bytes())?;
         output::write_atomic(d, "identification.csv", f.identification_csv().as_bytes())?;
+        if let Some(p) = &posterior {
+            output::write_atomic(d, "posterior.csv", p.sets.to_csv().as_bytes())?;
+        }
         output::write_atomic(
             d,
             "calibrated.toml",
@@ -154,15 +185,41 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
                 }
             );
         }
+        if let Some(p) = &posterior {
+            let objective = p.sets.objective.clone().unwrap_or_default();
+            let mut sorted = objective.clone();
+            sorted.sort_by(f64::total_cmp);
+            let _ = writeln!(
+                text,
+                "\nposterior.csv: {} parameter sets from the Gaussian approximation around the fit (objective over the sets: median {:.3}); central 95% of the sets:",
+                p.sets.rows.len(),
+                zhagen::stats::breakdown::quantile(&sorted, 0.5)
+            );
+            for ((q, how), prm) in p.central_range(0.95).iter().zip(&p.drawn).zip(&f.params) {
+                let _ = writeln!(
+                    text,
+                    "{:<46} {:>10.4} to {:<10.4} {}",
+                    prm.name(),
+                    q.0,
+                    q.1,
+                    if how == "Gaussian" { "" } else { how.as_str() }
+                );
+            }
+        }
         let _ = writeln!(
             text,
-            "\n{}outputs in {}/ (calibrated.toml, fit.csv, trace.csv, identification.csv)",
+            "\n{}outputs in {}/ (calibrated.toml, fit.csv, trace.csv, identification.csv{})",
             if args.update {
                 format!("fitted values written into {}\n", args.scenario.display())
             } else {
                 String::new()
             },
-            out.display()
+            out.display(),
+            if posterior.is_some() {
+                ", posterior.csv"
+            } else {
+                ""
+            }
         );
         print_quietly(&text)?;
     }
