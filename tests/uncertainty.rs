@@ -229,3 +229,51 @@ fn bad_uncertainty_input_is_refused_with_its_place_and_what_is_allowed() {
     );
     assert!(!dir.path().join("c").exists(), "nothing written");
 }
+
+#[test]
+fn a_comparison_over_parameter_sets_reports_both_intervals_and_one_without_sets_only_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let raise = baseline_path().parent().unwrap().join("salary-uplift.toml");
+    let over = dir.path().join("over");
+    zhagen()
+        .arg("compare")
+        .arg(baseline_path())
+        .arg(&raise)
+        .arg("--uncertainty")
+        .args(SMALL)
+        .arg("--out")
+        .arg(&over)
+        .assert()
+        .success();
+    let file = over.join("comparison.csv");
+    let cell = |col: &str| -> f64 {
+        column(&file, col)
+            .into_iter()
+            .zip(column(&file, "metric"))
+            .find(|((s, _), (_, m))| s != "baseline" && m == "retention.order_oriented.y10")
+            .map(|((_, v), _)| v.parse().unwrap())
+            .unwrap()
+    };
+    let wide = cell("diff_ci_high") - cell("diff_ci_low");
+    let narrow = cell("fixed_diff_ci_high") - cell("fixed_diff_ci_low");
+    // Fixing the parameters removes their share of the spread: the Monte-Carlo-only interval
+    // of the same difference is narrower, and both are real intervals.
+    assert!(narrow > 0.0 && wide > narrow, "over sets {wide}, fixed {narrow}");
+    let report = std::fs::read_to_string(over.join("report.html")).unwrap();
+    assert!(report.contains("Monte Carlo precision only"));
+    assert!(report.contains("over parameters and chance"));
+
+    // Without parameter sets there is one interval, and the file says nothing of a second.
+    let plain = dir.path().join("plain");
+    zhagen()
+        .arg("compare")
+        .arg(baseline_path())
+        .arg(&raise)
+        .args(SMALL)
+        .arg("--out")
+        .arg(&plain)
+        .assert()
+        .success();
+    let header = std::fs::read_to_string(plain.join("comparison.csv")).unwrap();
+    assert!(!header.lines().next().unwrap().contains("fixed_"));
+}

@@ -125,7 +125,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let total: u64 = scenarios
         .iter()
         .map(|s| s.simulation.replications as u64 * s.region.counties as u64)
-        .sum();
+        .sum::<u64>()
+        * if sets.is_some() { 2 } else { 1 };
     let progress = Bar(bar);
     let mut results = Vec::new();
     // Each scenario's own wall time: its `runs/<name>/summary.json` reports its throughput,
@@ -159,11 +160,39 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         });
         results.push(r);
     }
+    // Over parameter sets, the same comparison with the parameters fixed as well, so every
+    // difference can be shown with both intervals: over parameters and chance, and Monte
+    // Carlo precision only (the same seed: the same random numbers in each replication).
+    let mut fixed_results = Vec::new();
+    if sets.is_some() {
+        for s in &scenarios {
+            progress.0.set_message(format!(
+                "simulating `{}` with the parameters fixed",
+                shown(&s.name)
+            ));
+            let Some(r) = pool
+                .install(|| runner::run_until_cancelled(s, &Silent(&progress), interrupt::token()))
+            else {
+                progress.0.finish_and_clear();
+                return Err(interrupted(format!(
+                    "nothing written; {} keeps what it held",
+                    out.display()
+                )));
+            };
+            fixed_results.push(r);
+        }
+    }
     progress.0.set_length(total);
     progress.finish();
     let runs: Vec<_> = scenarios.iter().zip(&results).collect();
     let heads = zhagen::compare::headlines_with_windows(&runs);
-    let metrics = zhagen::compare::compare_over(&heads, sets.is_some());
+    let mut metrics = zhagen::compare::compare_over(&heads, sets.is_some());
+    if sets.is_some() {
+        let runs: Vec<_> = scenarios.iter().zip(&fixed_results).collect();
+        let fixed =
+            zhagen::compare::compare_over(&zhagen::compare::headlines_with_windows(&runs), false);
+        zhagen::compare::with_fixed(&mut metrics, &fixed);
+    }
     let decision = zhagen::compare::decision::Decision::new(&heads, &outcome)?;
     let pairs = args.pairs.then(|| zhagen::compare::pairs(&heads));
     output::write_folder(&out, &made, args.force, |d| {
@@ -232,16 +261,28 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                     continue;
                 }
                 use zhagen::compare::{human, human_diff};
+                let fixed = match m.fixed.get(i).copied().flatten() {
+                    Some(f) => format!(
+                        "   fixed {:>10} to {:>10}",
+                        human_diff(f.low, m.unit),
+                        human_diff(f.high, m.unit)
+                    ),
+                    None => String::new(),
+                };
                 let _ = writeln!(
                     text,
-                    "{:<w$} {:>10} {:>10} {:>12}  {:>10} to {:>10}{}",
+                    "{:<w$} {:>10} {:>10} {:>12}  {:>10} to {:>10}{}{fixed}",
                     m.key,
                     human(a.mean, m.unit),
                     human(b.mean, m.unit),
                     human_diff(d.paired.mean, m.unit),
                     human_diff(d.paired.low, m.unit),
                     human_diff(d.paired.high, m.unit),
-                    if d.significant() { "  *" } else { "" }
+                    match (d.significant(), fixed.is_empty()) {
+                        (true, _) => "  *",
+                        (false, true) => "",
+                        (false, false) => "   ",
+                    }
                 );
             }
             if unchanged > 0 {
@@ -263,6 +304,12 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                     .into(),
             }
         );
+        if !fixed_results.is_empty() {
+            let _ = writeln!(
+                text,
+                "fixed: the paired 95% Student-t interval of the same difference with the parameters held at the scenarios' values (Monte Carlo precision only; same seed and replications)"
+            );
+        }
         let names: Vec<String> = scenarios
             .iter()
             .map(|s| shown(&s.name).to_string())

@@ -67,6 +67,11 @@ pub struct ComparedMetric {
     pub values: Vec<Option<MeanCi>>,
     /// Difference from the first scenario, per scenario (None for the first).
     pub diffs: Vec<Option<Difference>>,
+    /// When the comparison ran over parameter sets: the same paired difference with the
+    /// parameters fixed at the scenarios' values (mean and 95% t-interval over replications,
+    /// Monte Carlo precision only), per scenario — what the interval would have said without
+    /// parameter uncertainty ([`with_fixed`]). Empty otherwise.
+    pub fixed: Vec<Option<MeanCi>>,
 }
 
 /// The difference of a metric between a scenario and the first one.
@@ -179,9 +184,22 @@ pub fn compare_over(runs: &[Vec<Headline>], over_parameters: bool) -> Vec<Compar
                 unit,
                 values,
                 diffs,
+                fixed: Vec::new(),
             }
         })
         .collect()
+}
+
+/// Adds to `over` (a comparison over parameter sets) each metric's paired difference from
+/// `fixed`, the same comparison run with the parameters held at the scenarios' values, so that
+/// both intervals can be shown side by side.
+pub fn with_fixed(over: &mut [ComparedMetric], fixed: &[ComparedMetric]) {
+    for m in over {
+        m.fixed = match fixed.iter().find(|f| f.key == m.key) {
+            Some(f) => f.diffs.iter().map(|d| d.map(|d| d.paired)).collect(),
+            None => vec![None; m.diffs.len()],
+        };
+    }
 }
 
 /// The paired difference of one metric between two of the compared scenarios.

@@ -102,10 +102,16 @@ pub fn write_comparison(dir: &Path, c: &Compared, timings: &[Timing]) -> Result<
 
 /// `comparison.csv`: one row per scenario and metric.
 pub fn comparison_csv(names: &[String], metrics: &[ComparedMetric]) -> String {
-    let mut out = Table::new(
-        "scenario,metric,unit,value,ci_low,ci_high,replications,diff_vs_first,diff_ci_low,diff_ci_high,unpaired_diff_ci_low,unpaired_diff_ci_high,label"
-            .split(','),
-    );
+    // Over parameter sets, the paired difference with the parameters fixed too (Monte Carlo
+    // precision only), beside the interval over parameters and chance.
+    let fixed = metrics.iter().any(|m| !m.fixed.is_empty());
+    let mut header = "scenario,metric,unit,value,ci_low,ci_high,replications,diff_vs_first,diff_ci_low,diff_ci_high,unpaired_diff_ci_low,unpaired_diff_ci_high"
+        .to_string();
+    if fixed {
+        header.push_str(",fixed_diff_vs_first,fixed_diff_ci_low,fixed_diff_ci_high");
+    }
+    header.push_str(",label");
+    let mut out = Table::new(header.split(','));
     for (i, name) in names.iter().enumerate() {
         for m in metrics {
             let Some(v) = m.values[i] else { continue };
@@ -119,7 +125,7 @@ pub fn comparison_csv(names: &[String], metrics: &[ComparedMetric]) -> String {
                 ),
                 None => Default::default(),
             };
-            out.row(cells![
+            let mut row: Vec<String> = cells![
                 name,
                 m.key,
                 m.unit.name(),
@@ -132,8 +138,17 @@ pub fn comparison_csv(names: &[String], metrics: &[ComparedMetric]) -> String {
                 dh,
                 ul,
                 uh,
-                m.label,
-            ]);
+            ]
+            .into();
+            if fixed {
+                let (f, fl, fh) = match m.fixed.get(i).copied().flatten() {
+                    Some(f) => (num(f.mean), num(f.low), num(f.high)),
+                    None => Default::default(),
+                };
+                row.extend(cells![f, fl, fh]);
+            }
+            row.extend(cells![m.label]);
+            out.row(row);
         }
     }
     out.finish()

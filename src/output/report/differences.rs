@@ -211,6 +211,8 @@ fn difference_table(
             .map(|(name, _)| rank.get(name).copied().unwrap_or(usize::MAX));
         (pathway, *k)
     });
+    // Over parameter sets, each difference has both intervals side by side.
+    let over_parameters = metrics.iter().any(|m| !m.fixed.is_empty());
     html! {
         table class="differences" {
             "\n"
@@ -219,12 +221,17 @@ fn difference_table(
                     th { "What is measured" }
                     th class="num" { code { (names[0]) } }
                     th class="num" { code { (names.get(i).map_or("", |n| n.as_str())) } }
-                    th { "Difference (95% CI)" }
+                    @if over_parameters {
+                        th { "Difference (95% over parameters and chance)" }
+                        th { "With the parameters fixed (Monte Carlo precision only)" }
+                    } @else {
+                        th { "Difference (95% CI)" }
+                    }
                     th { "Reading" }
                 }
             }
             "\n"
-            tbody { "\n" @for (_, m) in rows { (difference_row(s, m, i)) "\n" } }
+            tbody { "\n" @for (_, m) in rows { (difference_row(s, m, i, over_parameters)) "\n" } }
             "\n"
         }
         "\n"
@@ -233,7 +240,7 @@ fn difference_table(
 
 /// A row of [`difference_table`]: the metric, its value in the reference and in scenario `i`,
 /// the difference and its reading.
-fn difference_row(s: &Scenario, m: &ComparedMetric, i: usize) -> Markup {
+fn difference_row(s: &Scenario, m: &ComparedMetric, i: usize, over_parameters: bool) -> Markup {
     let value = |k: usize| -> String {
         match m.values.get(k).copied().flatten() {
             Some(v) => match m.unit {
@@ -248,6 +255,14 @@ fn difference_row(s: &Scenario, m: &ComparedMetric, i: usize) -> Markup {
         Some(d) => difference_words(m, &d.paired),
         None => ("–".into(), "cannot tell"),
     };
+    let fixed = match m.fixed.get(i).copied().flatten() {
+        Some(f) if reading(&f) == "no change" => "no change".to_string(),
+        Some(f) => {
+            let (value, ci) = difference_parts(m.unit, &f);
+            format!("{value} {ci}")
+        }
+        None => "–".into(),
+    };
     let clear = matches!(read, "clearly higher" | "clearly lower");
     html! {
         tr class=[clear.then_some("clear")] {
@@ -255,6 +270,9 @@ fn difference_row(s: &Scenario, m: &ComparedMetric, i: usize) -> Markup {
             td class="num" { (value(0)) }
             td class="num" { (value(i)) }
             td { (diff) }
+            @if over_parameters {
+                td { (fixed) }
+            }
             td { (read) }
         }
     }
