@@ -24,6 +24,7 @@ pub mod headline;
 pub mod output;
 pub mod provenance;
 pub mod runner;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 pub mod uncertainty;

@@ -66,6 +66,66 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Run a scenario and judge it against every benchmark: table, validation.csv, charts.
     Validate(ValidateArgs),
+    /// Global sensitivity analysis over the scenario's [[uncertainty.parameter]]: Morris
+    /// screening or Sobol indices of headline outputs and of a policy's paired difference;
+    /// resumes, shards (--shard K/N) and merges like a sweep.
+    Sensitivity(SensitivityArgs),
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodArg {
+    /// Morris elementary effects: μ*, μ, σ (screening; trajectories × (k + 1) points).
+    Morris,
+    /// Sobol first-order and total indices (Saltelli design; samples × (k + 2) points).
+    Sobol,
+}
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// The scenario whose [[uncertainty.parameter]] priors are varied.
+    pub scenario: PathBuf,
+    /// A policy scenario: also analyse its difference from the scenario, paired (the same
+    /// seed, replications and parameter values at every point).
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "morris")]
+    pub method: MethodArg,
+    /// Morris trajectories (points: trajectories × (parameters + 1)).
+    #[arg(long, default_value_t = 20)]
+    pub trajectories: u32,
+    /// Morris grid levels (even).
+    #[arg(long, default_value_t = 4)]
+    pub levels: u32,
+    /// Sobol base samples (points: samples × (parameters + 2)).
+    #[arg(long, default_value_t = 64)]
+    pub samples: u32,
+    /// Headline metrics analysed, comma-separated [default: retention.order_oriented.y7,
+    /// worker_years_discounted].
+    #[arg(long = "output", value_delimiter = ',', value_name = "METRIC")]
+    pub outputs: Vec<String>,
+    /// Replications per point.
+    #[arg(long, default_value_t = 10)]
+    pub replications: u32,
+    /// Bootstrap resamples of the indices' 95% intervals.
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: u32,
+    /// Output folder [default: out/sensitivity-<scenario>[-<policy>]/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Run only shard K of N of the points (join with `zhagen merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override a value of the scenario and the policy at every point.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run even if the size estimate says the analysis is absurdly large.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Args, Debug)]
@@ -108,6 +168,10 @@ pub struct CalibrateArgs {
     /// Replace another calibration's results in the output folder.
     #[arg(long)]
     pub force: bool,
+    /// Parameter sets drawn for posterior.csv from the Gaussian approximation around the fit
+    /// (each one evaluation of the objective); 0 writes none.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub posterior_sets: u32,
 }
 
 #[derive(Args, Debug)]
@@ -140,7 +204,8 @@ pub struct SweepArgs {
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
-    /// Shard folders written by `zhagen sweep --shard K/N`.
+    /// Shard folders written by `zhagen sweep --shard K/N` (or `zhagen sensitivity --shard
+    /// K/N`).
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// Folder for the merged results.

@@ -6,6 +6,7 @@ pub mod args;
 mod calibrate;
 mod compare;
 pub mod interrupt;
+mod sensitivity;
 
 pub use args::*;
 
@@ -81,6 +82,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Command::Merge(args) => merge(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Validate(args) => validate(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
     }
 }
 
@@ -219,6 +221,19 @@ fn sweep(args: SweepArgs) -> Result<()> {
 }
 
 fn merge(args: MergeArgs) -> Result<()> {
+    if args.dirs[0].join("sensitivity.json").exists() {
+        let m = zhagen::sensitivity::run::merge_sensitivity(&args.dirs, &args.out)?;
+        if !args.quiet {
+            print_quietly(&format!(
+                "merged {} sensitivity folders: {} points\n{}indices.csv and report.html in {}/\n",
+                args.dirs.len(),
+                m.points,
+                sensitivity::summary_text(&m.analysis),
+                args.out.display()
+            ))?;
+        }
+        return Ok(());
+    }
     let outcome = zhagen::sweep::run::merge(&args.dirs, &args.out)?;
     if !args.quiet {
         print_quietly(&format!(

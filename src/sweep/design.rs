@@ -3,9 +3,11 @@
 
 use super::*;
 
-/// The points of a design, numbered from 0. A grid varies the last axis fastest.
+/// The points of a design, numbered from 0. A grid varies the last axis fastest; a given
+/// design's points are made elsewhere (none here).
 pub fn design_points(design: &Design, axes: &[Axis]) -> Vec<Point> {
     match *design {
+        Design::Given(_) => Vec::new(),
         Design::Grid => {
             let lists: Vec<&Vec<toml::Value>> = axes
                 .iter()

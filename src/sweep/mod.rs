@@ -85,7 +85,13 @@ impl From<ScenarioError> for SweepError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Design {
     Grid,
-    LatinHypercube { points: u32, seed: u64 },
+    LatinHypercube {
+        points: u32,
+        seed: u64,
+    },
+    /// Points made elsewhere (a sensitivity design, `crate::sensitivity`), described in words
+    /// that enter the identity: a folder of one design is never resumed as another.
+    Given(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -194,6 +200,32 @@ impl Sweep {
             common,
             identity,
         })
+    }
+
+    /// A sweep of points made elsewhere (a sensitivity design): `base` with `common`
+    /// overrides (already loaded as `scenario`), then each point's axis values. No plots are
+    /// drawn; a point whose values do not make a valid scenario is reported when it runs.
+    pub fn of_points(
+        base: &Path,
+        common: Vec<Override>,
+        scenario: Scenario,
+        design: String,
+        axes: Vec<Axis>,
+        points: Vec<Point>,
+    ) -> Sweep {
+        let design = Design::Given(design);
+        let identity = identity(&scenario, &design, &axes, &points);
+        Sweep {
+            file: base.to_path_buf(),
+            base: base.to_path_buf(),
+            design,
+            axes,
+            points,
+            plot: Vec::new(),
+            scenario,
+            common,
+            identity,
+        }
     }
 
     /// The scenario of one point.

@@ -143,7 +143,7 @@ pub fn manifest(sweep: &Sweep, shard: Option<(u32, u32)>) -> Manifest {
     }
 }
 
-pub(super) fn read_manifest(dir: &Path) -> Result<Option<Manifest>, SweepError> {
+pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, SweepError> {
     let path = dir.join("sweep.json");
     match fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
@@ -164,7 +164,7 @@ pub(super) fn point_file(id: u32) -> String {
 /// The finished points in a folder that belong to the sweep of `m`, by id, and the names of
 /// the point files that do not (edited, renamed, copied from another point or sweep): those
 /// points run again. Files not named like a point file are not zhagen's and are left alone.
-pub(super) fn finished_points(dir: &Path, m: &Manifest) -> (Vec<PointResult>, Vec<String>) {
+pub fn finished_points(dir: &Path, m: &Manifest) -> (Vec<PointResult>, Vec<String>) {
     let (mut out, mut rejected) = (Vec::new(), Vec::new());
     let Ok(entries) = fs::read_dir(dir.join("points")) else {
         return (out, rejected);

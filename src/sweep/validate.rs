@@ -385,6 +385,7 @@ pub(super) fn check_point_count(design: &Design, axes: &[Axis]) -> Result<(), Sw
             AxisValues::Range { .. } => Some(n),
         }),
         Design::LatinHypercube { points, .. } => Some(*points as usize),
+        Design::Given(_) => Some(0),
     };
     if count.is_none_or(|n| n > 1_000_000) {
         return Err(SweepError::from(ScenarioError::Invalid {

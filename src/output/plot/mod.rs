@@ -31,6 +31,7 @@
 //! sizes, font, palette, legend, note, title and the numbers on the axes; `glyphs` sets the
 //! PNGs' text (plotters' own drops each glyph's side bearing).
 
+mod bars;
 mod forest;
 mod glyphs;
 mod heatmap;
@@ -53,6 +54,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::OnceLock;
 
+pub use self::bars::{BarSeries, Bars};
 pub use self::forest::{Forest, ForestGroup, ForestRow};
 pub use self::plane::{Plane, PlanePoint};
 pub use self::scatter::{ScatterPanel, ScatterPanels};

@@ -27,6 +27,7 @@ mod exits;
 mod page;
 mod retention;
 mod run;
+mod sensitivity;
 mod staffing;
 mod validation;
 pub(crate) mod words;
@@ -34,6 +35,7 @@ pub(crate) mod words;
 pub use changes::{Change, changes};
 pub use compare::compare_report;
 pub use run::run_report;
+pub use sensitivity::sensitivity_report;
 
 use super::plot::CurveSeries;
 use crate::headline;
