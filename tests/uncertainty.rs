@@ -258,8 +258,24 @@ fn a_comparison_over_parameter_sets_reports_both_intervals_and_one_without_sets_
     let narrow = cell("fixed_diff_ci_high") - cell("fixed_diff_ci_low");
     // Fixing the parameters removes their share of the spread: the Monte-Carlo-only interval
     // of the same difference is narrower, and both are real intervals.
-    assert!(narrow > 0.0 && wide > narrow, "over sets {wide}, fixed {narrow}");
+    assert!(
+        narrow > 0.0 && wide > narrow,
+        "over sets {wide}, fixed {narrow}"
+    );
+    // Value for money over the sets: the ICER's interval from the acceptability curve, whose
+    // share of sets worth the cost never falls as the willingness to pay rises (every
+    // replication gains service here) and runs from none to all.
+    let decision = std::fs::read_to_string(over.join("decision.csv")).unwrap();
+    assert!(decision.contains("acceptability curve"), "{decision}");
+    let shares: Vec<f64> = column(&over.join("acceptability.csv"), "share_cost_effective")
+        .into_iter()
+        .map(|(_, v)| v.parse().unwrap())
+        .collect();
+    assert!(shares.len() > 50);
+    assert!(shares.windows(2).all(|w| w[1] >= w[0]), "{shares:?}");
+    assert_eq!((shares[0], *shares.last().unwrap()), (0.0, 1.0));
     let report = std::fs::read_to_string(over.join("report.html")).unwrap();
+    assert!(report.contains("Acceptability curves"));
     assert!(report.contains("Monte Carlo precision only"));
     assert!(report.contains("over parameters and chance"));
 
@@ -276,4 +292,7 @@ fn a_comparison_over_parameter_sets_reports_both_intervals_and_one_without_sets_
         .success();
     let header = std::fs::read_to_string(plain.join("comparison.csv")).unwrap();
     assert!(!header.lines().next().unwrap().contains("fixed_"));
+    assert!(!plain.join("acceptability.csv").exists());
+    let decision = std::fs::read_to_string(plain.join("decision.csv")).unwrap();
+    assert!(decision.contains("Fieller"));
 }

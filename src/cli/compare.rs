@@ -193,7 +193,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             zhagen::compare::compare_over(&zhagen::compare::headlines_with_windows(&runs), false);
         zhagen::compare::with_fixed(&mut metrics, &fixed);
     }
-    let decision = zhagen::compare::decision::Decision::new(&heads, &outcome)?;
+    let decision = zhagen::compare::decision::Decision::new(&heads, &outcome, sets.is_some())?;
     let pairs = args.pairs.then(|| zhagen::compare::pairs(&heads));
     output::write_folder(&out, &made, args.force, |d| {
         output::comparison::write_comparison(

@@ -2,7 +2,10 @@
 //! cost-effectiveness (Δ public spending per extra worker-year served, both in present value)
 //! and on a chosen outcome, ranked, with the efficiency frontier of all options.
 
-use super::icer::{Frontier, Incremental, Quadrant, frontier, incremental};
+use super::icer::{
+    Frontier, ICER_METHOD, Incremental, Quadrant, frontier, incremental,
+    incremental_over_parameters,
+};
 use crate::headline::{Better, Headline, better};
 use crate::stats::interval::{MeanCi, mean_ci};
 
@@ -40,6 +43,45 @@ pub struct Decision {
     pub rows: Vec<OptionRow>,
     /// Frontier status of every scenario, the reference first.
     pub frontier: Vec<Frontier>,
+    /// The replications ran with one parameter set each: intervals are over parameter
+    /// uncertainty and simulation noise, the ICER's from the acceptability curve.
+    pub over_parameters: bool,
+    /// Over parameter sets, every option's acceptability curve.
+    pub acceptability: Option<Curves>,
+}
+
+/// Acceptability curves: for each willingness to pay (yuan per extra worker-year), the share
+/// of replications in which each option's net monetary benefit against the reference is
+/// positive (`super::acceptability`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curves {
+    pub willingness_to_pay: Vec<f64>,
+    /// One curve per row of [`Decision::rows`], in the same order.
+    pub share: Vec<Vec<f64>>,
+}
+
+/// Points of an acceptability curve: 0 to a round figure past every option's own ICER.
+const CURVE_POINTS: usize = 101;
+
+/// The willingness-to-pay grid: from 0 to the smallest 1, 2 or 5 × 10ᵏ yuan at least twice the
+/// largest positive point ICER (so every curve has room to rise), in 100 equal steps.
+fn grid(icers: &[f64]) -> Vec<f64> {
+    let top = icers
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite() && *x > 0.0)
+        .fold(0.0_f64, f64::max);
+    let want = if top > 0.0 { 2.0 * top } else { 1.0e6 };
+    let mut step = 10f64.powf(want.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * step >= want {
+            step *= m;
+            break;
+        }
+    }
+    (0..CURVE_POINTS)
+        .map(|k| step * k as f64 / (CURVE_POINTS - 1) as f64)
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,15 +117,25 @@ fn per_rep<'a>(hs: &'a [Headline], key: &str) -> Option<&'a [f64]> {
         .map(|h| h.per_rep.as_slice())
 }
 
-/// The paired difference `b − a` over replications (as every comparison computes it).
-fn paired(a: &[f64], b: &[f64]) -> MeanCi {
-    super::difference(a, b).paired
+/// The paired difference `b − a` over replications (as every comparison computes it): its
+/// t-interval, or over parameter sets the central 95% of the replications' differences.
+fn paired(a: &[f64], b: &[f64], over_parameters: bool) -> MeanCi {
+    if over_parameters {
+        crate::stats::interval::spread(b.iter().zip(a).map(|(x, y)| x - y))
+    } else {
+        super::difference(a, b).paired
+    }
 }
 
 impl Decision {
     /// The decision table of `runs` (headlines per scenario, the first the reference), ranked on
-    /// `outcome` (a headline key).
-    pub fn new(runs: &[Vec<Headline>], outcome: &str) -> Result<Decision, DecisionError> {
+    /// `outcome` (a headline key); `over_parameters` when each replication ran with its own
+    /// parameter set ([`incremental_over_parameters`]).
+    pub fn new(
+        runs: &[Vec<Headline>],
+        outcome: &str,
+        over_parameters: bool,
+    ) -> Result<Decision, DecisionError> {
         let known: Vec<String> = runs[0].iter().map(|h| h.key.clone()).collect();
         let get = |i: usize, key: &str| {
             per_rep(&runs[i], key).ok_or_else(|| DecisionError::UnknownMetric {
@@ -108,13 +160,39 @@ impl Decision {
             );
             rows.push(OptionRow {
                 scenario: i,
-                incremental: incremental(rc, re, c, e),
-                village: paired(rv, v),
-                outcome: paired(ro, o),
+                incremental: if over_parameters {
+                    incremental_over_parameters(rc, re, c, e)
+                } else {
+                    incremental(rc, re, c, e)
+                },
+                village: paired(rv, v, over_parameters),
+                outcome: paired(ro, o, over_parameters),
                 rank_cost_effectiveness: 0,
                 rank_outcome: 0,
             });
         }
+        let acceptability = over_parameters.then(|| {
+            let willingness_to_pay =
+                grid(&rows.iter().map(|r| r.incremental.icer).collect::<Vec<_>>());
+            let share = (1..runs.len())
+                .map(|i| {
+                    let (c, e) = (
+                        get(i, COST_KEY).unwrap_or(&[]),
+                        get(i, EFFECT_KEY).unwrap_or(&[]),
+                    );
+                    let dc: Vec<f64> = c.iter().zip(rc).map(|(a, b)| a - b).collect();
+                    let de: Vec<f64> = e.iter().zip(re).map(|(a, b)| a - b).collect();
+                    willingness_to_pay
+                        .iter()
+                        .map(|&l| super::acceptability::acceptability(&dc, &de, l))
+                        .collect()
+                })
+                .collect();
+            Curves {
+                willingness_to_pay,
+                share,
+            }
+        });
         let mut order: Vec<usize> = (0..rows.len()).collect();
         order.sort_by(|&a, &b| {
             let (ka, kb) = (Self::rank_key(&rows[a]), Self::rank_key(&rows[b]));
@@ -152,7 +230,27 @@ impl Decision {
             outcome_better: direction,
             rows,
             frontier: frontier(&points),
+            over_parameters,
+            acceptability,
         })
+    }
+
+    /// How the interval of Δcost per extra worker-year was made, in words.
+    pub fn icer_method(&self) -> &'static str {
+        if self.over_parameters {
+            super::acceptability::ACCEPTABILITY_METHOD
+        } else {
+            ICER_METHOD
+        }
+    }
+
+    /// What the table's intervals include, in words.
+    pub fn interval_words(&self) -> &'static str {
+        if self.over_parameters {
+            "the central 95% of the replications' paired differences, over parameter uncertainty and simulation noise (each replication with its own parameter set)"
+        } else {
+            "95%, paired over replications (Monte Carlo precision only)"
+        }
     }
 
     /// The value-for-money order: options that give more service for less money first (most
@@ -182,5 +280,20 @@ impl Decision {
 
 /// The decision table of `runs` ranked on the default outcome.
 pub fn decide(runs: &[Vec<Headline>]) -> Decision {
-    Decision::new(runs, DEFAULT_OUTCOME).expect("the default outcome is always a headline")
+    Decision::new(runs, DEFAULT_OUTCOME, false).expect("the default outcome is always a headline")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grid;
+
+    #[test]
+    fn the_willingness_to_pay_grid_runs_to_a_round_figure_past_twice_every_icer() {
+        let g = grid(&[111_770.0, 471_696.0, f64::NAN, -5.0]);
+        assert_eq!(g.len(), 101);
+        assert_eq!((g[0], g[100]), (0.0, 1_000_000.0));
+        assert_eq!(g[1], 10_000.0);
+        assert_eq!(*grid(&[30.0]).last().unwrap(), 100.0);
+        assert_eq!(*grid(&[]).last().unwrap(), 1_000_000.0);
+    }
 }

@@ -10,7 +10,7 @@
 //! has no finite interval: when Δeffect itself is not distinguishable from zero, the set is
 //! unbounded and is reported so, never as a number.
 
-use crate::stats::interval::{MeanCi, mean_ci, t975};
+use crate::stats::interval::{MeanCi, mean_ci, spread, t975};
 
 /// The method, in words, for every file and page that shows an ICER interval.
 pub const ICER_METHOD: &str = "Fieller's 95% interval of the ratio of mean paired differences (Student t with replications − 1 degrees of freedom, using the covariance of Δcost and Δeffect across replications under common random numbers); unbounded when Δeffect is not distinguishable from zero";
@@ -141,9 +141,39 @@ pub fn incremental(
     cost: &[f64],
     effect: &[f64],
 ) -> Incremental {
+    incremental_with(ref_cost, ref_effect, cost, effect, false)
+}
+
+/// [`incremental`] when each replication ran with its own parameter set: the Δcost and
+/// Δeffect intervals are the central 95% of the replications' paired differences
+/// ([`spread`]), the quadrant is judged on them, and the ratio's interval is the central 95% of
+/// the acceptability curve ([`super::acceptability::acceptability_interval`]).
+pub fn incremental_over_parameters(
+    ref_cost: &[f64],
+    ref_effect: &[f64],
+    cost: &[f64],
+    effect: &[f64],
+) -> Incremental {
+    incremental_with(ref_cost, ref_effect, cost, effect, true)
+}
+
+fn incremental_with(
+    ref_cost: &[f64],
+    ref_effect: &[f64],
+    cost: &[f64],
+    effect: &[f64],
+    over_parameters: bool,
+) -> Incremental {
     let dc: Vec<f64> = cost.iter().zip(ref_cost).map(|(a, b)| a - b).collect();
     let de: Vec<f64> = effect.iter().zip(ref_effect).map(|(a, b)| a - b).collect();
-    let (mc, me) = (mean_ci(dc.iter().copied()), mean_ci(de.iter().copied()));
+    let interval_of = |v: &[f64]| {
+        if over_parameters {
+            spread(v.iter().copied())
+        } else {
+            mean_ci(v.iter().copied())
+        }
+    };
+    let (mc, me) = (interval_of(&dc), interval_of(&de));
     let quadrant = if me.low > 0.0 {
         if mc.high < 0.0 {
             Quadrant::Dominant
@@ -165,7 +195,11 @@ pub fn incremental(
         cost: mc,
         effect: me,
         icer: mc.mean / me.mean,
-        interval: fieller(&dc, &de),
+        interval: if over_parameters {
+            super::acceptability::acceptability_interval(&dc, &de)
+        } else {
+            fieller(&dc, &de)
+        },
         quadrant,
     }
 }

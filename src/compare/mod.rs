@@ -7,6 +7,7 @@
 //! narrower than the unpaired (Welch) interval of two independent runs because the shared noise
 //! cancels. Both are reported, so the gain is visible.
 
+pub mod acceptability;
 pub mod decision;
 pub mod icer;
 

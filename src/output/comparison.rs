@@ -5,8 +5,8 @@
 
 use super::csv::{Table, cells, num6 as num};
 use super::{OutputError, Timing, write_all, write_atomic};
-use crate::compare::decision::{Decision, EFFECT_KEY};
-use crate::compare::icer::{Frontier, ICER_METHOD, RatioInterval};
+use crate::compare::decision::{Curves, Decision, EFFECT_KEY};
+use crate::compare::icer::{Frontier, RatioInterval};
 use crate::compare::{ComparedMetric, Pair};
 use crate::provenance::{Build, ScenarioRecord, build};
 use crate::scenario::Scenario;
@@ -73,6 +73,18 @@ pub fn write_comparison(dir: &Path, c: &Compared, timings: &[Timing]) -> Result<
         "decision.csv",
         decision_csv(scenarios, c.decision).as_bytes(),
     )?;
+    if let Some(curves) = &c.decision.acceptability {
+        super::write_chart(
+            dir,
+            "acceptability",
+            &acceptability_plot(scenarios, c.decision, curves),
+        )?;
+        write_atomic(
+            dir,
+            "acceptability.csv",
+            acceptability_csv(scenarios, c.decision, curves).as_bytes(),
+        )?;
+    }
     if let Some(pairs) = c.pairs {
         write_atomic(dir, "pairs.csv", pairs_csv(&names, pairs).as_bytes())?;
     }
@@ -244,10 +256,75 @@ pub fn decision_csv(scenarios: &[Scenario], d: &Decision) -> String {
                 "{EFFECT_KEY}: worker-years served in centre and village posts, {}",
                 e.discount_words()
             ),
-            ICER_METHOD,
+            d.icer_method(),
         ]);
     }
     out.finish()
+}
+
+/// `acceptability.csv` (over parameter sets): one row per option × willingness to pay, the
+/// share of replications in which the option is worth its cost against the reference.
+pub fn acceptability_csv(scenarios: &[Scenario], d: &Decision, curves: &Curves) -> String {
+    let mut out = Table::new(
+        "scenario,reference,willingness_to_pay,share_cost_effective,replications,willingness_to_pay_unit,method"
+            .split(','),
+    );
+    let unit = format!(
+        "yuan per extra worker-year served ({}; {})",
+        scenarios[0].economics.cost_unit_words(),
+        scenarios[0].economics.discount_words()
+    );
+    for (r, share) in d.rows.iter().zip(&curves.share) {
+        for (&l, &p) in curves.willingness_to_pay.iter().zip(share) {
+            out.row(cells![
+                scenarios[r.scenario].name,
+                scenarios[0].name,
+                num(l),
+                num(p),
+                r.incremental.effect.n,
+                unit,
+                ACCEPTABILITY_CURVE_WORDS,
+            ]);
+        }
+    }
+    out.finish()
+}
+
+/// What an acceptability curve is, for its file and chart.
+const ACCEPTABILITY_CURVE_WORDS: &str = "share of replications (each with its own parameter set, paired with the reference's) whose net monetary benefit willingness_to_pay × Δworker-years − Δcost is positive";
+
+/// The acceptability curves as a chart: the probability each option is worth its cost, against
+/// what an extra worker-year is worth to the payer.
+pub fn acceptability_plot(
+    scenarios: &[Scenario],
+    d: &Decision,
+    curves: &Curves,
+) -> super::plot::LinePlot {
+    let e = &scenarios[0].economics;
+    super::plot::LinePlot {
+        title: format!("Which option is worth its cost, against {}", scenarios[0].name),
+        x_label: format!(
+            "What an extra worker-year is worth (yuan of {} prices, discounted)",
+            e.base_year
+        ),
+        y_label: "Share of parameter sets in which it is worth it".into(),
+        band_method: "No band: each curve is itself the uncertainty, the share of replications (one parameter set each) in which the option is worth its extra spending.".into(),
+        series: d
+            .rows
+            .iter()
+            .zip(&curves.share)
+            .map(|(r, share)| super::plot::CurveSeries {
+                label: scenarios[r.scenario].name.clone(),
+                points: curves
+                    .willingness_to_pay
+                    .iter()
+                    .zip(share)
+                    .map(|(&x, &y)| (x, y, f64::NAN, f64::NAN))
+                    .collect(),
+            })
+            .collect(),
+        percent: true,
+    }
 }
 
 /// The decision table for the terminal; `names` as they may be printed (the caller escapes
@@ -304,7 +381,13 @@ pub fn decision_text(names: &[String], e: &crate::economics::Economics, d: &Deci
     }
     let _ = writeln!(
         t,
-        "intervals: 95%, paired over replications (Monte Carlo precision only); Δ cost per extra worker-year: Fieller's interval"
+        "intervals: {}; Δ cost per extra worker-year: {}",
+        d.interval_words(),
+        if d.over_parameters {
+            "the central 95% of the acceptability curve"
+        } else {
+            "Fieller's interval"
+        }
     );
     if d.outcome != EFFECT_KEY {
         let _ = writeln!(
@@ -358,6 +441,9 @@ pub fn plane(scenarios: &[Scenario], d: &Decision) -> super::plot::Plane {
                 }
             })
             .collect(),
-        note: "Bars: 95% intervals of the paired differences over replications (Monte Carlo precision only). Below-right of the origin: more service for less money.".into(),
+        note: format!(
+            "Bars: {}. Below-right of the origin: more service for less money.",
+            d.interval_words()
+        ),
     }
 }

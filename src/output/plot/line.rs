@@ -100,7 +100,13 @@ where
             y_hi = y_hi.max(pad);
         }
     }
-    let x_format = TickFormat::for_axis((x_lo, x_hi), LINE_X_TICKS, NumberStyle::Plain);
+    // Money on the x axis (a willingness to pay) reads with digit groups.
+    let x_style = if x_lo.abs().max(x_hi.abs()) >= 10_000.0 {
+        NumberStyle::Grouped
+    } else {
+        NumberStyle::Plain
+    };
+    let x_format = TickFormat::for_axis((x_lo, x_hi), LINE_X_TICKS, x_style);
     let y_style = match (plot.percent, style.differences) {
         (true, true) => NumberStyle::Points,
         (true, false) => NumberStyle::Percent,
@@ -179,7 +185,14 @@ where
             )))
             .map_err(|e| draw_err("zero line", e))?;
     }
-    draw_curves(&mut chart, &visible, clamp, Markers::EveryPoint)?;
+    // A sweep's few points are each a result and are marked; a dense curve is a line.
+    let dense = plot.series.iter().any(|s| s.points.len() > 40);
+    let markers = if dense {
+        Markers::LonePoints
+    } else {
+        Markers::EveryPoint
+    };
+    draw_curves(&mut chart, &visible, clamp, markers)?;
 
     let labels: Vec<&str> = plot.series.iter().map(|c| c.label.as_str()).collect();
     let legend = legend_size(&labels)?;

@@ -9,7 +9,7 @@ use super::words::{ci_span, ci_words, grouped, pct, yuan};
 use super::{Years, headline_ci, reps};
 use crate::compare::ComparedMetric;
 use crate::compare::decision::Decision;
-use crate::compare::icer::{Frontier, ICER_METHOD, RatioInterval};
+use crate::compare::icer::{Frontier, RatioInterval};
 use crate::headline::{self, Unit};
 use crate::output::plot::{Chart, PlotError};
 use crate::scenario::Scenario;
@@ -69,6 +69,12 @@ pub(super) fn compare_section(
 ) -> Result<Markup, PlotError> {
     let scenarios: Vec<Scenario> = runs.iter().map(|(s, _)| (*s).clone()).collect();
     let plane = crate::output::comparison::plane(&scenarios, decision).svg()?;
+    let curves = match &decision.acceptability {
+        Some(c) => {
+            Some(crate::output::comparison::acceptability_plot(&scenarios, decision, c).svg()?)
+        }
+        None => None,
+    };
     let e = &scenarios[0].economics;
     Ok(section(
         "cost",
@@ -84,9 +90,16 @@ pub(super) fn compare_section(
             "\n"
             (decision_table(&scenarios, decision))
             (figure(plane, "Cost-effectiveness plane: extra worker-years against extra spending, with 95% intervals", html! {
-                "Each option against the reference at the origin; bars: 95% intervals of the paired \
-                 differences over replications (Monte Carlo precision only)."
+                "Each option against the reference at the origin; bars: " (decision.interval_words()) "."
             }))
+            @if let Some(svg) = curves {
+                (figure(svg, "Acceptability curves: the share of parameter sets in which each option is worth its cost, against what an extra worker-year is worth", html! {
+                    "Read across at the value a payer puts on an extra worker-year of service: the \
+                     height is the share of replications (each with its own parameter set) in which \
+                     the option's extra service is worth more than its extra spending. Data in \
+                     acceptability.csv."
+                }))
+            }
             (cost_compare_table(names, metrics))
             (cost_items_table(runs))
         },
@@ -108,7 +121,7 @@ fn decision_table(scenarios: &[Scenario], d: &Decision) -> Markup {
     html! {
         table {
             "\n"
-            caption { "Value for money against " code { (scenarios[0].name) } " (95% intervals; Monte Carlo precision only)" }
+            caption { "Value for money against " code { (scenarios[0].name) } " (intervals: " (d.interval_words()) ")" }
             "\n"
             thead {
                 tr {
@@ -160,7 +173,7 @@ fn decision_table(scenarios: &[Scenario], d: &Decision) -> Markup {
             "\n"
         }
         "\n"
-        p class="note" { "Δ spending per extra worker-year: " (ICER_METHOD) "." }
+        p class="note" { "Δ spending per extra worker-year: " (d.icer_method()) "." }
         "\n"
     }
 }
