@@ -296,3 +296,98 @@ fn a_comparison_over_parameter_sets_reports_both_intervals_and_one_without_sets_
     let decision = std::fs::read_to_string(plain.join("decision.csv")).unwrap();
     assert!(decision.contains("Fieller"));
 }
+
+#[test]
+fn a_sweep_over_parameter_sets_runs_every_point_with_the_same_sets_as_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "s.toml",
+        &format!(
+            "base = {:?}\ndesign = \"grid\"\nreplications = 8\n\
+             [[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [0, 24000]\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    let sweep = |extra: &[&str], out: &Path| {
+        zhagen()
+            .arg("sweep")
+            .arg(&file)
+            .args(["--set", "region.counties=3", "--quiet", "--out"])
+            .arg(out)
+            .args(extra)
+            .assert()
+    };
+    let over = dir.path().join("over");
+    sweep(&["--uncertainty"], &over).success();
+    let manifest = std::fs::read_to_string(over.join("sweep.json")).unwrap();
+    assert!(
+        manifest.contains("over parameter uncertainty and simulation noise"),
+        "{manifest}"
+    );
+    // Point 0 is the base scenario itself (no allowance): over the same sets at the same seed
+    // it is exactly `run --uncertainty`, interval included (the central 95% of replications).
+    let run = dir.path().join("run");
+    zhagen()
+        .arg("run")
+        .arg(baseline_path())
+        .arg("--uncertainty")
+        .args(SMALL)
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    let key = "retention.order_oriented.y10";
+    let in_run = |col: &str| -> f64 {
+        column(&run.join("headline.csv"), col)
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .unwrap()
+            .1
+            .parse()
+            .unwrap()
+    };
+    let point = |col: &str| -> f64 { column(&over.join("results.csv"), col)[0].1.parse().unwrap() };
+    for (a, b) in [
+        ("value", key.to_string()),
+        ("ci_low", format!("{key}_ci_low")),
+        ("ci_high", format!("{key}_ci_high")),
+    ] {
+        assert!(
+            (in_run(a) - point(&b)).abs() < 1e-6,
+            "{a}: run {} vs sweep {}",
+            in_run(a),
+            point(&b)
+        );
+    }
+    // The same sweep without sets is another sweep: its folder is not resumed as this one.
+    let err = sweep(&[], &over).failure();
+    let err = String::from_utf8_lossy(&err.get_output().stderr).to_string();
+    assert!(err.contains("holds another sweep"), "{err}");
+
+    // An axis the sets vary would be overwritten by each replication's set: refused.
+    let clash = write(
+        dir.path(),
+        "clash.toml",
+        &format!(
+            "base = {:?}\ndesign = \"grid\"\nreplications = 8\n\
+             [[axis]]\nkey = \"behaviour.remoteness_hr\"\nvalues = [1.0, 1.5]\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    let out = zhagen()
+        .arg("sweep")
+        .arg(&clash)
+        .args(["--uncertainty", "--quiet", "--out"])
+        .arg(dir.path().join("clash"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("clash.toml")
+            && err.contains("behaviour.remoteness_hr")
+            && err.contains("overwrite"),
+        "{err}"
+    );
+    assert!(!dir.path().join("clash").exists(), "nothing written");
+}

@@ -200,6 +200,8 @@ pub struct SweepArgs {
     /// Run even if the size estimate says the sweep is absurdly large.
     #[arg(long)]
     pub allow_large: bool,
+    #[command(flatten)]
+    pub params: ParameterArgs,
 }
 
 #[derive(Args, Debug)]

@@ -153,7 +153,11 @@ fn sweep(args: SweepArgs) -> Result<()> {
     }
     let pool = pool(args.threads)?;
     // Loading checks every point's scenario, in parallel on the pool `--threads` asks for.
-    let sweep = pool.install(|| Sweep::load(&args.sweep, &set))?;
+    let mut sweep = pool.install(|| Sweep::load(&args.sweep, &set))?;
+    // Over parameter sets: the base scenario's (or the file's), the same at every point.
+    if let Some(sets) = parameter_sets(&args.params, &sweep.scenario, &args.sweep)? {
+        sweep = sweep.over_sets(sets)?;
+    }
     let out = args.out.clone().unwrap_or_else(|| {
         let stem = args
             .sweep
@@ -215,6 +219,13 @@ fn sweep(args: SweepArgs) -> Result<()> {
             outcome.simulated_worker_years / secs.max(1e-9) / 1e6,
             out.display()
         );
+        let text = match &sweep.sets {
+            Some(sets) => format!(
+                "{text}intervals: the central 95% of each point's replications, {}\n",
+                sets.interval_words(sweep.scenario.simulation.replications)
+            ),
+            None => text,
+        };
         print_quietly(&text)?;
     }
     Ok(())

@@ -74,6 +74,10 @@ pub enum SweepError {
     Shard { given: String, why: String },
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    #[error(
+        "{at}: the sweep varies `{key}`, and the parameter sets vary it too: each replication's set would overwrite the point's value (allowed: sweep values the sets leave alone, or leave `{key}` out of the sets)"
+    )]
+    SetsMeetAxis { at: Location, key: String },
 }
 
 impl From<ScenarioError> for SweepError {
@@ -154,6 +158,10 @@ pub struct Sweep {
     /// Fingerprint of everything that decides the results: the resolved base scenario, the
     /// design and its points. A folder holding another identity is never mixed with this one.
     pub identity: String,
+    /// Parameter sets every point runs over (one per replication, the same at every point,
+    /// so that points differ only by their axis values): intervals then include parameter
+    /// uncertainty. `None`: every point at the scenario's own values.
+    pub sets: Option<crate::uncertainty::ParameterSets>,
 }
 
 pub const DEFAULT_PLOTS: [&str; 3] = [
@@ -199,6 +207,7 @@ impl Sweep {
             scenario,
             common,
             identity,
+            sets: None,
         })
     }
 
@@ -225,14 +234,48 @@ impl Sweep {
             scenario,
             common,
             identity,
+            sets: None,
         }
     }
 
     /// The scenario of one point.
     pub fn point_scenario(&self, p: &Point) -> Result<Scenario, ScenarioError> {
+        Scenario::load_with(&self.base, &self.point_overrides(p))
+    }
+
+    /// Everything one point sets on the base file: the common overrides, then its axis values.
+    pub fn point_overrides(&self, p: &Point) -> Vec<Override> {
         let mut o = self.common.clone();
         o.extend(p.overrides(&self.axes).into_iter().map(Override::set));
-        Scenario::load_with(&self.base, &o)
+        o
+    }
+
+    /// This sweep run over parameter `sets`: every point's replication r with set r. Refused
+    /// when an axis is a value the sets vary (the sets would overwrite the point's own value).
+    /// The sets enter the identity, so a folder of the sweep without them is never resumed
+    /// with them.
+    pub fn over_sets(
+        mut self,
+        sets: crate::uncertainty::ParameterSets,
+    ) -> Result<Sweep, SweepError> {
+        if let Some(a) = self
+            .axes
+            .iter()
+            .find(|a| sets.keys.iter().flatten().any(|k| *k == a.key))
+        {
+            return Err(SweepError::SetsMeetAxis {
+                at: a.at.clone(),
+                key: a.key.clone(),
+            });
+        }
+        let mut text = format!("{}\nparameters {:?}\n", self.identity, sets.keys);
+        for row in &sets.rows {
+            // `{:?}` of an f64 is its shortest exact form: the same sets, the same text.
+            text.push_str(&format!("{row:?}\n"));
+        }
+        self.identity = sha256_hex(text.as_bytes());
+        self.sets = Some(sets);
+        Ok(self)
     }
 }
 

@@ -22,10 +22,16 @@ pub fn sweep_plots(dir: &Path, m: &Manifest, points: &[PointResult]) -> Result<(
     }
     let value =
         |p: &PointResult, k: usize, i: usize| -> f64 { p.metrics[k][i].unwrap_or(f64::NAN) };
-    let method = format!(
-        "95% CI: Student-t interval across {} replications per point; every point at seed {} (common random numbers)",
-        m.replications, m.seed
-    );
+    let method = match &m.intervals {
+        Some(words) => format!(
+            "95% CI: the central 95% of {} replications per point, {words}; every point at seed {} (common random numbers)",
+            m.replications, m.seed
+        ),
+        None => format!(
+            "95% CI: Student-t interval across {} replications per point; every point at seed {} (common random numbers)",
+            m.replications, m.seed
+        ),
+    };
     let axis_label = |i: usize| -> String {
         match crate::scenario::catalogue::describe(&m.axes[i], &|p: &str| p.to_string()) {
             Some(d) if !d.unit.is_empty() => format!("{} ({})", d.label, d.unit),

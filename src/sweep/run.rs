@@ -20,7 +20,7 @@ use crate::headline::{headlines, keys};
 use crate::output::csv::Table;
 use crate::output::write_atomic;
 use crate::runner;
-use crate::stats::interval::mean_ci;
+use crate::stats::interval::{mean_ci, spread};
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::path::Path;
@@ -45,6 +45,10 @@ pub struct Manifest {
     pub plot: Vec<String>,
     /// `K/N` when this folder holds one shard; none for a whole sweep or a merge.
     pub shard: Option<String>,
+    /// What the points' intervals include, when the replications ran over parameter sets
+    /// (absent: the Student-t interval across replications, Monte Carlo precision only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervals: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -65,7 +69,8 @@ pub struct PointResult {
     pub values: Vec<String>,
     pub scenario_sha256: String,
     pub replications: u32,
-    /// Per metric (manifest order): mean, 95% t-interval low and high across replications.
+    /// Per metric (manifest order): mean, 95% t-interval low and high across replications
+    /// (over parameter sets: the central 95% of the replications' values).
     pub metrics: Vec<[Option<f64>; 3]>,
     /// SHA-256 of this record with `checksum` empty: an edited file no longer matches it.
     pub checksum: String,
@@ -140,6 +145,10 @@ pub fn manifest(sweep: &Sweep, shard: Option<(u32, u32)>) -> Manifest {
             .collect(),
         plot: sweep.plot.clone(),
         shard: shard.map(|(k, n)| format!("{k}/{n}")),
+        intervals: sweep
+            .sets
+            .as_ref()
+            .map(|sets| sets.interval_words(s.simulation.replications)),
     }
 }
 
@@ -325,7 +334,27 @@ pub fn run_sweep(
             source: Box::new(e),
         })?;
         // An interrupted point is not written: it will run again on resume.
-        let Some(r) = runner::run_until_cancelled(&s, &Forward(progress), cancel) else {
+        let run = match &sweep.sets {
+            Some(sets) => {
+                // Replication r of every point with set r: the points stay paired over
+                // parameters as well as random numbers.
+                let each = sets
+                    .scenarios(
+                        &sweep.base,
+                        &sweep.point_overrides(p),
+                        s.simulation.replications,
+                    )
+                    .map_err(|e| SweepError::Point {
+                        at: sweep.axes[0].at.clone(),
+                        point: p.id,
+                        assignment: p.overrides(&sweep.axes).join(", "),
+                        source: Box::new(e),
+                    })?;
+                runner::run_sampled(&s, &each, sets, &Forward(progress), cancel)
+            }
+            None => runner::run_until_cancelled(&s, &Forward(progress), cancel),
+        };
+        let Some(r) = run else {
             outcome.interrupted = true;
             break;
         };
@@ -336,7 +365,11 @@ pub fn run_sweep(
             .iter()
             .map(|k| match hs.iter().find(|h| h.key == k.key) {
                 Some(h) => {
-                    let ci = mean_ci(h.per_rep.iter().copied());
+                    let ci = if sweep.sets.is_some() {
+                        spread(h.per_rep.iter().copied())
+                    } else {
+                        mean_ci(h.per_rep.iter().copied())
+                    };
                     [ci.mean, ci.low, ci.high].map(|x| x.is_finite().then_some(x))
                 }
                 None => [None; 3],
