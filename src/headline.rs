@@ -468,3 +468,43 @@ fn mean(xs: &[f64]) -> f64 {
         v.iter().sum::<f64>() / v.len() as f64
     }
 }
+
+/// The prefix of a benchmark's simulated value among the outputs of a sweep or a sensitivity
+/// analysis: `benchmark.rtme_post_contract_retention`.
+pub const BENCHMARK_PREFIX: &str = "benchmark.";
+
+/// The benchmarks of `s` whose simulated value is a share and needs no counterfactual, as
+/// outputs (key, label, unit) beside the headlines: a sweep's results and a sensitivity
+/// analysis can then follow a figure measured exactly as a published study measured it (the
+/// post-contract retention of the 2015–16 RTME cohorts, say), not only the headline curves.
+pub fn benchmark_outputs(s: &Scenario) -> Vec<(String, String, Unit)> {
+    use crate::benchmark::Metric;
+    s.benchmarks
+        .iter()
+        .filter(|b| b.counterfactual.is_none())
+        .filter(|b| {
+            !matches!(
+                b.metric,
+                Metric::AgeMean { .. } | Metric::MeanStay { .. } | Metric::HeadcountRatio { .. }
+            )
+        })
+        .map(|b| {
+            (
+                format!("{BENCHMARK_PREFIX}{}", b.name),
+                format!(
+                    "benchmark {} as simulated, measured as its source measured it",
+                    b.name
+                ),
+                Unit::Share,
+            )
+        })
+        .collect()
+}
+
+/// Per replication, the simulated value of the benchmark output `key` (see
+/// [`benchmark_outputs`]); `None` when `key` is not one.
+pub fn benchmark_per_rep(s: &Scenario, r: &RunResult, key: &str) -> Option<Vec<f64>> {
+    let name = key.strip_prefix(BENCHMARK_PREFIX)?;
+    let i = s.benchmarks.iter().position(|b| b.name == name)?;
+    Some(r.reps.iter().map(|m| m.benchmarks[i]).collect())
+}

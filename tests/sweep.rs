@@ -710,3 +710,56 @@ fn a_latin_hypercube_sweep_draws_scatter_panels_of_the_metrics_it_names() {
         assert!(svg.contains(words), "{words} missing from the chart");
     }
 }
+
+#[test]
+fn a_sweep_follows_each_share_benchmark_as_its_source_measured_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "one.toml",
+        &format!(
+            "base = {:?}\ndesign = \"grid\"\nreplications = 4\n\
+             [[axis]]\nkey = \"policy.salary.remote_allowance\"\nvalues = [0]\n",
+            baseline_path().display().to_string()
+        ),
+    );
+    let out = dir.path().join("sweep");
+    zhagen().args(args(&file, &out)).assert().success();
+    // The single point is the baseline itself: its benchmark column is what `run` reports.
+    let run = dir.path().join("run");
+    zhagen()
+        .arg("run")
+        .arg(baseline_path())
+        .args([
+            "--set",
+            "region.counties=2",
+            "--replications",
+            "4",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&run)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let simulated = summary["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "rtme_post_contract_retention")
+        .unwrap()["simulated"]
+        .as_f64()
+        .unwrap();
+    let r = results(&out);
+    let lines: Vec<&str> = r.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "benchmark.rtme_post_contract_retention")
+        .expect("a column per share benchmark");
+    let value: f64 = lines[1].split(',').nth(col).unwrap().parse().unwrap();
+    assert!((value - simulated).abs() < 1e-6, "{value} vs {simulated}");
+    // A benchmark measured in years (a mean age) is not a share column.
+    assert!(!header.contains(&"benchmark.village_doctor_mean_age"));
+}

@@ -45,7 +45,7 @@ pub enum SensitivityError {
     )]
     NoParameters { file: PathBuf },
     #[error(
-        "--output {given}: not a headline metric of `{scenario}`{}; allowed: the keys of summary.json's headline, e.g. retention.order_oriented.y7, worker_years_discounted",
+        "--output {given}: not a headline metric of `{scenario}`{}; allowed: the keys of summary.json's headline, e.g. retention.order_oriented.y7, worker_years_discounted, or benchmark.NAME for a benchmark whose value is a share, e.g. benchmark.rtme_post_contract_retention",
         suggestion.as_ref().map_or(String::new(), |s| format!(" (did you mean `{s}`?)"))
     )]
     UnknownOutput {
@@ -243,7 +243,8 @@ impl Sensitivity {
                 file: req.scenario.clone(),
             });
         }
-        let known = crate::headline::keys(&scenario);
+        let mut known = crate::headline::keys(&scenario);
+        known.extend(crate::headline::benchmark_outputs(&scenario));
         let mut outputs = Vec::new();
         for o in &req.outputs {
             let Some((key, label, unit)) = known.iter().find(|(k, _, _)| k == o) else {

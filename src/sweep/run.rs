@@ -16,7 +16,7 @@
 use super::{Point, Sweep, SweepError, plain};
 use crate::cancel::Cancel;
 use crate::engine::Progress;
-use crate::headline::{headlines, keys};
+use crate::headline::{benchmark_outputs, benchmark_per_rep, headlines, keys};
 use crate::output::csv::Table;
 use crate::output::write_atomic;
 use crate::runner;
@@ -137,6 +137,7 @@ pub fn manifest(sweep: &Sweep, shard: Option<(u32, u32)>) -> Manifest {
             .collect(),
         metrics: keys(s)
             .into_iter()
+            .chain(benchmark_outputs(s))
             .map(|(key, label, unit)| MetricKey {
                 key,
                 unit: unit.name().into(),
@@ -363,16 +364,22 @@ pub fn run_sweep(
         let metrics = m
             .metrics
             .iter()
-            .map(|k| match hs.iter().find(|h| h.key == k.key) {
-                Some(h) => {
-                    let ci = if sweep.sets.is_some() {
-                        spread(h.per_rep.iter().copied())
-                    } else {
-                        mean_ci(h.per_rep.iter().copied())
-                    };
-                    [ci.mean, ci.low, ci.high].map(|x| x.is_finite().then_some(x))
+            .map(|k| {
+                let per_rep = match hs.iter().find(|h| h.key == k.key) {
+                    Some(h) => Some(h.per_rep.clone()),
+                    None => benchmark_per_rep(&s, &r, &k.key),
+                };
+                match per_rep {
+                    Some(v) => {
+                        let ci = if sweep.sets.is_some() {
+                            spread(v.iter().copied())
+                        } else {
+                            mean_ci(v.iter().copied())
+                        };
+                        [ci.mean, ci.low, ci.high].map(|x| x.is_finite().then_some(x))
+                    }
+                    None => [None; 3],
                 }
-                None => [None; 3],
             })
             .collect();
         let result = PointResult {
