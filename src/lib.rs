@@ -20,6 +20,7 @@ pub mod units;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub mod compare;
 pub mod engine;
+pub mod explore;
 pub mod headline;
 pub mod output;
 pub mod provenance;

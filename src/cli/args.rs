@@ -70,6 +70,30 @@ pub enum Command {
     /// screening or Sobol indices of headline outputs and of a policy's paired difference;
     /// resumes, shards (--shard K/N) and merges like a sweep.
     Sensitivity(SensitivityArgs),
+    /// Explore a scenario live: a local web page (127.0.0.1) where moving a lever re-runs it
+    /// against the scenario with common random numbers and redraws the curves.
+    Explore(ExploreArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExploreArgs {
+    /// The base scenario: the reference, and what the levers change.
+    pub scenario: PathBuf,
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Address to bind. Only the loopback unless you mean to share the page on a network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Replications of each run (the page can change it): small for a quick redraw.
+    #[arg(long, default_value_t = 10)]
+    pub replications: u32,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override a value of the scenario for the reference and every run.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -83,7 +83,35 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Validate(args) => validate(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
+        Command::Explore(args) => explore(args),
     }
+}
+
+fn explore(args: ExploreArgs) -> Result<()> {
+    if !(1..=zhagen::explore::MAX_REPLICATIONS).contains(&args.replications) {
+        anyhow::bail!(
+            "--replications {}: allowed: a whole number from 1 to {}",
+            args.replications,
+            zhagen::explore::MAX_REPLICATIONS
+        );
+    }
+    let explorer =
+        zhagen::explore::Explorer::new(&args.scenario, args.set.clone(), args.replications)?;
+    let pool = pool(args.threads)?;
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    zhagen::explore::server::serve(explorer, pool, addr, interrupt::token(), |at| {
+        // The one line a script waits for; nothing is opened by itself.
+        println!(
+            "zhagen explore: serving {} at http://{at}/ (Ctrl-C stops it)",
+            args.scenario.display()
+        );
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+    })
+    .map_err(|e| {
+        anyhow::anyhow!("cannot serve on {addr}: {e} (allowed: a free port; try --port 0 for any)")
+    })?;
+    Ok(())
 }
 
 fn validate(args: ValidateArgs) -> Result<()> {
