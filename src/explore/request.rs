@@ -48,6 +48,17 @@ impl RequestError {
     }
 }
 
+fn kind_of(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
 /// Parse a request body against the explorer's levers.
 pub fn parse(
     body: &[u8],
@@ -64,7 +75,21 @@ pub fn parse(
             key: None,
         });
     }
-    let raw: RawRequest = serde_json::from_slice(body).map_err(|e| {
+    let shape = |what: String| {
+        RequestError::bad(
+            format!(
+                "not a valid request: {what} (allowed: a JSON object with `settings` (lever key → value), optional `replications` and `name`)"
+            ),
+            None,
+        )
+    };
+    // An object, not serde's lenient reading of an array as a struct's fields in order.
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| shape(e.to_string()))?;
+    if !value.is_object() {
+        return Err(shape(format!("a JSON {}", kind_of(&value))));
+    }
+    let raw: RawRequest = serde_json::from_value(value).map_err(|e| {
         RequestError::bad(
             format!(
                 "not a valid request: {e} (allowed: a JSON object with `settings` (lever key → value), optional `replications` and `name`)"
