@@ -476,3 +476,35 @@ fn in_a_real_browser_moving_a_lever_redraws_the_difference_compare_gives_and_sav
     ));
     assert!((headline(&out, KEY) - page.as_f64().unwrap()).abs() < 1e-6);
 }
+
+#[test]
+fn a_newer_setting_cancels_the_run_in_flight() {
+    let srv = serve();
+    let addr = srv.addr.clone();
+    // A long run (1,000 replications of three counties) in flight...
+    let slow = std::thread::spawn(move || {
+        http(
+            &addr,
+            "POST",
+            "/api/run",
+            br#"{"settings": {"policy.salary.performance_uplift": 0.3}, "replications": 1000}"#,
+        )
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // ...is overtaken by a quick one, which is answered; the slow one is told it was replaced.
+    let (status, text) = http(
+        &srv.addr,
+        "POST",
+        "/api/run",
+        br#"{"settings": {"policy.salary.performance_uplift": 0.1}}"#,
+    );
+    assert_eq!(status, 200, "{text}");
+    let (status, text) = slow.join().unwrap();
+    assert_eq!(status, 409, "{text}");
+    assert!(
+        json(&text)["error"]
+            .as_str()
+            .unwrap()
+            .contains("newer setting")
+    );
+}
