@@ -122,6 +122,19 @@ impl Made {
     }
 }
 
+/// A metric key as part of a file name: letters, digits, `.` and `_` kept, anything else `-`.
+pub fn file_key(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// The folder name under `out/` for a scenario called `name`: one path component that stays
 /// inside `out/` whatever the name says. Path separators, control characters and a leading dot
 /// (`.`, `..`, hidden names) become `_`, so `../../x` is `______x`, `/abs/dir` is `_abs_dir` and

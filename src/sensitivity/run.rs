@@ -405,18 +405,7 @@ pub fn analyse(dir: &Path) -> Result<Analysis, SensitivityError> {
 /// `indices-<n>-<output>-<level|difference>`: a number first, so that files sort in the
 /// order of `indices.csv`.
 pub fn file_stem(i: usize, o: &OutputIndices) -> String {
-    let key: String = o
-        .output
-        .key
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let key = crate::output::folder::file_key(&o.output.key);
     format!("{:02}-{key}-{}", i + 1, o.measured.name())
 }
 

@@ -49,16 +49,7 @@ pub fn sweep_plots(dir: &Path, m: &Manifest, points: &[PointResult]) -> Result<(
         } else {
             crate::output::report::words::cap(&m.metrics[k].label)
         };
-        let file_key: String = key
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let file_key = crate::output::folder::file_key(key);
         match m.axes.len() {
             1 => {
                 let mut pts: Vec<(f64, f64, f64, f64)> = points
